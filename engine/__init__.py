@@ -1,0 +1,14 @@
+"""policyeval: score workplace policies on employee and customer impact.
+
+The library does all the work; the ``policyeval`` command and the pytest-bdd
+step library are thin shells over it.
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("policyeval")
+except PackageNotFoundError:  # running from a source tree that is not installed
+    __version__ = "0.0.0"

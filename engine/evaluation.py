@@ -1,0 +1,223 @@
+"""Evaluation: policies to facts, facts through the Rete session, firings to scores.
+
+One session per evaluation holds the facts of every policy evaluated together,
+so impact rules fire per policy rule, derived facts chain within a policy, and
+conflict joins can pair rules across policies. Results are sorted by policy id
+and do not depend on input order.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from engine.facts import DERIVED_KEY, INDEX_KEY, POLICY_KEY, Fact, rule_facts
+from engine.policy import Policy, format_minutes
+from engine.rete import Firing, run_impact
+from engine.results import Conflict, Contribution, Evaluation, PolicyResult
+from engine.rulebook import ImpactRule, Rulebook, load_rulebook
+from engine.rulebook.models import PLACEHOLDER
+from engine.scoring import score, verdict
+
+NO_JURISDICTION = "no jurisdiction set: no legal verdict is given"
+
+_DEFAULT_RULEBOOK: Rulebook | None = None
+
+
+def default_rulebook() -> Rulebook:
+    """The bundled rulebook, loaded once per process."""
+    global _DEFAULT_RULEBOOK
+    if _DEFAULT_RULEBOOK is None:
+        _DEFAULT_RULEBOOK = load_rulebook()
+    return _DEFAULT_RULEBOOK
+
+
+def format_value(key: str, value: Any) -> str:
+    """A fact value as a person reads it: 5 not 5.0, yes/no, HH:MM for minutes of the day."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if key.endswith(("first_start", "last_end")) and isinstance(value, int):
+        return format_minutes(value)
+    if isinstance(value, float):
+        return f"{value:g}" if value != int(value) else str(int(value))
+    if isinstance(value, (list, tuple)):
+        return ", ".join(format_value(key, v) for v in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k} {format_value(key, v)}" for k, v in value.items())
+    return str(value)
+
+
+def fill(template: str, lookup: Callable[[str], Any]) -> str:
+    """Fill ``{key}`` placeholders from ``lookup`` (which returns None for unknown keys)."""
+
+    def one(match: re.Match[str]) -> str:
+        key = match.group(1)
+        value = lookup(key)
+        return "(unset)" if value is None else format_value(key, value)
+
+    return PLACEHOLDER.sub(one, template)
+
+
+def rule_value(policy: Policy, index: int | None, key: str) -> Any:
+    """A value of a policy rule or its context by fact key, from the model (lists stay whole)."""
+    if key in ("policy", "id"):
+        return policy.id
+    if key == "title":
+        return policy.title
+    if key.startswith("scope."):
+        return getattr(policy.scope, key[len("scope.") :], None)
+    if key.startswith("policy."):
+        return getattr(policy, key[len("policy.") :], None)
+    if index is None:
+        return None
+    data: Any = policy.rules[index].model_dump(mode="json", by_alias=True)
+    for part in key.split("."):
+        if not isinstance(data, dict) or part not in data:
+            return None
+        data = data[part]
+    return data
+
+
+@dataclass(frozen=True)
+class Trace:
+    """What happened for one policy in the Rete session, for `explain`."""
+
+    policy: str
+    facts: list[Fact]
+    firings: list[Firing]
+
+
+@dataclass
+class EvaluationRun:
+    """An evaluation plus what produced it: policies, traces, and all firings."""
+
+    evaluation: Evaluation
+    policies: dict[str, Policy]
+    traces: dict[str, Trace]
+    firings: list[Firing]
+    rulebook: Rulebook
+    files: dict[str, str] = field(default_factory=dict)
+
+    def result(self, policy_id: str) -> PolicyResult:
+        """The result of one policy by id."""
+        for result in self.evaluation.policies:
+            if result.id == policy_id:
+                return result
+        raise KeyError(policy_id)
+
+
+def _contributions(
+    policy: Policy, firings: Sequence[Firing], rulebook: Rulebook
+) -> list[Contribution]:
+    rules: dict[str, ImpactRule] = {r.code: r for r in rulebook.impact_rules}
+    out: list[Contribution] = []
+    for firing in firings:
+        rule = rules.get(firing.code)
+        if rule is None:
+            continue
+        fact = firing.facts[0]
+        index = fact.get(INDEX_KEY)
+
+        def lookup(key: str, fact: Fact = fact, index: Any = index) -> Any:
+            value = rule_value(policy, index, key)
+            return fact.get(key) if value is None else value
+
+        reason = fill(rule.because, lookup)
+        matched: dict[str, Any] = {}
+        if index is not None:
+            matched[INDEX_KEY] = index
+        for key in sorted(rule.when):
+            value = lookup(key)
+            if value is not None:
+                matched[key] = value
+        for criterion, delta in rule.impacts.items():
+            out.append(
+                Contribution(
+                    rule=rule.code,
+                    name=rule.name,
+                    criterion=criterion,
+                    delta=delta,
+                    reason=reason,
+                    evidence=list(rule.evidence),
+                    facts=matched,
+                    chain=list(firing.chain),
+                )
+            )
+    # Stable order for output: by policy rule, then rule code, then criterion.
+    out.sort(key=lambda c: (c.facts.get(INDEX_KEY, 1_000), c.rule, c.criterion))
+    return out
+
+
+def evaluate(
+    policies: Sequence[Policy],
+    *,
+    rulebook: Rulebook | None = None,
+    files: Mapping[str, str] | None = None,
+    conflicts: bool = True,
+) -> EvaluationRun:
+    """Evaluate policies together: scores and contributions per policy, and conflicts.
+
+    ``files`` maps policy id to its file, for output. With ``conflicts=False``
+    only scores are computed (remedies use this to score a patched copy).
+    """
+    book = rulebook if rulebook is not None else default_rulebook()
+    by_id = {p.id: p for p in sorted(policies, key=lambda p: p.id)}
+    facts_by_policy = {pid: rule_facts(p) for pid, p in by_id.items()}
+    all_facts = [f for pid in by_id for f in facts_by_policy[pid]]
+    firings = run_impact(book, all_facts)
+
+    per_policy: dict[str, list[Firing]] = {pid: [] for pid in by_id}
+    for firing in firings:
+        if len(firing.facts) == 1:
+            per_policy[firing.facts[0][POLICY_KEY]].append(firing)
+
+    results: list[PolicyResult] = []
+    traces: dict[str, Trace] = {}
+    margin = book.scoring.verdicts.margin
+    for pid, policy in by_id.items():
+        contributions = _contributions(policy, per_policy[pid], book)
+        scores = score(contributions, book, customer_facing=policy.scope.customer_facing)
+        results.append(
+            PolicyResult(
+                id=pid,
+                title=policy.title,
+                verdict=verdict(scores.employee, scores.customer, margin),
+                scores=scores,
+                contributions=contributions,
+                file=(files or {}).get(pid),
+                legal=None if policy.jurisdiction else NO_JURISDICTION,
+            )
+        )
+        traces[pid] = Trace(pid, facts_by_policy[pid], per_policy[pid])
+
+    found: list[Conflict] = []
+    run = EvaluationRun(
+        evaluation=Evaluation(policies=results, conflicts=found),
+        policies=by_id,
+        traces=traces,
+        firings=firings,
+        rulebook=book,
+        files=dict(files or {}),
+    )
+    if conflicts:
+        from engine.conflicts import find_conflicts  # late: conflicts re-evaluate remedies through here
+
+        found.extend(find_conflicts(run))
+    return run
+
+
+def evaluate_policy(policy: Policy, *, rulebook: Rulebook | None = None) -> PolicyResult:
+    """Scores and contributions of one policy on its own (no conflicts)."""
+    return evaluate([policy], rulebook=rulebook, conflicts=False).evaluation.policies[0]
+
+
+def derived_names(firings: Sequence[Firing]) -> list[str]:
+    """Names of the derived facts that some firing matched, in firing order."""
+    seen: list[str] = []
+    for firing in firings:
+        name = firing.facts[0].get(DERIVED_KEY)
+        if name and name not in seen:
+            seen.append(name)
+    return seen

@@ -1,0 +1,102 @@
+"""Models of an evaluation's results: the stable output contract.
+
+``Evaluation.model_dump(mode="json")`` is exactly what ``evaluate --format json``
+prints (DESIGN.md, Output contract). Keys may be added; none are renamed.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Verdict = Literal["win-win", "customer-at-employee-cost", "employee-at-customer-cost", "lose-lose", "neutral"]
+ConflictKind = Literal["trade-off", "contradiction", "guardrail", "incentive"]
+Severity = Literal["info", "warning", "error"]
+SEVERITY_RANK: dict[str, int] = {"info": 0, "warning": 1, "error": 2}
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Contribution(_Out):
+    """One impact rule's effect on one criterion of one policy."""
+
+    rule: str
+    """Code of the impact rule that fired, e.g. CTC002."""
+    name: str
+    """Dotted name of the rule."""
+    criterion: str
+    """Criterion moved, e.g. employee.wellbeing."""
+    delta: int
+    """Points the rule gives the criterion (-5..+5), before weights."""
+    reason: str
+    """The rule's `because`, filled in with the matched values."""
+    evidence: list[str]
+    """Evidence ids behind the rule."""
+    facts: dict[str, Any]
+    """The matched values: fact key to value, plus `rule_index` of the policy rule."""
+    chain: list[str] = Field(default_factory=list)
+    """Codes of the rules whose derived facts led here, first to last (empty for direct matches)."""
+
+
+class Scores(_Out):
+    """Side scores, bounded -100..+100, and weighted criterion sums."""
+
+    employee: int
+    customer: int
+    customer_direct: int
+    customer_indirect: int
+    criteria: dict[str, float]
+
+
+class PolicyResult(_Out):
+    """The evaluation of one policy."""
+
+    id: str
+    title: str
+    verdict: Verdict
+    scores: Scores
+    contributions: list[Contribution]
+    file: str | None = None
+    """The policy file, when loaded from disk."""
+    legal: str | None = None
+    """A note on the legal verdict, e.g. that none is given without a jurisdiction."""
+
+
+class RemedyResult(_Out):
+    """A remedy for a conflict and what it does to the scores."""
+
+    code: str
+    summary: str
+    patch: dict[str, Any]
+    """The declarative patch: `policy`, `rule_index` and the fields `set`."""
+    scores_after: dict[str, int]
+    """Scores of the patched policy: employee, customer, and the change of each."""
+    resolves: bool = True
+    """Whether the conflict is gone after the patch."""
+    new_conflicts: list[str] = Field(default_factory=list)
+    """Codes of conflicts the patch creates."""
+
+
+class Conflict(_Out):
+    """A trade-off, contradiction, guardrail breach or incentive conflict."""
+
+    code: str
+    kind: ConflictKind
+    severity: Severity
+    policies: list[str]
+    rules: list[str]
+    """The policy rules involved, as `policy-id/rules[i]`."""
+    explanation: str
+    remedies: list[RemedyResult] = Field(default_factory=list)
+    citation: str | None = None
+    """Article or evidence cited, for guardrails."""
+
+
+class Evaluation(_Out):
+    """The evaluation of a library: every policy and every conflict."""
+
+    policies: list[PolicyResult]
+    conflicts: list[Conflict]
