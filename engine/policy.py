@@ -378,7 +378,7 @@ Rule = Annotated[
 ]
 
 RULE_MODELS: dict[str, type[BaseModel]] = {
-    model.model_fields["kind"].annotation.__args__[0]: model  # type: ignore[union-attr]
+    model.model_fields["kind"].annotation.__args__[0]: model
     for model in Rule.__origin__.__args__  # type: ignore[attr-defined]
 }
 RULE_KINDS: tuple[str, ...] = tuple(RULE_MODELS)

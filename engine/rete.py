@@ -45,6 +45,8 @@ RESERVED_KEYS = frozenset({"sid", "id"})
 TYPE_KEY = "$type"
 RULE_FACT = "r"
 DERIVED_FACT = "d"
+WARMUP_FACT = "w"
+WARMUP_RULE = "$warm-up"
 
 DEFAULT_MAX_FIRINGS = 100_000
 # Facts asserted per session (see CompiledRulebook).
@@ -130,8 +132,16 @@ class _Host:
         with self._lock:
             if name in self._registered:
                 return
+            rules = dict(definition())
+            rules[WARMUP_RULE] = {"all": [{"m": {TYPE_KEY: WARMUP_FACT}}], "run": lambda c: None}
+            host = self.host()
             # Ruleset() deletes `run` from the dict it is given: pass a copy.
-            self.host().set_rulesets({name: copy.copy(definition())})
+            host.set_rulesets({name: copy.copy(rules)})
+            # Measured: if the first session of a ruleset fires no rule, delete_state
+            # corrupts the heap (segfault or "free(): invalid pointer"). One session
+            # that fires a rule first makes later sessions safe, firing or not.
+            host.assert_facts(name, [{TYPE_KEY: WARMUP_FACT, "sid": "warm-up"}])
+            host.delete_state(name, "warm-up")
             self._registered.add(name)
 
 

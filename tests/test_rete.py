@@ -169,3 +169,21 @@ def test_soak_memory_stays_flat(mini_rulebook: Rulebook) -> None:
     after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     assert len(firings) == 4
     assert after - before < 20 * 1024, f"peak RSS grew by {(after - before) / 1024:.1f} MiB"
+
+
+def test_first_session_that_fires_nothing_does_not_crash_the_process() -> None:
+    """Regression: durable-rules corrupted the heap when a ruleset's first session fired no rule."""
+    import subprocess
+    import sys
+
+    script = (
+        "from engine.rulebook import load_rulebook\n"
+        "from engine import rete\n"
+        f"book = load_rulebook({str(DATA / 'rulebooks' / 'mini')!r})\n"
+        "for i in range(3):\n"
+        "    assert rete.run_impact(book, [{'policy': f'p{i}', 'rule_index': 0, 'kind': 'equipment'}]) == []\n"
+        "print('ok')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "ok"

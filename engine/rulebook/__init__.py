@@ -232,32 +232,29 @@ def load_rulebook(path: str | Path | None = None) -> Rulebook:
             locations[rule.code] = (doc.file, line)
             impact.append(rule)
 
-    conflicts: list[ConflictRule] = []
-    remedies: dict[str, Remedy] = {}
-    for name, model, sink in (
-        ("conflicts.yaml", ConflictRule, conflicts),
-        ("remedies.yaml", Remedy, None),
-    ):
+    def read_coded(name: str, model: type[M]) -> list[M]:
+        """An optional list file of coded items (conflict rules, remedies), codes unique rulebook-wide."""
         file = root / name
         if not file.is_file():
-            continue  # optional: a rulebook may have no conflict rules or remedies
+            return []  # optional: a rulebook may have no conflict rules or remedies
         try:
             doc = load_yaml(file)
         except InputError as err:
             problems.extend(err.problems)
-            continue
-        for item, line in _validate_list(doc, None, model, problems):  # type: ignore[type-var]
-            if item.code in locations:
-                first = locations[item.code]
-                problems.append(
-                    Problem(doc.file, line, 1, item.code, f"code already used at {first[0]}:{first[1]}")
-                )
+            return []
+        kept: list[M] = []
+        for item, line in _validate_list(doc, None, model, problems):
+            code = str(getattr(item, "code"))
+            if code in locations:
+                first = locations[code]
+                problems.append(Problem(doc.file, line, 1, code, f"code already used at {first[0]}:{first[1]}"))
                 continue
-            locations[item.code] = (doc.file, line)
-            if sink is not None:
-                sink.append(item)
-            else:
-                remedies[item.code] = item
+            locations[code] = (doc.file, line)
+            kept.append(item)
+        return kept
+
+    conflicts = read_coded("conflicts.yaml", ConflictRule)
+    remedies = {r.code: r for r in read_coded("remedies.yaml", Remedy)}
 
     if problems:
         raise InputError(problems)
@@ -287,8 +284,9 @@ def check_rulebook(book: Rulebook) -> None:
     criteria = book.criteria_by_id
     if len({c.id for c in book.criteria}) != len(book.criteria):
         errors.append(f"{book.source}: a criterion id is defined twice")
-    for side in ("employee", "customer"):
-        if not book.side_criteria(side):  # type: ignore[arg-type]
+    sides: tuple[Side, ...] = ("employee", "customer")
+    for side in sides:
+        if not book.side_criteria(side):
             errors.append(f"{book.source}: no {side} criteria")
     names: dict[str, str] = {}
     all_rules: list[ImpactRule | ConflictRule] = [*book.impact_rules, *book.conflict_rules]
@@ -334,10 +332,10 @@ def check_rulebook(book: Rulebook) -> None:
         for remedy in conflict.remedies:
             if remedy not in book.remedies:
                 errors.append(f"{_where(book, conflict.code)}: unknown remedy {remedy!r}")
-    for remedy in book.remedies.values():
-        for ev in remedy.evidence:
+    for remedy_rule in book.remedies.values():
+        for ev in remedy_rule.evidence:
             if ev not in book.evidence:
-                errors.append(f"{_where(book, remedy.code)}: unknown evidence id {ev!r}")
+                errors.append(f"{_where(book, remedy_rule.code)}: unknown evidence id {ev!r}")
     cycle = find_derivation_cycle(book.impact_rules)
     if cycle:
         errors.append(f"{book.source}: derivation cycle {' -> '.join(cycle)}")

@@ -1,0 +1,1 @@
+"""pytest-bdd step library for policy features, registered as a pytest plugin."""

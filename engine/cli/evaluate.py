@@ -1,0 +1,35 @@
+"""`policyeval evaluate`: score policies and show why."""
+
+from __future__ import annotations
+
+import click
+
+from engine.cli.options import config_option, format_option, paths_argument, rulebook_option
+from engine.project import evaluate_paths
+from engine.render.text import make_console, render_evaluation
+
+
+@click.command("evaluate")
+@paths_argument
+@format_option("text", "json", "markdown")
+@rulebook_option
+@config_option
+def command(paths: tuple[str, ...], fmt: str, rulebook: str | None, config: str | None) -> int:
+    """Score every policy under PATH on employee and customer impact, explain every point, and
+    list the conflicts with their remedies.
+
+    Text is a scorecard (colour on a terminal, plain when piped); json follows the output
+    contract in the README; markdown suits a pull-request comment.
+
+    Example: policyeval evaluate policies/ --format json
+    """
+    run = evaluate_paths(paths, rulebook=rulebook, config=config)
+    if fmt == "json":
+        click.echo(run.evaluation.model_dump_json(indent=2))
+    elif fmt == "markdown":
+        from engine.render.markdown import render_markdown
+
+        click.echo(render_markdown(run), nl=False)
+    else:
+        render_evaluation(run, make_console())
+    return 0

@@ -1,0 +1,62 @@
+"""`policyeval explain`: how one policy's score came about."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from engine.cli.options import config_option, rulebook_option
+from engine.errors import PolicyevalError
+from engine.explain import derive
+from engine.loading import load_library
+from engine.project import open_project
+from engine.render.text import make_console, render_derivation
+
+
+@click.command("explain")
+@click.argument("policy")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=str))
+@rulebook_option
+@config_option
+def command(policy: str, paths: tuple[str, ...], rulebook: str | None, config: str | None) -> int:
+    """Show the derivation of POLICY: the facts asserted, every rule fired in order with what it
+    matched and derived, the chains of derived facts, the arithmetic from contributions to the
+    score, and the policy's conflicts.
+
+    POLICY is a policy file, or a policy id or file key (like breaks/pie-van-lunch-ban) found in
+    PATH... (default: policies/). Conflicts with other policies are found among PATH....
+
+    Example: policyeval explain calls/aht-cap-bonus policies/
+    """
+    target = Path(policy)
+    if target.is_file():
+        search = list(paths) or [str(target)]
+        if str(target) not in search and not any(_inside(target, Path(p)) for p in search):
+            search.append(str(target))
+        wanted = load_library([target]).policies[0].id
+    else:
+        search = list(paths) or (["policies"] if Path("policies").is_dir() else [])
+        if not search:
+            raise click.UsageError(f"{policy!r} is not a file; name the folder to find it in: explain {policy} PATH")
+        wanted = policy
+    project = open_project(search, rulebook=rulebook, config=config)
+    library = project.library
+    try:
+        loaded = library.by_id(wanted)
+    except PolicyevalError:
+        try:
+            loaded = library.by_key(wanted)
+        except PolicyevalError:
+            loaded = library.by_id(wanted)  # re-raise the id error: its suggestion names ids
+    run = project.evaluate()
+    render_derivation(derive(run, loaded.id), make_console())
+    return 0
+
+
+def _inside(file: Path, folder: Path) -> bool:
+    try:
+        file.resolve().relative_to(folder.resolve())
+    except ValueError:
+        return False
+    return True

@@ -1,0 +1,65 @@
+"""Every impact rule's examples, run through the real engine: one test case each.
+
+An example is a policy rule mapping (plus optional `scope` and `jurisdiction`
+for the surrounding policy). A `fires` example must make the rule fire, directly
+or through a chain of derived facts; a `silent` example must not.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from engine.evaluation import evaluate
+from engine.policy import Policy
+from engine.rulebook import ImpactRule, load_rulebook
+
+BOOK = load_rulebook()
+
+
+def example_policy(example: dict[str, Any]) -> Policy:
+    """The one-rule policy an example stands for."""
+    rule = {k: v for k, v in example.items() if k not in ("scope", "jurisdiction")}
+    data: dict[str, Any] = {"id": "example", "title": "Example", "rules": [rule]}
+    for key in ("scope", "jurisdiction"):
+        if key in example:
+            data[key] = example[key]
+    return Policy.model_validate(data)
+
+
+def fired_codes(example: dict[str, Any]) -> list[str]:
+    """Codes of the impact rules that fire for an example."""
+    run = evaluate([example_policy(example)], rulebook=BOOK, conflicts=False)
+    return [f.code for f in run.firings]
+
+
+CASES = [
+    pytest.param(rule, expected, example, id=f"{rule.code}-{rule.name}-{expected}-{i}")
+    for rule in BOOK.impact_rules
+    for expected in ("fires", "silent")
+    for i, example in enumerate(getattr(rule.examples, expected))
+]
+
+
+@pytest.mark.parametrize(("rule", "expected", "example"), CASES)
+def test_example(rule: ImpactRule, expected: str, example: dict[str, Any]) -> None:
+    codes = fired_codes(example)
+    if expected == "fires":
+        assert rule.code in codes, f"{rule.code} did not fire for {example}; fired: {codes}"
+    else:
+        assert rule.code not in codes, f"{rule.code} fired for {example}, which must stay silent"
+
+
+@pytest.mark.parametrize("rule", BOOK.impact_rules, ids=lambda r: r.code)
+def test_every_rule_has_both_kinds_of_example(rule: ImpactRule) -> None:
+    assert rule.examples.fires, f"{rule.code} has no example that fires"
+    assert rule.examples.silent, f"{rule.code} has no example that stays silent"
+
+
+def test_rulebook_size_and_coverage() -> None:
+    from engine.policy import RULE_KINDS
+
+    assert len(BOOK.impact_rules) >= 40
+    kinds = {r.when.get("kind") for r in BOOK.impact_rules}
+    assert set(RULE_KINDS) <= kinds, f"kinds without an impact rule: {sorted(set(RULE_KINDS) - kinds)}"
