@@ -1,0 +1,908 @@
+"""Legal guardrails on breaks: the bundled packs, exact minute boundaries, explanations, the loader."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from engine.errors import InputError
+from engine.guardrails import (
+    GUARDRAILS_FILE,
+    NO_JURISDICTION,
+    GuardrailReport,
+    GuardrailSettings,
+    Threshold,
+    check_guardrails,
+    load_guardrails,
+)
+from engine.policy import JURISDICTIONS
+from tests.helpers import make_policy
+
+UK = "UK Working Time Regulations 1998, reg. 12"
+EU = "Directive 2003/88/EC, Art. 4"
+DE = "Arbeitszeitgesetz (ArbZG), section 4"
+NL = "Arbeidstijdenwet, art. 5:4"
+CA_MEAL = "California Labor Code section 512; IWC Wage Order 4-2001, section 11"
+CA_REST = "IWC Wage Order 4-2001, section 12; California Labor Code section 226.7"
+PH_RULES = "Omnibus Rules Implementing the Labor Code, Book III, Rule I, sec. 7"
+PH_MEAL = f"Labor Code of the Philippines, Art. 85; {PH_RULES}"
+PH_COFFEE = f"Labor Code of the Philippines, Art. 84; {PH_RULES}"
+
+
+def brk(minutes: int, *windows: str, kind: str = "lunch", paid: bool = False) -> dict[str, Any]:
+    """A break rule; windows as "HH:MM-HH:MM"."""
+    blocked = [{"from": w.split("-")[0], "to": w.split("-")[1]} for w in windows]
+    return {
+        "kind": "break-rule",
+        "break": kind,
+        "min_minutes": minutes,
+        "blocked_windows": blocked,
+        "paid": paid,
+    }
+
+
+def check(
+    jurisdiction: str | None,
+    *rules: dict[str, Any],
+    minutes: int | None = 480,
+    starts: tuple[str, ...] = ("08:00",),
+    settings: GuardrailSettings | None = None,
+    **kwargs: Any,
+) -> GuardrailReport:
+    """Check a policy with the given rules; ``minutes`` is the shift length (None: not given)."""
+    scope: dict[str, Any] = {"shift_starts": list(starts)}
+    if minutes is not None:
+        scope["shift_hours"] = minutes / 60
+    return check_guardrails(
+        make_policy(*rules, jurisdiction=jurisdiction, scope=scope), settings=settings, **kwargs
+    )
+
+
+def codes(report: GuardrailReport) -> list[str]:
+    return [c.code for c in report.conflicts]
+
+
+def only(report: GuardrailReport) -> str:
+    """The explanation of the one conflict of a report."""
+    assert len(report.conflicts) == 1, [c.explanation for c in report.conflicts]
+    return report.conflicts[0].explanation
+
+
+# --------------------------------------------------------------------------- the bundled packs
+
+# code: (jurisdiction, applies, min_minutes, min_block_minutes, deadlines, paid, citation)
+FIGURES: dict[str, tuple[str, dict[str, float], int | None, int | None, list[Any], bool, str]] = {
+    "GRD001": ("eu", {"over_hours": 6}, None, None, [(6, "start-by")], False, EU),
+    "GRD010": ("uk", {"over_hours": 6}, 20, None, [(6, "start-by")], False, UK),
+    "GRD020": ("de", {"over_hours": 6, "up_to_hours": 9}, 30, 15, [(6, "start-by")], False, DE),
+    "GRD021": ("de", {"over_hours": 9}, 45, 15, [(6, "start-by")], False, DE),
+    "GRD030": (
+        "fr",
+        {"reaches_hours": 6},
+        20,
+        None,
+        [(6, "start-by")],
+        False,
+        "Code du travail, art. L3121-16",
+    ),
+    "GRD040": ("nl", {"over_hours": 5.5, "up_to_hours": 10}, 30, 15, [None], False, NL),
+    "GRD041": ("nl", {"over_hours": 10}, 45, 15, [None], False, NL),
+    "GRD050": ("us-ca", {"over_hours": 5}, 30, None, [(5, "start-by"), (10, "start-by")], False, CA_MEAL),
+    "GRD051": ("us-ca", {"reaches_hours": 3.5}, 10, None, [None, None, None], True, CA_REST),
+    "GRD060": ("ph", {"over_hours": 5}, 60, None, [None], False, PH_MEAL),
+    "GRD061": ("ph", {"over_hours": 0}, None, None, [], True, PH_COFFEE),
+}
+
+
+def test_bundled_file_has_a_pack_per_jurisdiction() -> None:
+    packs = load_guardrails()
+    assert sorted(packs) == sorted(JURISDICTIONS)
+    found = [r.code for pack in packs.values() for r in pack.requirements]
+    assert sorted(found) == sorted(FIGURES)
+
+
+@pytest.mark.parametrize("code", sorted(FIGURES))
+def test_bundled_figures(code: str) -> None:
+    jurisdiction, applies, minimum, block, deadlines, paid, citation = FIGURES[code]
+    (req,) = [r for r in load_guardrails()[jurisdiction].requirements if r.code == code]
+    assert req.jurisdiction == jurisdiction
+    assert req.applies.model_dump(exclude_none=True) == applies
+    assert (req.min_minutes, req.min_block_minutes, req.paid) == (minimum, block, paid)
+    got = [(b.deadline.hours, b.deadline.kind) if b.deadline else None for b in req.breaks]
+    assert got == deadlines
+    assert req.citation == citation
+
+
+def test_bundled_file_is_cached() -> None:
+    assert load_guardrails() is load_guardrails()
+    assert load_guardrails(GUARDRAILS_FILE) is load_guardrails()
+
+
+def test_default_settings() -> None:
+    settings = GuardrailSettings()
+    assert settings.edge_margin_minutes == 30
+    assert settings.default_shift_hours == 8
+    assert settings.default_shift_start == "09:00"
+    assert settings.default_break_minutes == 15
+
+
+# --------------------------------------------------------------------------- shift-length thresholds
+
+# id: (jurisdiction, code, rule, shift minutes below or at the threshold, first minute over it).
+# The rule breaks the requirement whenever it applies, so the code shows on one side only.
+THRESHOLDS = {
+    "eu-over-6h": ("eu", "GRD001", brk(5), 360, 361),
+    "uk-over-6h": ("uk", "GRD010", brk(5), 360, 361),
+    "de-over-6h": ("de", "GRD020", brk(5), 360, 361),
+    "de-over-9h": ("de", "GRD021", brk(30), 540, 541),
+    "fr-reaches-6h": ("fr", "GRD030", brk(5), 359, 360),
+    "nl-over-5.5h": ("nl", "GRD040", brk(5), 330, 331),
+    "nl-over-10h": ("nl", "GRD041", brk(30), 600, 601),
+    "us-ca-meal-over-5h": ("us-ca", "GRD050", brk(5), 300, 301),
+    "us-ca-rest-reaches-3.5h": ("us-ca", "GRD051", brk(5, kind="rest"), 209, 210),
+    "ph-meal-over-5h": ("ph", "GRD060", brk(5), 300, 301),
+}
+
+
+@pytest.mark.parametrize(
+    ("jurisdiction", "code", "rule", "below", "above"), THRESHOLDS.values(), ids=THRESHOLDS.keys()
+)
+def test_shift_length_threshold(
+    jurisdiction: str, code: str, rule: dict[str, Any], below: int, above: int
+) -> None:
+    assert code not in codes(check(jurisdiction, rule, minutes=below))
+    assert code in codes(check(jurisdiction, rule, minutes=above))
+
+
+# id: (jurisdiction, code, rule, last shift length covered, first one past it)
+UPPER_BOUNDS = {
+    "de-30-min-up-to-9h": ("de", "GRD020", brk(20), 540, 541),
+    "nl-30-min-up-to-10h": ("nl", "GRD040", brk(20), 600, 601),
+}
+
+
+@pytest.mark.parametrize(
+    ("jurisdiction", "code", "rule", "inside", "outside"), UPPER_BOUNDS.values(), ids=UPPER_BOUNDS.keys()
+)
+def test_shift_length_upper_bound(
+    jurisdiction: str, code: str, rule: dict[str, Any], inside: int, outside: int
+) -> None:
+    assert code in codes(check(jurisdiction, rule, minutes=inside))
+    assert code not in codes(check(jurisdiction, rule, minutes=outside))
+
+
+def test_de_thirty_minutes_are_enough_up_to_nine_hours_not_after() -> None:
+    assert codes(check("de", brk(30), minutes=540)) == []
+    assert only(check("de", brk(30), minutes=541)) == (
+        "on shifts of 9 hours 1 minute, lunch breaks of 30 minutes count towards the 45 minutes "
+        "required once a shift is over 9 hours, but the policy's breaks add up to 30 minutes "
+        f"({DE})"
+    )
+
+
+# Further breaks due on longer shifts: a rule with room for one break fewer than the longer shift needs.
+FURTHER_BREAKS = {
+    # Meal at 06:30; a second one could start no earlier than 07:30, blocked until 16:01.
+    "us-ca-second-meal-over-10h": ("us-ca", "GRD050", brk(30, "07:00-16:01"), 600, 601, ("06:00",)),
+    # Rest at 08:30; a second one could start no earlier than 09:10, blocked until 15:00.
+    "us-ca-second-rest-over-6h": (
+        "us-ca",
+        "GRD051",
+        brk(10, "08:40-15:00", kind="rest", paid=True),
+        360,
+        361,
+        (),
+    ),
+    # Rests at 08:30 and 09:10; a third could start no earlier than 09:50, blocked until 23:00.
+    "us-ca-third-rest-over-10h": (
+        "us-ca",
+        "GRD051",
+        brk(10, "09:50-23:00", kind="rest", paid=True),
+        600,
+        601,
+        (),
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("jurisdiction", "code", "rule", "below", "above", "starts"),
+    FURTHER_BREAKS.values(),
+    ids=FURTHER_BREAKS.keys(),
+)
+def test_further_break_threshold(
+    jurisdiction: str, code: str, rule: dict[str, Any], below: int, above: int, starts: tuple[str, ...]
+) -> None:
+    starts = starts or ("08:00",)
+    assert codes(check(jurisdiction, rule, minutes=below, starts=starts)) == []
+    assert codes(check(jurisdiction, rule, minutes=above, starts=starts)) == [code]
+
+
+@pytest.mark.parametrize(("minutes", "breach"), [(4, False), (5, True), (20, True), (21, False)])
+def test_ph_coffee_breaks_of_5_to_20_minutes_are_paid(minutes: int, breach: bool) -> None:
+    report = check("ph", brk(minutes, kind="rest"))
+    assert codes(report) == (["GRD061"] if breach else [])
+    assert codes(check("ph", brk(minutes, kind="rest", paid=True))) == []
+
+
+# --------------------------------------------------------------------------- deadlines and fit, to the minute
+
+# id: (jurisdiction, shift minutes, start, rule lawful at the boundary, rule one minute past it, code)
+DEADLINES = {
+    # The break may start at the deadline minute itself (08:00 + 6 h = 14:00), not a minute later.
+    "eu-start-by-14:00": ("eu", 480, "08:00", brk(15, "08:00-14:00"), brk(15, "08:00-14:01"), "GRD001"),
+    "uk-start-by-14:00": ("uk", 480, "08:00", brk(20, "08:00-14:00"), brk(20, "08:00-14:01"), "GRD010"),
+    "de-start-by-14:00": ("de", 480, "08:00", brk(30, "08:00-14:00"), brk(30, "08:00-14:01"), "GRD020"),
+    "de-over-9h-start-by-14:00": (
+        "de",
+        570,
+        "08:00",
+        brk(45, "08:00-14:00"),
+        brk(45, "08:00-14:01"),
+        "GRD021",
+    ),
+    "fr-start-by-14:00": ("fr", 480, "08:00", brk(20, "08:00-14:00"), brk(20, "08:00-14:01"), "GRD030"),
+    "us-ca-meal-start-by-13:00": (
+        "us-ca",
+        480,
+        "08:00",
+        brk(30, "08:00-13:00"),
+        brk(30, "08:00-13:01"),
+        "GRD050",
+    ),
+    "us-ca-second-meal-start-by-16:00": (
+        "us-ca",
+        720,
+        "06:00",
+        brk(30, "06:00-11:00", "12:00-16:00"),
+        brk(30, "06:00-11:00", "12:00-16:01"),
+        "GRD050",
+    ),
+    # No deadline: the break must end 30 minutes before the shift ends (16:00).
+    "nl-fits-by-15:30": ("nl", 480, "08:00", brk(30, "08:00-15:00"), brk(30, "08:00-15:01"), "GRD040"),
+    "nl-over-10h-fits-by-18:30": (
+        "nl",
+        660,
+        "08:00",
+        brk(45, "08:00-17:45"),
+        brk(45, "08:00-17:46"),
+        "GRD041",
+    ),
+    "ph-meal-fits-by-15:30": ("ph", 480, "08:00", brk(60, "08:00-14:30"), brk(60, "08:00-14:31"), "GRD060"),
+    # Two rests 30 minutes apart: 14:40-14:50 and 15:20-15:30.
+    "us-ca-rests-fit-by-15:30": (
+        "us-ca",
+        480,
+        "08:00",
+        brk(10, "08:00-14:40", kind="rest", paid=True),
+        brk(10, "08:00-14:41", kind="rest", paid=True),
+        "GRD051",
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("jurisdiction", "minutes", "start", "lawful", "late", "code"), DEADLINES.values(), ids=DEADLINES.keys()
+)
+def test_deadline_boundary(
+    jurisdiction: str,
+    minutes: int,
+    start: str,
+    lawful: dict[str, Any],
+    late: dict[str, Any],
+    code: str,
+) -> None:
+    assert codes(check(jurisdiction, lawful, minutes=minutes, starts=(start,))) == []
+    report = check(jurisdiction, late, minutes=minutes, starts=(start,))
+    assert codes(report) == [code]
+    assert report.conflicts[0].severity == ("warning" if jurisdiction == "eu" else "error")
+
+
+# ------------------------------------------------------------------ explanations, one per failure mode
+
+# id: (jurisdiction, rules, shift minutes, starts, severity, exact explanation)
+EXPLANATIONS: dict[str, tuple[str, list[dict[str, Any]], int, tuple[str, ...], str, str]] = {
+    "deadline-inside-a-blocked-window": (
+        "uk",
+        [brk(20, "09:00-15:00")],
+        480,
+        ("08:30",),
+        "error",
+        "the shift starting 08:30 reaches 6 hours at 14:30, inside the blocked window 09:00-15:00 "
+        "(breaks in the first or last 30 minutes of a shift do not count), so no 20-minute break can "
+        f"start by 14:30 ({UK})",
+    ),
+    "gaps-too-short-before-the-deadline": (
+        "uk",
+        [brk(20, "08:30-14:25", "14:35-15:00")],
+        480,
+        ("08:30",),
+        "error",
+        "the shift starting 08:30 reaches 6 hours at 14:30 and breaks are blocked 08:30-14:25 and "
+        f"14:35-15:00, so no 20-minute break can start by 14:30 ({UK})",
+    ),
+    "deadline-inside-one-window-of-several": (
+        "uk",
+        [brk(20, "08:30-11:00", "11:10-15:00")],
+        480,
+        ("08:30",),
+        "error",
+        "the shift starting 08:30 reaches 6 hours at 14:30, inside the blocked window 11:10-15:00, "
+        f"and breaks are also blocked 08:30-11:00, so no 20-minute break can start by 14:30 ({UK})",
+    ),
+    "free-time-only-at-the-shift-edge": (
+        "uk",
+        [brk(20, "08:30-14:01")],
+        480,
+        ("08:00",),
+        "error",
+        "the shift starting 08:00 reaches 6 hours at 14:00, inside the blocked window 08:30-14:01 "
+        "(breaks in the first or last 30 minutes of a shift do not count), so no 20-minute break "
+        f"can start by 14:00 ({UK})",
+    ),
+    "several-shift-starts-in-one-conflict": (
+        "uk",
+        [brk(20, "06:00-13:00")],
+        480,
+        ("06:30", "06:00", "09:00"),
+        "error",
+        "the shifts starting 06:00 and 06:30 reach 6 hours at 12:00 and 12:30, each inside a blocked "
+        f"window, and breaks are blocked 06:00-13:00, so no 20-minute break can start by then ({UK})",
+    ),
+    "shorter-than-the-legal-minimum": (
+        "uk",
+        [brk(15)],
+        480,
+        ("08:00",),
+        "error",
+        "on shifts of 8 hours, lunch breaks of 15 minutes are shorter than the 20 minutes required "
+        f"once a shift is over 6 hours ({UK})",
+    ),
+    "shorter-and-no-slot": (
+        "uk",
+        [brk(15, "08:00-14:01")],
+        480,
+        ("08:00",),
+        "error",
+        "on shifts of 8 hours, lunch breaks of 15 minutes are shorter than the 20 minutes required "
+        "once a shift is over 6 hours; the shift starting 08:00 reaches 6 hours at 14:00, inside the "
+        f"blocked window 08:00-14:01, so no 20-minute break can start by 14:00 ({UK})",
+    ),
+    "shorter-than-a-part-where-splitting-is-allowed": (
+        "de",
+        [brk(10)],
+        480,
+        ("08:00",),
+        "error",
+        "on shifts of 8 hours, lunch breaks of 10 minutes are shorter than the 30 minutes required "
+        "for shifts over 6 and up to 9 hours (which may be split into parts of at least 15 minutes) "
+        f"({DE})",
+    ),
+    "parts-that-do-not-add-up": (
+        "de",
+        [brk(15), brk(10, kind="rest")],
+        480,
+        ("08:00",),
+        "error",
+        "on shifts of 8 hours, lunch breaks of 15 minutes count towards the 30 minutes required for "
+        f"shifts over 6 and up to 9 hours, but the policy's breaks add up to 15 minutes ({DE})",
+    ),
+    "eu-length-left-to-national-law": (
+        "eu",
+        [brk(10)],
+        480,
+        ("08:00",),
+        "warning",
+        "on shifts of 8 hours, lunch breaks of 10 minutes are shorter than the 15 minutes assumed for "
+        f"the break due once a shift is over 6 hours, a length left to national law ({EU})",
+    ),
+    "unpaid-where-the-law-counts-the-break-as-paid": (
+        "us-ca",
+        [brk(10, kind="rest")],
+        480,
+        ("08:00",),
+        "error",
+        f"rest breaks of 10 minutes are unpaid, but rest periods count as paid working time ({CA_REST})",
+    ),
+    "unpaid-coffee-break": (
+        "ph",
+        [brk(15, kind="rest")],
+        480,
+        ("08:00",),
+        "error",
+        "rest breaks of 15 minutes are unpaid, but coffee breaks of 5 to 20 minutes count as paid "
+        f"working time ({PH_COFFEE})",
+    ),
+    "shortened-meal-paid-lawful-only-in-some-cases": (
+        "ph",
+        [brk(30, paid=True)],
+        480,
+        ("08:00",),
+        "warning",
+        "on shifts of 8 hours, lunch breaks of 30 minutes are shorter than the 60 minutes required "
+        "once a shift is over 5 hours, and a shorter paid break of at least 20 minutes is lawful only "
+        "in the cases the implementing rules list (work that is non-manual or not strenuous, work "
+        f"that must go on without stopping, emergencies, and similar cases) ({PH_MEAL})",
+    ),
+    "shortened-meal-unpaid": (
+        "ph",
+        [brk(30)],
+        480,
+        ("08:00",),
+        "error",
+        "on shifts of 8 hours, lunch breaks of 30 minutes are shorter than the 60 minutes required "
+        f"once a shift is over 5 hours, and a shorter break must be paid ({PH_MEAL})",
+    ),
+    "meal-shorter-than-the-shortened-minimum": (
+        "ph",
+        [brk(15, paid=True)],
+        480,
+        ("08:00",),
+        "error",
+        "on shifts of 8 hours, lunch breaks of 15 minutes are shorter than the 60 minutes required "
+        f"once a shift is over 5 hours ({PH_MEAL})",
+    ),
+    "no-deadline-break-does-not-fit": (
+        "nl",
+        [brk(30, "08:00-16:00")],
+        480,
+        ("08:00",),
+        "error",
+        f"breaks are blocked 08:00-16:00, so no 30-minute break fits in the shift from 08:00 to 16:00 ({NL})",
+    ),
+    "no-deadline-several-starts": (
+        "nl",
+        [brk(30, "08:00-19:00")],
+        480,
+        ("08:00", "10:00"),
+        "error",
+        "breaks are blocked 08:00-19:00, so no 30-minute break fits in the shifts starting 08:00 and "
+        f"10:00 ({NL})",
+    ),
+    "second-of-several-breaks-misses-its-deadline": (
+        "us-ca",
+        [brk(30, "06:00-11:00", "12:00-16:01")],
+        720,
+        ("06:00",),
+        "error",
+        "the shift starting 06:00 reaches 10 hours at 16:00, inside the blocked window 12:00-16:01, "
+        "and breaks are also blocked 06:00-11:00 (breaks in the first or last 30 minutes of a shift "
+        "do not count, and breaks are at least 30 minutes apart), so the second of two 30-minute "
+        f"breaks cannot start by 16:00 ({CA_MEAL})",
+    ),
+    "second-of-several-breaks-does-not-fit": (
+        "us-ca",
+        [brk(10, "08:00-14:41", kind="rest", paid=True)],
+        480,
+        ("08:00",),
+        "error",
+        "breaks are blocked 08:00-14:41 (breaks in the first or last 30 minutes of a shift do not "
+        "count, and breaks are at least 30 minutes apart), so the second of two 10-minute breaks does "
+        f"not fit in the shift from 08:00 to 16:00 ({CA_REST})",
+    ),
+    "meal-before-the-end-of-hour-5": (
+        "us-ca",
+        [brk(30, "08:30-13:01")],
+        480,
+        ("08:00",),
+        "error",
+        "the shift starting 08:00 reaches 5 hours at 13:00, inside the blocked window 08:30-13:01 "
+        "(breaks in the first or last 30 minutes of a shift do not count), so no 30-minute break can "
+        f"start by 13:00 ({CA_MEAL})",
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("jurisdiction", "rules", "minutes", "starts", "severity", "explanation"),
+    EXPLANATIONS.values(),
+    ids=EXPLANATIONS.keys(),
+)
+def test_explanation(
+    jurisdiction: str,
+    rules: list[dict[str, Any]],
+    minutes: int,
+    starts: tuple[str, ...],
+    severity: str,
+    explanation: str,
+) -> None:
+    report = check(jurisdiction, *rules, minutes=minutes, starts=starts)
+    assert only(report) == explanation
+    conflict = report.conflicts[0]
+    assert conflict.kind == "guardrail"
+    assert conflict.severity == severity
+    assert conflict.policies == ["p"]
+    assert conflict.rules == ["p/rules[0]"]
+    assert conflict.citation is not None and explanation.endswith(f"({conflict.citation})")
+    assert conflict.remedies == []
+
+
+# Each failure above, with the one change that makes it lawful.
+LAWFUL = {
+    "window-ends-at-the-deadline": ("uk", [brk(20, "09:00-14:30")], 480, ("08:30",)),
+    "gap-long-enough-before-the-deadline": ("uk", [brk(20, "09:00-14:10", "14:30-15:00")], 480, ("08:30",)),
+    "legal-minimum-exactly": ("uk", [brk(20)], 480, ("08:00",)),
+    "parts-that-add-up": ("de", [brk(15), brk(15, kind="rest")], 480, ("08:00",)),
+    "eu-assumed-length-exactly": ("eu", [brk(15)], 480, ("08:00",)),
+    "paid-rest-periods": ("us-ca", [brk(10, kind="rest", paid=True)], 480, ("08:00",)),
+    "paid-coffee-break": ("ph", [brk(15, kind="rest", paid=True)], 480, ("08:00",)),
+    "full-hour-meal": ("ph", [brk(60)], 480, ("08:00",)),
+    "no-deadline-break-fits": ("nl", [brk(30, "08:30-15:00")], 480, ("08:00",)),
+    "second-meal-in-time": ("us-ca", [brk(30, "06:00-11:00", "12:00-16:00")], 720, ("06:00",)),
+    "a-lunch-outside-the-pie-van-window": ("uk", [brk(30, "10:00-12:00")], 480, ("06:00", "08:00", "09:30")),
+    "another-rule-takes-the-break-in-time": (
+        "uk",
+        [brk(30, "08:00-16:00"), brk(20, kind="rest")],
+        480,
+        ("08:00",),
+    ),
+    "a-short-rest-rule-is-an-extra-break": ("uk", [brk(30), brk(10, kind="rest")], 480, ("08:00",)),
+    "a-long-enough-rest-rule-covers-a-short-lunch": ("uk", [brk(10), brk(20, kind="rest")], 480, ("08:00",)),
+    # Held to the 30-minute meal period, a 20-minute rest would be too short; held to the paid rest
+    # periods, an unpaid lunch would be unpaid.
+    "a-rest-rule-is-no-meal-period": ("us-ca", [brk(20, kind="rest", paid=True)], 480, ("08:00",)),
+    "a-lunch-rule-is-no-rest-period": ("us-ca", [brk(30)], 480, ("08:00",)),
+}
+
+
+@pytest.mark.parametrize(("jurisdiction", "rules", "minutes", "starts"), LAWFUL.values(), ids=LAWFUL.keys())
+def test_lawful_counterpart(
+    jurisdiction: str, rules: list[dict[str, Any]], minutes: int, starts: tuple[str, ...]
+) -> None:
+    assert check(jurisdiction, *rules, minutes=minutes, starts=starts).conflicts == []
+
+
+def test_every_counting_rule_is_reported_when_none_takes_the_break_in_time() -> None:
+    report = check("uk", brk(30, "08:00-16:00"), brk(20, "08:00-14:01", kind="rest"))
+    assert [(c.code, c.rules) for c in report.conflicts] == [
+        ("GRD010", ["p/rules[0]"]),
+        ("GRD010", ["p/rules[1]"]),
+    ]
+    assert report.conflicts[1].explanation == (
+        "the shift starting 08:00 reaches 6 hours at 14:00, inside the blocked window 08:00-14:01, "
+        f"so no 20-minute break can start by 14:00 ({UK})"
+    )
+
+
+def test_an_any_rule_is_held_to_meal_and_rest_periods() -> None:
+    report = check("us-ca", brk(20, kind="any"))
+    assert [(c.code, c.severity) for c in report.conflicts] == [("GRD050", "error"), ("GRD051", "error")]
+    assert report.conflicts[0].explanation == (
+        "on shifts of 8 hours, breaks of 20 minutes are shorter than the 30 minutes required once a "
+        f"shift is over 5 hours ({CA_MEAL})"
+    )
+    assert report.conflicts[1].explanation == (
+        f"breaks of 20 minutes are unpaid, but rest periods count as paid working time ({CA_REST})"
+    )
+
+
+# --------------------------------------------------------------------------- midnight, margins, assumptions
+
+
+def test_shift_crossing_midnight_breaks_its_deadline() -> None:
+    report = check("uk", brk(20, "22:00-23:59", "00:00-04:01"), starts=("22:00",))
+    assert only(report) == (
+        "the shift starting 22:00 reaches 6 hours at 04:00, inside the blocked window 00:00-04:01, "
+        f"and breaks are also blocked 22:00-23:59, so no 20-minute break can start by 04:00 ({UK})"
+    )
+
+
+def test_shift_crossing_midnight_may_start_its_break_at_the_deadline() -> None:
+    assert check("uk", brk(20, "22:00-23:59", "00:00-04:00"), starts=("22:00",)).conflicts == []
+
+
+def test_shift_crossing_midnight_uses_the_windows_of_the_next_day() -> None:
+    # Earliest start 23:30; 23:30-23:40 and 23:59-00:00 are too short for 20 minutes, and the
+    # morning window 00:00-05:00 lies on the next day, so the first slot starts at 05:00: the
+    # deadline minute itself (23:00 + 6 h), lawful; one minute more is not.
+    assert check("uk", brk(20, "23:40-23:59", "00:00-05:00"), starts=("23:00",)).conflicts == []
+    assert codes(check("uk", brk(20, "23:40-23:59", "00:00-05:01"), starts=("23:00",))) == ["GRD010"]
+
+
+@pytest.mark.parametrize(("margin", "breach"), [(0, False), (10, False), (11, True)])
+def test_edge_margin_is_configurable(margin: int, breach: bool) -> None:
+    # Free time 08:00-08:30 only; a 20-minute break fits there if it may start by 08:10.
+    report = check("uk", brk(20, "08:30-14:01"), settings=GuardrailSettings(edge_margin_minutes=margin))
+    assert codes(report) == (["GRD010"] if breach else [])
+
+
+def test_edge_margin_at_the_shift_end() -> None:
+    # NL has no deadline: on 08:00-16:00 the last break must end by 15:30 with the default margin.
+    assert codes(check("nl", brk(30, "08:00-15:01"))) == ["GRD040"]
+    settings = GuardrailSettings(edge_margin_minutes=0)
+    assert check("nl", brk(30, "08:00-15:30"), settings=settings).conflicts == []
+    assert codes(check("nl", brk(30, "08:00-15:31"), settings=settings)) == ["GRD040"]
+
+
+def test_a_margin_that_leaves_no_room() -> None:
+    settings = GuardrailSettings(edge_margin_minutes=170)
+    assert only(check("nl", brk(30), minutes=360, settings=settings)) == (
+        "the shift from 08:00 to 14:00 leaves no room for a 30-minute break (breaks in the first or "
+        f"last 170 minutes of a shift do not count) ({NL})"
+    )
+    settings = GuardrailSettings(edge_margin_minutes=180)
+    assert only(check("uk", brk(20), minutes=361, settings=settings)) == (
+        "the shift starting 08:00 reaches 6 hours at 14:00 (breaks in the first or last 180 minutes "
+        f"of a shift do not count), so no 20-minute break can start by 14:00 ({UK})"
+    )
+
+
+def test_no_shift_hours_assumes_eight_and_says_so() -> None:
+    report = check("uk", brk(15), minutes=None)
+    assert report.note == "assumed 8-hour shifts (no shift_hours given)"
+    assert only(report) == (
+        "on shifts of 8 hours, lunch breaks of 15 minutes are shorter than the 20 minutes required "
+        f"once a shift is over 6 hours; assuming 8-hour shifts, as the policy gives no shift_hours ({UK})"
+    )
+
+
+def test_default_shift_hours_is_configurable() -> None:
+    settings = GuardrailSettings(default_shift_hours=6)
+    report = check("uk", brk(15), minutes=None, settings=settings)
+    assert report.conflicts == []
+    assert report.note == "assumed 6-hour shifts (no shift_hours given)"
+
+
+def test_no_shift_starts_assumes_nine_and_says_so() -> None:
+    report = check("uk", brk(20, "09:00-15:01"), starts=())
+    assert report.note == "assumed a shift starting 09:00 (no shift_starts given)"
+    assert only(report) == (
+        "the shift starting 09:00 reaches 6 hours at 15:00, inside the blocked window 09:00-15:01, "
+        "so no 20-minute break can start by 15:00; assuming a shift starting 09:00, as the policy "
+        f"gives no shift_starts ({UK})"
+    )
+    assert check("uk", brk(20, "09:00-15:00"), starts=()).conflicts == []
+
+
+def test_without_a_default_start_deadlines_are_not_checked() -> None:
+    settings = GuardrailSettings(default_shift_start=None)
+    report = check("uk", brk(15, "09:00-17:00"), starts=(), settings=settings)
+    assert report.note == "break deadlines not checked (no shift_starts given)"
+    assert only(report) == (
+        "on shifts of 8 hours, lunch breaks of 15 minutes are shorter than the 20 minutes required "
+        f"once a shift is over 6 hours ({UK})"
+    )
+
+
+def test_eu_default_break_minutes_is_configurable() -> None:
+    settings = GuardrailSettings(default_break_minutes=20)
+    report = check("eu", brk(15), settings=settings)
+    assert codes(report) == ["GRD001"]
+    assert "shorter than the 20 minutes assumed" in only(report)
+
+
+# --------------------------------------------------------------------------- no verdict, order, determinism
+
+
+def test_no_jurisdiction_no_conflicts() -> None:
+    report = check(None, brk(5, "00:00-23:59"), minutes=720)
+    assert report == GuardrailReport([], NO_JURISDICTION)
+    assert report.note == "no jurisdiction set: no legal verdict"
+
+
+def test_no_break_rules_no_note() -> None:
+    rule = {"kind": "call-time-cap", "max_minutes": 5}
+    assert check_guardrails(make_policy(rule, jurisdiction="uk")) == GuardrailReport([], None)
+
+
+def test_jurisdiction_without_a_pack(tmp_path: Path) -> None:
+    packs = load_guardrails(_write(tmp_path, PACK))
+    report = check("uk", brk(5), packs=packs)
+    assert report == GuardrailReport([], "no guardrails for jurisdiction uk: no legal verdict")
+
+
+def test_conflicts_sorted_by_rule_then_shift_start_then_code() -> None:
+    # Rule 0 can take no rest at all. Rule 1 misses its second rest on the 08:00 shift (the 10:00
+    # shift takes both, so only 08:00 fails the rest periods) and its meal on the 10:00 shift.
+    never = brk(10, "08:00-23:59", kind="rest")
+    any_rule = brk(30, "09:00-15:01", kind="any", paid=True)
+    report = check("us-ca", never, any_rule, starts=("10:00", "08:00"))
+    assert [(c.rules[0], c.code) for c in report.conflicts] == [
+        ("p/rules[0]", "GRD051"),
+        ("p/rules[1]", "GRD051"),
+        ("p/rules[1]", "GRD050"),
+    ]
+    assert "fit in the shift from 08:00 to 16:00" in report.conflicts[1].explanation
+    assert "the shift starting 10:00" in report.conflicts[2].explanation
+    again = check("us-ca", never, any_rule, starts=("08:00", "10:00", "08:00"))
+    assert again == report
+
+
+# ------------------------------------------------------------------ a pack of one's own, and a broken one
+
+PACK = """\
+version: 1
+packs:
+  de:
+    title: Test pack
+    requirements:
+      - code: GRD900
+        jurisdiction: de
+        name: test.end-by
+        label: breaks
+        summary: A break that must end by hour 6.
+        applies: {over_hours: 6}
+        binds: [lunch, any]
+        breaks:
+          - deadline: {hours: 6, kind: end-by}
+        min_minutes: 30
+        citation: Test article 1
+        source: A test.
+"""
+
+
+def _write(tmp_path: Path, text: str, name: str = "guardrails.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_end_by_deadline_from_a_pack_of_ones_own(tmp_path: Path) -> None:
+    packs = load_guardrails(_write(tmp_path, PACK))
+    assert check("de", brk(30, "08:00-13:30"), packs=packs).conflicts == []
+    report = check("de", brk(30, "08:00-13:31"), packs=packs)
+    assert only(report) == (
+        "the shift starting 08:00 reaches 6 hours at 14:00 and breaks are blocked 08:00-13:31, so no "
+        "30-minute break can end by 14:00 (Test article 1)"
+    )
+    inside = check("de", brk(30, "08:00-14:00"), packs=packs)
+    assert only(inside) == (
+        "the shift starting 08:00 reaches 6 hours at 14:00, inside the blocked window 08:00-14:00, so no "
+        "30-minute break can end by 14:00 (Test article 1)"
+    )
+
+
+def test_a_shortened_break_that_need_not_be_paid(tmp_path: Path) -> None:
+    shortened = (
+        "min_minutes: 30\n        shortened: {min_minutes: 20, paid: false, "
+        "note: with the works council's consent}"
+    )
+    packs = load_guardrails(_write(tmp_path, PACK.replace("min_minutes: 30", shortened)))
+    report = check("de", brk(20), packs=packs)
+    assert [c.severity for c in report.conflicts] == ["warning"]
+    assert only(report) == (
+        "on shifts of 8 hours, lunch breaks of 20 minutes are shorter than the 30 minutes required "
+        "once a shift is over 6 hours, and a shorter break of at least 20 minutes is lawful only with "
+        "the works council's consent (Test article 1)"
+    )
+    # The shortened break is the one looked for: 20 minutes ending by 14:00 fit from 13:40.
+    assert check("de", brk(20, "08:00-13:40"), packs=packs).conflicts[0].severity == "warning"
+    late = check("de", brk(20, "08:00-13:41"), packs=packs)
+    assert [c.severity for c in late.conflicts] == ["error"]
+    assert only(late).endswith(
+        "; the shift starting 08:00 reaches 6 hours at 14:00 and breaks are blocked 08:00-13:41, so no "
+        "20-minute break can end by 14:00 (Test article 1)"
+    )
+
+
+def test_an_edited_file_is_read_again(tmp_path: Path) -> None:
+    path = _write(tmp_path, PACK)
+    first = load_guardrails(path)
+    assert load_guardrails(path) is first
+    path.write_text(PACK.replace("min_minutes: 30", "min_minutes: 45"), encoding="utf-8")
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    assert load_guardrails(path)["de"].requirements[0].min_minutes == 45
+
+
+def _problems(path: Path) -> list[str]:
+    with pytest.raises(InputError) as caught:
+        load_guardrails(path)
+    return [str(p) for p in caught.value.problems]
+
+
+# id: (replace this, with that, the problems as printed; {file} is the file's path)
+BROKEN = {
+    "string-for-a-number": (
+        "min_minutes: 30",
+        'min_minutes: "30"',
+        ["{file}:15:22: packs.de.requirements[0].min_minutes: expected a whole number; got the string '30'"],
+    ),
+    "misspelt-field": (
+        "min_minutes: 30",
+        "min_minute: 30",
+        [
+            "{file}:15:9: packs.de.requirements[0].min_minute: unknown field; expected one of code, "
+            "jurisdiction, name, label, summary, applies, binds, counts_if_long_enough, breaks, "
+            "min_minutes, min_block_minutes, shortened, lengths, paid, off_duty, severity, citation, "
+            "source, assumption (did you mean 'min_minutes'?)"
+        ],
+    ),
+    "unknown-deadline-kind": (
+        "kind: end-by",
+        "kind: finish-by",
+        [
+            "{file}:14:40: packs.de.requirements[0].breaks[0].deadline.kind: expected one of start-by, "
+            "end-by; got 'finish-by'"
+        ],
+    ),
+    "over-and-reaches-together": (
+        "applies: {over_hours: 6}",
+        "applies: {over_hours: 6, reaches_hours: 6}",
+        ["{file}:11:18: packs.de.requirements[0].applies: give exactly one of over_hours and reaches_hours"],
+    ),
+    "block-not-below-the-total": (
+        "min_minutes: 30",
+        "min_minutes: 30\n        min_block_minutes: 30",
+        ["{file}:6:9: packs.de.requirements[0]: min_block_minutes (30) must be below min_minutes (30)"],
+    ),
+    "code-pattern": (
+        "code: GRD900",
+        "code: GRD9000",
+        ["{file}:6:15: packs.de.requirements[0].code: expected text matching ^GRD[0-9]{{3}}$; got 'GRD9000'"],
+    ),
+    "jurisdiction-of-another-pack": (
+        "jurisdiction: de",
+        "jurisdiction: fr",
+        [
+            "{file}:7:23: packs.de.requirements[0].jurisdiction: GRD900 is in the de pack but names "
+            "jurisdiction fr"
+        ],
+    ),
+    "unknown-jurisdiction": (
+        "  de:\n",
+        "  xx:\n",
+        ["{file}:3:3: packs.xx: expected one of eu, uk, de, fr, nl, us-ca, ph; got 'xx'"],
+    ),
+    "yaml-syntax": (
+        "binds: [lunch, any]",
+        "binds: [lunch, any",
+        [
+            "{file}:13:15: invalid YAML: expected ',' or ']', but got ':' (while parsing a flow sequence "
+            "started at line 12, column 16)"
+        ],
+    ),
+}
+
+
+@pytest.mark.parametrize(("old", "new", "expected"), BROKEN.values(), ids=BROKEN.keys())
+def test_broken_file_gives_located_problems(tmp_path: Path, old: str, new: str, expected: list[str]) -> None:
+    assert old in PACK
+    path = _write(tmp_path, PACK.replace(old, new, 1))
+    assert _problems(path) == [e.format(file=path) for e in expected]
+
+
+def test_duplicate_code_is_located(tmp_path: Path) -> None:
+    second = PACK.split("    requirements:\n")[1].replace("name: test.end-by", "name: test.again")
+    path = _write(tmp_path, PACK + second)
+    assert _problems(path) == [
+        f"{path}:18:15: packs.de.requirements[1].code: code GRD900 already used on line 6"
+    ]
+
+
+def test_missing_file_is_located(tmp_path: Path) -> None:
+    path = tmp_path / "nowhere.yaml"
+    assert _problems(path) == [f"{path}:1:1: no such file"]
+
+
+@pytest.mark.parametrize(
+    ("threshold", "phrase"),
+    [
+        ({"over_hours": 6}, "once a shift is over 6 hours"),
+        ({"over_hours": 5.5}, "once a shift is over 5.5 hours"),
+        ({"reaches_hours": 1}, "once a shift reaches 1 hour"),
+        ({"over_hours": 6, "up_to_hours": 9}, "for shifts over 6 and up to 9 hours"),
+        ({"reaches_hours": 3.5, "up_to_hours": 6}, "for shifts of 3.5 up to 6 hours"),
+        ({"over_hours": 0}, "on every shift"),
+    ],
+    ids=["over", "over-fraction", "reaches-one-hour", "over-up-to", "reaches-up-to", "every-shift"],
+)
+def test_threshold_phrase(threshold: dict[str, float], phrase: str) -> None:
+    assert Threshold.model_validate(threshold).phrase() == phrase
+
+
+@pytest.mark.parametrize(
+    ("threshold", "minutes", "holds"),
+    [
+        ({"reaches_hours": 3.5, "up_to_hours": 6}, 209, False),
+        ({"reaches_hours": 3.5, "up_to_hours": 6}, 210, True),
+        ({"reaches_hours": 3.5, "up_to_hours": 6}, 360, True),
+        ({"reaches_hours": 3.5, "up_to_hours": 6}, 361, False),
+    ],
+    ids=["below", "reaches", "up-to", "past"],
+)
+def test_threshold_holds(threshold: dict[str, float], minutes: int, holds: bool) -> None:
+    assert Threshold.model_validate(threshold).holds(minutes) is holds
