@@ -1,0 +1,443 @@
+"""What changed between two evaluations of a policy library.
+
+``diff_runs(old, new)`` matches policies by id and reports, per policy, the
+change of scores and verdict, the contributions that appeared, vanished or
+changed, and the conflicts added and removed; plus the policies added and
+removed. The result is a pydantic model (``PolicyDiff``), rendered as text,
+JSON or Markdown. Everything is sorted, so the same two evaluations always
+give the same bytes.
+
+Contributions are matched on (rule, criterion) and, when one rule fires on
+several policy rules, by their order in the policy; a matched pair whose
+points or reason differ has *changed*. Conflicts are matched on code,
+policies and policy rules.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from engine.evaluation import EvaluationRun
+from engine.facts import INDEX_KEY
+from engine.results import SEVERITY_RANK, Conflict, Contribution, PolicyResult
+
+ContributionChangeKind = Literal["appeared", "vanished", "changed"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ScoreChange(_Model):
+    """A score before and after."""
+
+    old: int
+    new: int
+    change: int
+
+
+class ConflictRef(_Model):
+    """A conflict as the diff shows it."""
+
+    code: str
+    kind: str
+    severity: str
+    policies: list[str]
+    rules: list[str]
+    explanation: str
+
+
+class ContributionChange(_Model):
+    """A contribution that appeared, vanished, or changed its points or reason."""
+
+    change: ContributionChangeKind
+    rule: str
+    name: str
+    criterion: str
+    target: str
+    """The policy rule it matched (`rules[i]`, in the new version when it exists) or `derived`."""
+    old_delta: int | None = None
+    new_delta: int | None = None
+    old_reason: str | None = None
+    new_reason: str | None = None
+
+
+class PolicySummary(_Model):
+    """A policy that was added or removed, as it stands on its side."""
+
+    id: str
+    title: str
+    verdict: str
+    employee: int
+    customer: int
+    file: str | None = None
+    conflicts: list[ConflictRef] = Field(default_factory=list)
+
+
+class PolicyChange(_Model):
+    """A policy present on both sides whose text or results differ."""
+
+    id: str
+    title: str
+    old_title: str | None = None
+    """The old title, when the title changed."""
+    old_verdict: str
+    new_verdict: str
+    employee: ScoreChange
+    customer: ScoreChange
+    edited: bool
+    """Whether the policy's content differs (it may change nothing in the results)."""
+    contributions: list[ContributionChange] = Field(default_factory=list)
+    conflicts_added: list[ConflictRef] = Field(default_factory=list)
+    conflicts_removed: list[ConflictRef] = Field(default_factory=list)
+    old_file: str | None = None
+    new_file: str | None = None
+
+    @property
+    def verdict_changed(self) -> bool:
+        """Whether the verdict differs."""
+        return self.old_verdict != self.new_verdict
+
+    @property
+    def effect(self) -> bool:
+        """Whether anything in the results changed, not only the text."""
+        return bool(
+            self.verdict_changed
+            or self.employee.change
+            or self.customer.change
+            or self.contributions
+            or self.conflicts_added
+            or self.conflicts_removed
+            or self.old_title is not None
+        )
+
+
+class PolicyDiff(_Model):
+    """Everything that changed between two evaluations."""
+
+    old: str = "old"
+    """What the old side is (paths or a git revision)."""
+    new: str = "new"
+    added: list[PolicySummary] = Field(default_factory=list)
+    removed: list[PolicySummary] = Field(default_factory=list)
+    changed: list[PolicyChange] = Field(default_factory=list)
+    unchanged: list[str] = Field(default_factory=list)
+    conflicts_added: list[ConflictRef] = Field(default_factory=list)
+    conflicts_removed: list[ConflictRef] = Field(default_factory=list)
+
+    @property
+    def has_changes(self) -> bool:
+        """Whether the two sides differ at all."""
+        return bool(
+            self.added or self.removed or self.changed or self.conflicts_added or self.conflicts_removed
+        )
+
+
+def _ref(conflict: Conflict) -> ConflictRef:
+    return ConflictRef(
+        code=conflict.code,
+        kind=conflict.kind,
+        severity=conflict.severity,
+        policies=list(conflict.policies),
+        rules=list(conflict.rules),
+        explanation=conflict.explanation,
+    )
+
+
+def _conflict_key(conflict: Conflict | ConflictRef) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+    return (conflict.code, tuple(sorted(conflict.policies)), tuple(sorted(conflict.rules)))
+
+
+def _conflict_order(ref: ConflictRef) -> tuple[int, str, tuple[str, ...], tuple[str, ...]]:
+    return (-SEVERITY_RANK.get(ref.severity, 0), ref.code, tuple(ref.policies), tuple(ref.rules))
+
+
+def _target(contribution: Contribution) -> str:
+    index = contribution.facts.get(INDEX_KEY)
+    return f"rules[{index}]" if index is not None else "derived"
+
+
+def _by_rule(contributions: list[Contribution]) -> dict[tuple[str, str], list[Contribution]]:
+    grouped: dict[tuple[str, str], list[Contribution]] = defaultdict(list)
+    for c in contributions:
+        grouped[(c.rule, c.criterion)].append(c)
+    for items in grouped.values():
+        items.sort(key=lambda c: (c.facts.get(INDEX_KEY, 1_000), c.reason))
+    return grouped
+
+
+def contribution_changes(old: list[Contribution], new: list[Contribution]) -> list[ContributionChange]:
+    """Contributions that appeared, vanished or changed between two results of one policy."""
+    before, after = _by_rule(old), _by_rule(new)
+    out: list[ContributionChange] = []
+    for key in sorted(set(before) | set(after)):
+        olds, news = before.get(key, []), after.get(key, [])
+        for i in range(max(len(olds), len(news))):
+            o = olds[i] if i < len(olds) else None
+            n = news[i] if i < len(news) else None
+            if o is not None and n is not None:
+                if o.delta == n.delta and o.reason == n.reason:
+                    continue
+                kind: ContributionChangeKind = "changed"
+            else:
+                kind = "appeared" if o is None else "vanished"
+            shown = n if n is not None else o
+            assert shown is not None
+            out.append(
+                ContributionChange(
+                    change=kind,
+                    rule=shown.rule,
+                    name=shown.name,
+                    criterion=shown.criterion,
+                    target=_target(shown),
+                    old_delta=None if o is None else o.delta,
+                    new_delta=None if n is None else n.delta,
+                    old_reason=None if o is None else o.reason,
+                    new_reason=None if n is None else n.reason,
+                )
+            )
+    order = {"vanished": 0, "changed": 1, "appeared": 2}
+    out.sort(key=lambda c: (c.rule, c.criterion, order[c.change], c.target))
+    return out
+
+
+def _summary(result: PolicyResult, conflicts: list[ConflictRef]) -> PolicySummary:
+    return PolicySummary(
+        id=result.id,
+        title=result.title,
+        verdict=result.verdict,
+        employee=result.scores.employee,
+        customer=result.scores.customer,
+        file=result.file,
+        conflicts=[c for c in conflicts if result.id in c.policies],
+    )
+
+
+def _score(old: int, new: int) -> ScoreChange:
+    return ScoreChange(old=old, new=new, change=new - old)
+
+
+def diff_runs(
+    old: EvaluationRun, new: EvaluationRun, *, old_label: str = "old", new_label: str = "new"
+) -> PolicyDiff:
+    """What changed from ``old`` to ``new``: policies added, removed and changed, and conflicts."""
+    old_results = {r.id: r for r in old.evaluation.policies}
+    new_results = {r.id: r for r in new.evaluation.policies}
+    old_conflicts = {_conflict_key(c): _ref(c) for c in old.evaluation.conflicts}
+    new_conflicts = {_conflict_key(c): _ref(c) for c in new.evaluation.conflicts}
+    added_conflicts = sorted(
+        (c for k, c in new_conflicts.items() if k not in old_conflicts), key=_conflict_order
+    )
+    removed_conflicts = sorted(
+        (c for k, c in old_conflicts.items() if k not in new_conflicts), key=_conflict_order
+    )
+    all_old = sorted(old_conflicts.values(), key=_conflict_order)
+    all_new = sorted(new_conflicts.values(), key=_conflict_order)
+
+    added = [_summary(new_results[i], all_new) for i in sorted(set(new_results) - set(old_results))]
+    removed = [_summary(old_results[i], all_old) for i in sorted(set(old_results) - set(new_results))]
+    changed: list[PolicyChange] = []
+    unchanged: list[str] = []
+    for pid in sorted(set(old_results) & set(new_results)):
+        o, n = old_results[pid], new_results[pid]
+        edited = old.policies[pid].model_dump(mode="json") != new.policies[pid].model_dump(mode="json")
+        change = PolicyChange(
+            id=pid,
+            title=n.title,
+            old_title=o.title if o.title != n.title else None,
+            old_verdict=o.verdict,
+            new_verdict=n.verdict,
+            employee=_score(o.scores.employee, n.scores.employee),
+            customer=_score(o.scores.customer, n.scores.customer),
+            edited=edited,
+            contributions=contribution_changes(o.contributions, n.contributions),
+            conflicts_added=[c for c in added_conflicts if pid in c.policies],
+            conflicts_removed=[c for c in removed_conflicts if pid in c.policies],
+            old_file=o.file,
+            new_file=n.file,
+        )
+        if change.edited or change.effect:
+            changed.append(change)
+        else:
+            unchanged.append(pid)
+    return PolicyDiff(
+        old=old_label,
+        new=new_label,
+        added=added,
+        removed=removed,
+        changed=changed,
+        unchanged=unchanged,
+        conflicts_added=added_conflicts,
+        conflicts_removed=removed_conflicts,
+    )
+
+
+# Renderers -----------------------------------------------------------------------------------------
+
+
+def _signed(value: int) -> str:
+    return f"{value:+d}" if value else "0"
+
+
+def _move(score: ScoreChange) -> str:
+    if not score.change:
+        return _signed(score.new)
+    return f"{_signed(score.old)} -> {_signed(score.new)} ({score.change:+d})"
+
+
+def summary_line(diff: PolicyDiff) -> str:
+    """One line: how many policies were added, removed, changed and left alone, and conflicts."""
+    return (
+        f"{len(diff.added)} added, {len(diff.removed)} removed, {len(diff.changed)} changed, "
+        f"{len(diff.unchanged)} unchanged; conflicts: {len(diff.conflicts_added)} added, "
+        f"{len(diff.conflicts_removed)} removed"
+    )
+
+
+def _delta_text(c: ContributionChange) -> str:
+    if c.change == "appeared":
+        return _signed(c.new_delta or 0)
+    if c.change == "vanished":
+        return _signed(c.old_delta or 0)
+    if c.old_delta == c.new_delta:
+        return _signed(c.new_delta or 0)
+    return f"{_signed(c.old_delta or 0)} -> {_signed(c.new_delta or 0)}"
+
+
+def _plain(text: str | None) -> str:
+    """Text safe for a terminal: control characters (escape sequences, newlines) shown, not obeyed."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text or "")
+
+
+def render_text(diff: PolicyDiff) -> str:
+    """The diff for a terminal: `+` added, `-` removed, `~` changed, one fact a line."""
+    lines = [f"diff {diff.old} -> {diff.new}", summary_line(diff)]
+    for p in diff.added:
+        lines.append("")
+        lines.append(
+            f"+ {p.id}: added, {p.verdict}, employee {_signed(p.employee)}, customer {_signed(p.customer)}"
+        )
+        lines.append(f"    {_plain(p.title)}")
+        lines.extend(
+            f"    + conflict {c.severity} {c.code} {c.kind}: {_plain(c.explanation)}" for c in p.conflicts
+        )
+    for p in diff.removed:
+        lines.append("")
+        lines.append(
+            f"- {p.id}: removed (was {p.verdict}, "
+            f"employee {_signed(p.employee)}, customer {_signed(p.customer)})"
+        )
+        lines.append(f"    {_plain(p.title)}")
+        lines.extend(
+            f"    - conflict {c.severity} {c.code} {c.kind}: {_plain(c.explanation)}" for c in p.conflicts
+        )
+    for ch in diff.changed:
+        lines.append("")
+        lines.append(f"~ {ch.id}: {_plain(ch.title)}")
+        if ch.old_title is not None:
+            lines.append(f"    title: was {_plain(ch.old_title)}")
+        if ch.verdict_changed:
+            lines.append(f"    verdict: {ch.old_verdict} -> {ch.new_verdict}")
+        else:
+            lines.append(f"    verdict: {ch.new_verdict} (unchanged)")
+        lines.append(f"    employee: {_move(ch.employee)}")
+        lines.append(f"    customer: {_move(ch.customer)}")
+        if not ch.effect:
+            lines.append("    edited, with no effect on scores, verdict, contributions or conflicts")
+        for c in ch.contributions:
+            mark = {"appeared": "+", "vanished": "-", "changed": "~"}[c.change]
+            lines.append(
+                f"    {mark} {c.rule} {c.name} {c.criterion} {_delta_text(c)} ({c.target}, {c.change})"
+            )
+            if c.change == "changed" and c.old_reason != c.new_reason:
+                lines.append(f"        was: {_plain(c.old_reason)}")
+                lines.append(f"        now: {_plain(c.new_reason)}")
+        lines.extend(
+            f"    + conflict {c.severity} {c.code} {c.kind}: {_plain(c.explanation)}"
+            for c in ch.conflicts_added
+        )
+        lines.extend(
+            f"    - conflict {c.severity} {c.code} {c.kind}: {_plain(c.explanation)}"
+            for c in ch.conflicts_removed
+        )
+    if not diff.has_changes:
+        lines.append("")
+        lines.append("no changes")
+    return "\n".join(lines) + "\n"
+
+
+def render_json(diff: PolicyDiff) -> str:
+    """The diff as JSON (the PolicyDiff model)."""
+    return diff.model_dump_json(indent=2) + "\n"
+
+
+def render_markdown(diff: PolicyDiff) -> str:
+    """The diff as Markdown for a pull-request comment; every policy text is escaped."""
+    from engine.render.markdown import code, md_escape
+
+    def conflict_line(mark: str, c: ConflictRef) -> str:
+        return f"- {mark} **{c.severity}** {code(c.code)} {c.kind}: {md_escape(c.explanation)}"
+
+    def tcode(text: str) -> str:
+        return code(text, table=True)
+
+    out = [
+        f"## Policy changes: {code(diff.old)} → {code(diff.new)}",
+        "",
+        md_escape(summary_line(diff)) + ".",
+        "",
+    ]
+    if not diff.has_changes:
+        out.append("No changes.")
+        return "\n".join(out) + "\n"
+    if diff.added or diff.removed or diff.changed:
+        out += ["| Policy | Change | Verdict | Employee | Customer |", "|---|---|---|--:|--:|"]
+        for p in diff.added:
+            out.append(
+                f"| {tcode(p.id)} {md_escape(p.title)} | added | {p.verdict} | {_signed(p.employee)} | "
+                f"{_signed(p.customer)} |"
+            )
+        for p in diff.removed:
+            out.append(
+                f"| {tcode(p.id)} {md_escape(p.title)} | removed | was {p.verdict} | "
+                f"was {_signed(p.employee)} | "
+                f"was {_signed(p.customer)} |"
+            )
+        for ch in diff.changed:
+            verdict = f"{ch.old_verdict} → {ch.new_verdict}" if ch.verdict_changed else ch.new_verdict
+            what = "changed" if ch.effect else "edited, no effect"
+            out.append(
+                f"| {tcode(ch.id)} {md_escape(ch.title)} | {what} | {verdict} | "
+                f"{_move(ch.employee).replace('->', '→')} | {_move(ch.customer).replace('->', '→')} |"
+            )
+        out.append("")
+    for ch in diff.changed:
+        if not (ch.contributions or ch.conflicts_added or ch.conflicts_removed or ch.old_title):
+            continue
+        out += [f"### {code(ch.id)}", ""]
+        if ch.old_title is not None:
+            out.append(f"- Title was: {md_escape(ch.old_title)}")
+        for c in ch.contributions:
+            head = f"- Contribution {c.change}: {code(c.rule)} {md_escape(c.name)} {code(c.criterion)} "
+            head += f"{_delta_text(c).replace('->', '→')} ({code(c.target)})"
+            if c.change == "changed" and c.old_reason != c.new_reason:
+                head += f". Was: {md_escape(c.old_reason or '')} Now: {md_escape(c.new_reason or '')}"
+            elif c.change != "changed":
+                head += f": {md_escape((c.new_reason if c.change == 'appeared' else c.old_reason) or '')}"
+            out.append(head)
+        out += [conflict_line("added", c) for c in ch.conflicts_added]
+        out += [conflict_line("removed", c) for c in ch.conflicts_removed]
+        out.append("")
+    for title, items, mark in (("Added", diff.added, "added"), ("Removed", diff.removed, "removed")):
+        with_conflicts = [p for p in items if p.conflicts]
+        for p in with_conflicts:
+            out += [f"### {code(p.id)} ({title.lower()})", ""]
+            out += [conflict_line(mark, c) for c in p.conflicts]
+            out.append("")
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+RENDERERS = {"text": render_text, "json": render_json, "markdown": render_markdown}

@@ -1,0 +1,69 @@
+"""The leadership report as one self-contained HTML file.
+
+Jinja2 templates with autoescaping on (every policy text is escaped; a title
+holding ``<script>`` shows as text), inline CSS with print rules, the quadrant
+chart as inline SVG, and a Content-Security-Policy that forbids scripts and
+every network request, so the file opens offline and nothing in it can run.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import jinja2
+
+from engine.evaluation import EvaluationRun, format_value
+from engine.render.chart import QUADRANT_TINTS, VERDICT_COLORS, ChartPoint, build_chart, render_chart
+from engine.render.view import ReportView, build_view, patch_changes, signed
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+@lru_cache(maxsize=1)
+def environment() -> jinja2.Environment:
+    """The HTML/SVG template environment: autoescape on, undefined names are errors."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["signed"] = signed
+    env.filters["value"] = lambda value, key="": format_value(key, value)
+    env.filters["changes"] = patch_changes
+    return env
+
+
+def chart_points(view: ReportView) -> list[ChartPoint]:
+    """One chart point per ranked policy."""
+    return [
+        ChartPoint(
+            id=p.result.id,
+            title=p.result.title,
+            employee=p.result.scores.employee,
+            customer=p.result.scores.customer,
+            verdict=p.result.verdict,
+            rank=p.rank,
+        )
+        for p in view.policies
+    ]
+
+
+def render_html(run: EvaluationRun, *, title: str = "Policy evaluation", date: str | None = None) -> str:
+    """The whole evaluation as a self-contained HTML report."""
+    view = build_view(run, title=title, date=date)
+    chart = build_chart(chart_points(view), view.margin)
+    return (
+        environment()
+        .get_template("report.html.j2")
+        .render(
+            view=view,
+            chart=render_chart(chart),
+            domain=chart.domain,
+            colors=VERDICT_COLORS,
+            tints=QUADRANT_TINTS,
+        )
+    )

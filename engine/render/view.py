@@ -1,0 +1,334 @@
+"""The leadership report's view of an evaluation, shared by the HTML and Markdown renderers.
+
+It orders and groups what the evaluation already holds: policies ranked,
+conflicts grouped by kind, and per policy its derivation, the evidence cited
+with full citations, and the remedies that patch it with their score change.
+Every list is sorted, so the same evaluation always renders to the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from engine.evaluation import EvaluationRun, format_value
+from engine.explain import Derivation, derive
+from engine.results import SEVERITY_RANK, Conflict, PolicyResult, RemedyResult
+from engine.rulebook import DATA_DIR, Evidence
+
+VERDICTS = ("win-win", "customer-at-employee-cost", "employee-at-customer-cost", "lose-lose", "neutral")
+VERDICT_TITLES = {
+    "win-win": "Win-win",
+    "customer-at-employee-cost": "Customer at employee cost",
+    "employee-at-customer-cost": "Employee at customer cost",
+    "lose-lose": "Lose-lose",
+    "neutral": "Neutral",
+}
+SEVERITIES = ("error", "warning", "info")
+# Most serious kind first: a broken legal floor matters before a trade-off.
+KINDS = ("guardrail", "contradiction", "incentive", "trade-off")
+KIND_TITLES = {
+    "guardrail": "Guardrails",
+    "contradiction": "Contradictions",
+    "incentive": "Incentive conflicts",
+    "trade-off": "Trade-offs",
+}
+KIND_DESCRIPTIONS = {
+    "guardrail": "A legal or organisational floor is broken.",
+    "contradiction": "Two rules that cannot both hold, or pull against each other.",
+    "incentive": "Pay rewards a metric that works against another declared goal.",
+    "trade-off": "One side gains while the other loses, inside one policy.",
+}
+RANKING = "Ranked by the weaker of the two scores, then by their sum, then by id."
+
+
+def signed(value: float) -> str:
+    """A number with its sign: +12, -3, 0."""
+    return f"{value:+g}" if value else "0"
+
+
+def rank_key(result: PolicyResult) -> tuple[int, int, str]:
+    """Sort key of the ranking: a policy is only as good as the side it serves worst."""
+    s = result.scores
+    return (-min(s.employee, s.customer), -(s.employee + s.customer), result.id)
+
+
+def conflict_key(conflict: Conflict) -> tuple[int, str, tuple[str, ...], tuple[str, ...], str]:
+    """Sort key of conflicts: most severe first, then code, policies, rules."""
+    return (
+        -SEVERITY_RANK.get(conflict.severity, 0),
+        conflict.code,
+        tuple(conflict.policies),
+        tuple(conflict.rules),
+        conflict.explanation,
+    )
+
+
+@dataclass(frozen=True)
+class Finding:
+    """The contributions of one rule firing: one reason, one or more criteria moved."""
+
+    rule: str
+    name: str
+    target: str
+    """The policy rule it matched, as `rules[i]`, or `derived` for a chained rule."""
+    reason: str
+    impacts: list[tuple[str, int]]
+    evidence: list[str]
+    chain: list[str]
+
+
+def findings(result: PolicyResult) -> list[Finding]:
+    """Contributions grouped by the firing that made them, in contribution order."""
+    groups: dict[tuple[str, str, int | None, tuple[str, ...]], Finding] = {}
+    for c in result.contributions:
+        index = c.facts.get("rule_index")
+        key = (c.rule, c.reason, index, tuple(c.chain))
+        if key not in groups:
+            target = f"rules[{index}]" if index is not None else "derived"
+            groups[key] = Finding(c.rule, c.name, target, c.reason, [], list(c.evidence), list(c.chain))
+        groups[key].impacts.append((c.criterion, c.delta))
+    return list(groups.values())
+
+
+@dataclass(frozen=True)
+class RemedyView:
+    """A remedy with the policy it patches and the change it makes to that policy's scores."""
+
+    remedy: RemedyResult
+    policy: str | None
+    """The patched policy's id (None when the patch does not say and the conflict spans policies)."""
+    target: str
+    """The patched policy rule, as `policy-id/rules[i]`."""
+    changes: list[tuple[str, str]]
+    """The patch as (field, new value) pairs; a removed field reads `(removed)`."""
+    employee_after: int | None
+    employee_change: int | None
+    customer_after: int | None
+    customer_change: int | None
+
+
+@dataclass(frozen=True)
+class ConflictView:
+    """A conflict with its HTML id and its remedies' score changes."""
+
+    conflict: Conflict
+    anchor: str
+    remedies: list[RemedyView]
+
+
+@dataclass(frozen=True)
+class PolicyView:
+    """One policy's drill-down."""
+
+    rank: int
+    result: PolicyResult
+    summary: str | None
+    owner: str | None
+    status: str
+    jurisdiction: str | None
+    derivation: Derivation
+    evidence: list[Evidence]
+    missing_evidence: list[str]
+    """Evidence ids cited by contributions that the rulebook does not hold."""
+    conflicts: list[ConflictView]
+    remedies: list[tuple[ConflictView, RemedyView]]
+    """Remedies that patch this policy, with the conflict each one is for."""
+    findings: list[Finding]
+
+    @property
+    def anchor(self) -> str:
+        """The HTML id of the drill-down section."""
+        return f"policy-{self.result.id}"
+
+    @property
+    def arithmetic(self) -> list[str]:
+        """The score written out: each moved criterion's weighted sum, then the side scores."""
+        lines = [
+            f"{line.criterion} = {line.weight:g} x "
+            f"({' '.join(f'{signed(d)} {code}' for code, d in line.deltas)})"
+            f" = {signed(line.value)}"
+            for line in self.derivation.criteria
+            if line.deltas
+        ]
+        return lines + list(self.derivation.arithmetic)
+
+    @property
+    def worst_severity(self) -> str | None:
+        """The most severe conflict this policy is part of, if any."""
+        if not self.conflicts:
+            return None
+        worst = max(self.conflicts, key=lambda c: SEVERITY_RANK.get(c.conflict.severity, 0))
+        return worst.conflict.severity
+
+
+@dataclass(frozen=True)
+class KindGroup:
+    """The conflicts of one kind."""
+
+    kind: str
+    title: str
+    description: str
+    conflicts: list[ConflictView]
+
+
+@dataclass(frozen=True)
+class ReportView:
+    """Everything a report shows, in display order."""
+
+    title: str
+    date: str | None
+    policies: list[PolicyView]
+    """Ranked, best first."""
+    verdict_counts: list[tuple[str, str, int]]
+    """(verdict, title, count) for every verdict, in VERDICTS order."""
+    severity_counts: list[tuple[str, int]]
+    groups: list[KindGroup]
+    conflicts: list[ConflictView]
+    """Every conflict, most severe first; `conflict-<n>` anchors count from 1 in this order."""
+    margin: float
+    saturation: float
+    spillover: float
+    rulebook_source: str
+    rulebook_fingerprint: str
+    evidence: list[Evidence]
+    """Every evidence entry cited by some contribution, by id."""
+
+    @property
+    def ranking(self) -> str:
+        """How the table is ranked, in one sentence."""
+        return RANKING
+
+    @property
+    def conflict_count(self) -> int:
+        """How many conflicts there are."""
+        return len(self.conflicts)
+
+
+def rulebook_label(source: str) -> str:
+    """`bundled` for the shipped rulebook, else the directory it was read from."""
+    try:
+        bundled = Path(source).resolve() == DATA_DIR.resolve()
+    except OSError:
+        bundled = False
+    return "bundled" if bundled else source
+
+
+def patch_changes(patch: dict[str, Any]) -> list[tuple[str, str]]:
+    """A remedy's patch as readable (field, value) pairs."""
+    fields = patch.get("set")
+    if not isinstance(fields, dict):
+        fields = {k: v for k, v in patch.items() if k not in ("policy", "rule_index")}
+    out: list[tuple[str, str]] = []
+    for key in sorted(fields):
+        value = fields[key]
+        if value is None:
+            text = "(removed)"
+        elif value == [] or value == {}:
+            text = "(none)"
+        elif isinstance(value, list) and all(_is_window(v) for v in value):
+            text = ", ".join(f"{v['from']}-{v['to']}" for v in value)
+        elif isinstance(value, (dict, list)) and not _simple(value):
+            text = json.dumps(value, sort_keys=True)
+        else:
+            text = format_value(key, value)
+        out.append((str(key), text))
+    return out
+
+
+def _is_window(value: Any) -> bool:
+    return isinstance(value, dict) and set(value) == {"from", "to"}
+
+
+def _simple(value: Any) -> bool:
+    items = value.values() if isinstance(value, dict) else value
+    return all(isinstance(v, (str, int, float, bool)) for v in items)
+
+
+def _remedy_view(conflict: Conflict, remedy: RemedyResult, results: dict[str, PolicyResult]) -> RemedyView:
+    patch = remedy.patch
+    policy = patch.get("policy")
+    if policy is None and len(set(conflict.policies)) == 1:
+        policy = conflict.policies[0]
+    index = patch.get("rule_index")
+    target = str(policy) if policy is not None else "(policy not named)"
+    if index is not None:
+        target += f"/rules[{index}]"
+    before = results.get(str(policy)) if policy is not None else None
+    after = remedy.scores_after
+    employee, customer = after.get("employee"), after.get("customer")
+    return RemedyView(
+        remedy=remedy,
+        policy=None if policy is None else str(policy),
+        target=target,
+        changes=patch_changes(patch),
+        employee_after=employee,
+        employee_change=None if employee is None or before is None else employee - before.scores.employee,
+        customer_after=customer,
+        customer_change=None if customer is None or before is None else customer - before.scores.customer,
+    )
+
+
+def build_view(
+    run: EvaluationRun, *, title: str = "Policy evaluation", date: str | None = None
+) -> ReportView:
+    """The report's view of an evaluation."""
+    evaluation = run.evaluation
+    book = run.rulebook
+    results = {r.id: r for r in evaluation.policies}
+    conflicts = [
+        ConflictView(c, f"conflict-{n}", [_remedy_view(c, r, results) for r in c.remedies])
+        for n, c in enumerate(sorted(evaluation.conflicts, key=conflict_key), start=1)
+    ]
+    ranked = sorted(evaluation.policies, key=rank_key)
+    views: list[PolicyView] = []
+    for rank, result in enumerate(ranked, start=1):
+        policy = run.policies[result.id]
+        cited = sorted({e for c in result.contributions for e in c.evidence})
+        mine = [c for c in conflicts if result.id in c.conflict.policies]
+        views.append(
+            PolicyView(
+                rank=rank,
+                result=result,
+                summary=policy.summary,
+                owner=policy.owner,
+                status=policy.status,
+                jurisdiction=policy.jurisdiction,
+                derivation=derive(run, result.id),
+                evidence=[book.evidence[e] for e in cited if e in book.evidence],
+                missing_evidence=[e for e in cited if e not in book.evidence],
+                conflicts=mine,
+                remedies=[(c, r) for c in conflicts for r in c.remedies if r.policy == result.id],
+                findings=findings(result),
+            )
+        )
+    cited_all = {e for r in evaluation.policies for c in r.contributions for e in c.evidence}
+    verdicts: Counter[str] = Counter(p.verdict for p in evaluation.policies)
+    severities: Counter[str] = Counter(c.conflict.severity for c in conflicts)
+    groups = [
+        KindGroup(
+            kind,
+            KIND_TITLES[kind],
+            KIND_DESCRIPTIONS[kind],
+            [c for c in conflicts if c.conflict.kind == kind],
+        )
+        for kind in KINDS
+    ]
+    return ReportView(
+        title=title,
+        date=date,
+        policies=views,
+        verdict_counts=[(v, VERDICT_TITLES[v], verdicts[v]) for v in VERDICTS],
+        severity_counts=[(s, severities[s]) for s in SEVERITIES],
+        groups=groups,
+        conflicts=conflicts,
+        margin=book.scoring.verdicts.margin,
+        saturation=book.scoring.saturation,
+        spillover=book.scoring.spillover.coefficient,
+        rulebook_source=rulebook_label(book.source),
+        rulebook_fingerprint=book.fingerprint,
+        evidence=[book.evidence[e] for e in sorted(cited_all) if e in book.evidence],
+    )

@@ -1,0 +1,225 @@
+"""The HTML report in a real headless Chromium: it renders offline, the chart and table are there.
+
+Drives the system Chromium (Debian package ``chromium``) with Playwright, opens the
+report from disk as a file:// URL, counts the chart's points and the table's rows
+in the DOM, checks that no request left the file and no script ran, and saves
+screenshots and a print PDF under ``artifacts/`` to look at.
+
+Without a Chromium binary (or without Playwright) the tests are skipped with the
+reason; under CI (``CI`` set) they fail instead, since CI installs Chromium.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from engine.cli import main
+from tests.golden.report.build import HOSTILE_TITLE, golden_run
+from tests.helpers import ROOT
+
+pytestmark = pytest.mark.browser
+
+ARTIFACTS = ROOT / "artifacts"
+CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+# Flags that keep a headless Chromium quiet and offline in containers and CI.
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+LAPTOP = {"width": 1366, "height": 768}
+
+
+def _unavailable(reason: str) -> None:
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason}; CI must install it (see .ci/run)", pytrace=False)
+    pytest.skip(reason)
+
+
+def find_chromium() -> str | None:
+    """The Chromium to drive: $POLICYEVAL_CHROMIUM, else the first browser on PATH."""
+    explicit = os.environ.get("POLICYEVAL_CHROMIUM")
+    if explicit:
+        return explicit if Path(explicit).is_file() else None
+    for name in CANDIDATES:
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """A headless Chromium, launched once for this module."""
+    executable = find_chromium()
+    if executable is None:
+        _unavailable("chromium not installed: `apt-get install chromium`, or set POLICYEVAL_CHROMIUM")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("playwright not installed: `pip install playwright` (the browser itself comes from apt)")
+    with sync_playwright() as pw:
+        launched = pw.chromium.launch(executable_path=executable, args=FLAGS, headless=True, timeout=60_000)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+class Visit:
+    """A page opened from disk, with every request, console error and dialog it caused."""
+
+    def __init__(self, browser: Any, path: Path, viewport: dict[str, int]) -> None:
+        self.context = browser.new_context(viewport=viewport, device_scale_factor=1, java_script_enabled=True)
+        self.page = self.context.new_page()
+        self.page.set_default_timeout(30_000)
+        self.requests: list[str] = []
+        self.errors: list[str] = []
+        self.dialogs: list[str] = []
+        self.url = path.resolve().as_uri()
+
+        def route(route: Any) -> None:
+            self.requests.append(route.request.url)
+            if route.request.url == self.url:
+                route.continue_()
+            else:
+                route.abort()
+
+        self.page.route("**/*", route)
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+
+        def dialog(d: Any) -> None:
+            self.dialogs.append(d.message)
+            d.dismiss()
+
+        self.page.on("dialog", dialog)
+        self.page.goto(self.url, wait_until="load")
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def visit(browser: Any) -> Iterator[Any]:
+    opened: list[Visit] = []
+
+    def open_page(path: Path, viewport: dict[str, int] = LAPTOP) -> Visit:
+        page = Visit(browser, path, viewport)
+        opened.append(page)
+        return page
+
+    yield open_page
+    for page in opened:
+        page.close()
+
+
+def _library_report(tmp_path: Path) -> tuple[Path, int]:
+    target = tmp_path / "report.html"
+    assert main(["report", str(ROOT / "policies"), "-o", str(target)]) == 0
+    return target, len([p for p in (ROOT / "policies").rglob("*.yaml") if not p.name.startswith(".")])
+
+
+def test_the_library_report_renders_offline_with_its_chart_and_table(visit: Any, tmp_path: Path) -> None:
+    path, count = _library_report(tmp_path)
+    page = visit(path)
+    dom = page.page
+    assert dom.title() == "Policy evaluation"
+    assert dom.locator("svg.quadrant-chart a.point").count() == count
+    assert dom.locator("svg.quadrant-chart a.point circle").count() == count
+    assert dom.locator("svg.quadrant-chart text.label").count() == count
+    assert dom.locator("table.ranking tbody tr").count() == count
+    assert dom.locator("article.policy").count() == count
+    assert dom.locator("svg.quadrant-chart text.quadrant-name").all_text_contents() == [
+        "Customer at employee cost",
+        "Win-win",
+        "Lose-lose",
+        "Employee at customer cost",
+    ]
+    # Laid out, not just present: the chart has its size, and every point sits inside it.
+    chart = dom.locator("svg.quadrant-chart").bounding_box()
+    assert chart is not None and chart["width"] >= 600 and chart["height"] >= 450
+    for box in (c.bounding_box() for c in dom.locator("svg.quadrant-chart a.point circle").all()):
+        assert box is not None and box["width"] > 5
+        assert chart["x"] <= box["x"] and box["x"] + box["width"] <= chart["x"] + chart["width"]
+        assert chart["y"] <= box["y"] and box["y"] + box["height"] <= chart["y"] + chart["height"]
+    # Labels that show a policy id do not cover one another, measured by the browser's own layout.
+    overlaps = dom.evaluate(
+        """() => {
+            const boxes = [...document.querySelectorAll('svg.quadrant-chart text.label:not(.short)')]
+                .map(t => t.getBoundingClientRect());
+            let n = 0;
+            for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+                const a = boxes[i], b = boxes[j];
+                const apart = a.right - 1 <= b.left || b.right - 1 <= a.left
+                    || a.bottom - 1 <= b.top || b.bottom - 1 <= a.top;
+                if (!apart) n++;
+            }
+            return n;
+        }"""
+    )
+    assert overlaps == 0
+    # Offline: the file itself was the only request, nothing failed, no script ran.
+    assert page.requests == [page.url]
+    assert page.errors == []
+    assert dom.locator("script").count() == 0
+    ARTIFACTS.mkdir(exist_ok=True)
+    dom.screenshot(path=str(ARTIFACTS / "report-laptop.png"))
+    dom.locator("#chart").screenshot(path=str(ARTIFACTS / "report-chart.png"))
+    dom.locator("article.policy").first.screenshot(path=str(ARTIFACTS / "report-policy.png"))
+    dom.emulate_media(media="print")
+    pdf = dom.pdf(path=str(ARTIFACTS / "report-print.pdf"), format="A4", print_background=True)
+    assert pdf.startswith(b"%PDF") and pdf.count(b"/Type /Page") >= 2
+
+
+def test_a_hostile_title_shows_as_text_in_the_browser(visit: Any, tmp_path: Path) -> None:
+    from engine.render.html import render_html
+
+    path = tmp_path / "hostile.html"
+    path.write_text(render_html(golden_run()), encoding="utf-8")
+    page = visit(path)
+    dom = page.page
+    assert page.dialogs == []  # alert() never ran
+    assert dom.locator("script, img, iframe").count() == 0
+    title = dom.locator("#policy-hostile-text h3 span").nth(1).inner_text()
+    assert title == HOSTILE_TITLE
+    assert dom.locator("table.ranking tbody tr").count() == 4
+    assert dom.locator("svg.quadrant-chart a.point").count() == 4
+    assert page.requests == [page.url]
+
+
+def test_the_report_reads_on_a_narrow_window(visit: Any, tmp_path: Path) -> None:
+    path, count = _library_report(tmp_path)
+    page = visit(path, {"width": 420, "height": 860})
+    dom = page.page
+    # Nothing wider than the window but the chart's own box, which scales down.
+    width = dom.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= 420 + 1
+    chart = dom.locator("svg.quadrant-chart").bounding_box()
+    assert chart is not None and chart["width"] <= 420
+    assert dom.locator("table.ranking tbody tr").count() == count
+    ARTIFACTS.mkdir(exist_ok=True)
+    dom.screenshot(path=str(ARTIFACTS / "report-narrow.png"))
+
+
+def test_a_missing_browser_skips_with_its_reason_but_fails_under_ci(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("POLICYEVAL_CHROMIUM", "/nonexistent/chromium")
+    assert find_chromium() is None
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="chromium not installed"):
+        _unavailable("chromium not installed: test")
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI must install it"):
+        _unavailable("chromium not installed: test")
