@@ -1,0 +1,52 @@
+@legal
+Feature: Break policies within the law
+  A blocked window is lawful only if every shift can still take its break before the
+  legal deadline (EU Working Time Directive, UK Working Time Regulations reg. 12,
+  Arbeitszeitgesetz section 4, California Labor Code section 512...). The policy's
+  jurisdiction chooses the law; without one, no legal verdict is given.
+
+  Scenario: Banning breaks before 15:00 leaves the Berlin early shift working six hours without one
+    Given the policy "breaks/core-hours-break-ban-berlin"
+    When it is evaluated
+    Then the verdict is "customer-at-employee-cost"
+    And a guardrail conflict cites "Arbeitszeitgesetz (ArbZG), section 4"
+    And the conflict's severity is "error"
+    And a guardrail conflict cites "reaches 6 hours at 14:30"
+
+  Scenario Outline: Break policies planned around the peak are lawful
+    Given the policy "breaks/<policy>"
+    When it is evaluated
+    Then no guardrail conflict is found
+    And the verdict is "win-win"
+
+    Examples:
+      | policy                          |
+      | lunch-break-hamburg             |
+      | meal-and-rest-breaks-sacramento |
+      | staggered-lunch                 |
+
+  Scenario: The pie van ban still leaves every shift a lunch slot in time under UK law
+    # The 06:00 shift can lunch between 06:30 and 10:00, or from 12:00, the minute it
+    # reaches six hours; reg. 12 names no clock time, so the ban is lawful, if not kind.
+    Given the policy "breaks/pie-van-lunch-ban"
+    When it is evaluated
+    Then no guardrail conflict is found
+    But a trade-off conflict is found
+
+  Scenario: A ten-hour day in Hamburg needs 45 minutes of breaks, not 30
+    Given the policy "breaks/lunch-break-hamburg"
+    When its scope shift_hours is changed to 10
+    Then conflict "GRD021" is found
+    And the conflict's severity is "error"
+    And a guardrail conflict cites "45 minutes"
+
+  @remedy
+  Scenario: Opening just one legal break slot fixes the law but not the staff's loss
+    Given the policy "breaks/core-hours-break-ban-berlin"
+    When it is evaluated
+    Then conflict "GRD020" is found
+    And remedy "REM004" is offered
+    When remedy "REM004" is applied
+    Then no guardrail conflict is found
+    And the verdict is "customer-at-employee-cost"
+    And a trade-off conflict is found

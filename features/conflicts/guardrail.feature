@@ -1,0 +1,51 @@
+@legal
+Feature: Guardrails: legal floors under break policies
+  A guardrail conflict says a policy breaks the law of its jurisdiction, and cites the
+  article. The same ban on breaks before 15:00, for a shift starting 08:30, is judged
+  under each law the engine knows.
+
+  Scenario Outline: The core-hours break ban under each jurisdiction's law
+    Given the policy "breaks/core-hours-break-ban-berlin"
+    When its jurisdiction is changed to <jurisdiction>
+    Then conflict "<code>" is found
+    And a guardrail conflict cites "<article>"
+    And the conflict's severity is "<severity>"
+
+    Examples:
+      | jurisdiction | code   | article                                | severity |
+      | de           | GRD020 | Arbeitszeitgesetz (ArbZG), section 4   | error    |
+      | eu           | GRD001 | Directive 2003/88/EC, Art. 4           | warning  |
+      | uk           | GRD010 | Working Time Regulations 1998, reg. 12 | error    |
+      | fr           | GRD030 | Code du travail, art. L3121-16         | error    |
+      | us-ca        | GRD050 | California Labor Code section 512      | error    |
+      | ph           | GRD060 | Labor Code of the Philippines, Art. 85 | error    |
+
+  Scenario: Dutch law asks only that the break fits in the shift
+    Given the policy "breaks/core-hours-break-ban-berlin"
+    When its jurisdiction is changed to nl
+    Then no guardrail conflict is found
+
+  Scenario: Without a jurisdiction no legal verdict is given
+    Given the policy "breaks/core-hours-break-ban-berlin"
+    When its jurisdiction is changed to null
+    Then no guardrail conflict is found
+    But a trade-off conflict is found
+
+  Scenario: A 30-minute lunch is shorter than the Philippines' 60-minute meal break
+    Given the policy "breaks/pie-van-lunch-ban"
+    When its jurisdiction is changed to ph
+    Then a guardrail conflict cites "shorter than the 60 minutes required"
+    When its min_minutes is changed to 60
+    Then no guardrail conflict is found
+
+  @seed @remedy
+  Scenario: Letting the Berlin team organise its own breaks ends the breach and the trade-off
+    Given the policy "breaks/core-hours-break-ban-berlin"
+    When it is evaluated
+    Then conflict "GRD020" is found
+    And the best remedy is "REM002"
+    And the best remedy raises the employee impact to at least 0
+    And the best remedy resolves the conflict
+    When the best remedy is applied
+    Then no conflict is found
+    And the verdict is "win-win"

@@ -1,0 +1,35 @@
+@seed
+Feature: Staffing as the business grows
+  Growth shifts the focus to "higher profits and lower payroll"; hire for culture, train,
+  and keep enough people on the phones (Steve DiGioia with Shep Hyken, Bob Thompson and
+  Joseph Michelli, "Customer First or Profit First?"). In the Erlang C model a few agents
+  fewer at the peak drop the service level far more than in proportion.
+
+  Scenario: A payroll cut with agents planned at 92% occupancy cannot keep its service level
+    Given the policy "staffing/payroll-cut-at-high-occupancy"
+    When it is evaluated
+    Then the verdict is "lose-lose"
+    And the criterion "employee.wellbeing" is at most -5
+    And rule "STF003" fired
+    And a contradiction conflict is found
+    And the conflict's severity is "error"
+
+  @remedy
+  Scenario: Planning for 80% occupancy is the best remedy for the cut
+    Given the policy "staffing/payroll-cut-at-high-occupancy"
+    When it is evaluated
+    Then conflict "CON006" is found
+    And the best remedy is "REM011"
+    And the best remedy raises the employee impact to at least 0
+    And the best remedy resolves the conflict
+    When the best remedy is applied
+    Then no contradiction conflict is found
+    And no policy is "lose-lose"
+
+  Scenario: Hiring for culture and staffing for 80% occupancy
+    Given the policy "staffing/hire-for-culture-adequate-staffing"
+    When it is evaluated
+    Then the verdict is "win-win"
+    And the employee impact is at least 40
+    And the customer impact is at least 40
+    And no conflict is found
