@@ -1,0 +1,107 @@
+"""`policyeval check`: the CI gate. Conflicts and minimum scores, with exit codes and machine output."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from engine.cli.options import config_option, format_option, paths_argument, rulebook_option
+from engine.conflicts import find_conflicts
+from engine.gate import GateResult, run_gate
+from engine.project import open_project
+from engine.rulebook import Rulebook
+
+EXIT_PASSED = 0
+EXIT_FAILED = 1
+
+
+def _render(result: GateResult, fmt: str, book: Rulebook) -> str:
+    """The check's output in one format."""
+    if fmt == "json":
+        return json.dumps(result.as_dict(), indent=2) + "\n"
+    if fmt == "sarif":
+        from engine.render.sarif import render_sarif
+
+        return json.dumps(render_sarif(result, book), indent=2) + "\n"
+    if fmt == "github":
+        from engine.render.github import render_github
+
+        return render_github(result)
+    lines = [f.text_line() for f in result.findings]
+    lines.append(result.summary_line())
+    return "\n".join(lines) + "\n"
+
+
+@click.command("check")
+@paths_argument
+@click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warning", "never"]),
+    default=None,
+    help="Lowest conflict severity that fails the check; never: conflicts never fail it "
+    "[default: fail_on in the settings, else error].",
+)
+@click.option(
+    "--min-employee",
+    type=click.IntRange(-100, 100),
+    default=None,
+    metavar="N",
+    help="Fail when any policy's employee impact is below N (-100..100) "
+    "[default: min_employee in the settings, else no minimum].",
+)
+@click.option(
+    "--min-customer",
+    type=click.IntRange(-100, 100),
+    default=None,
+    metavar="N",
+    help="Fail when any policy's customer impact is below N (-100..100) "
+    "[default: min_customer in the settings, else no minimum].",
+)
+@format_option("text", "json", "sarif", "github")
+@rulebook_option
+@config_option
+def command(
+    paths: tuple[str, ...],
+    fail_on: str | None,
+    min_employee: int | None,
+    min_customer: int | None,
+    fmt: str,
+    rulebook: str | None,
+    config: str | None,
+) -> int:
+    """Check policies as a CI gate: every conflict and every score below a minimum is a finding,
+    located at the line of the policy rule it concerns.
+
+    Exits 1 when a conflict is at or above --fail-on or a policy scores below
+    --min-employee / --min-customer, 0 otherwise, 2 for bad input or usage and
+    3 for an internal error. Text prints one finding a line
+    (path:line | CODE | message [kind/severity]) and a summary; json prints
+    {"findings", "summary", "passed"}; sarif is SARIF 2.1.0 for code scanning;
+    github prints workflow annotations. Remedies are left to `evaluate`.
+
+    Example: policyeval check policies/ --fail-on warning --min-employee 0 --format github
+    """
+    project = open_project(paths, rulebook=rulebook, config=config)
+    overrides = {
+        key: value
+        for key, value in (
+            ("fail_on", fail_on),
+            ("min_employee", min_employee),
+            ("min_customer", min_customer),
+        )
+        if value is not None
+    }
+    settings = project.settings.model_copy(update=overrides) if overrides else project.settings
+    run = project.evaluate(conflicts=False)
+    conflicts = find_conflicts(run, settings=settings, remedies=False)
+    result = run_gate(
+        run.evaluation,
+        fail_on=settings.fail_on,
+        min_employee=settings.min_employee,
+        min_customer=settings.min_customer,
+        sources={p.id: p for p in project.library},
+        conflicts=conflicts,
+    )
+    click.echo(_render(result, fmt, project.rulebook), nl=False)
+    return EXIT_PASSED if result.passed else EXIT_FAILED

@@ -1,0 +1,438 @@
+"""Remedies: patch a copy of a policy, evaluate it again, and rank what each patch does.
+
+Which remedies a conflict tries: a contradiction or incentive tries the remedies
+its conflict rule lists; a trade-off or guardrail breach tries every remedy in
+the rulebook. Either way a remedy is tried on each of the conflict's rules whose
+fact meets its ``applies_to``, and a patch that would change nothing is skipped.
+At most ``MAX_CANDIDATES`` are tried per conflict and ``MAX_REMEDIES`` kept.
+
+How a remedy is tried: the policy is dumped to data (``dump_policy``), the
+patch's fields are set on the rule (``null`` removes a field; a value
+``{compute: legal-break-slot}`` is worked out from the guardrail breach, see
+``legal_break_slot``), and the data is validated again; a patch that makes an
+invalid policy is a rulebook bug and raises ``RulebookError`` naming the remedy.
+The patched policy is scored on its own (its scores depend on nothing else),
+and the conflicts that involve it are detected again against the rest of the
+library (``detect_conflicts``, without remedies, so there is no recursion);
+the Rete joins then see only the patched policy's facts and the facts of
+other policies that can pair with them (an index built once), so the work of
+one patch grows with what it can clash with, not with the library.
+``resolves`` says whether the conflict (same code, policies and rules) is
+gone; ``new_conflicts`` lists the codes of conflicts of the patched policy that
+were not there before. The same patch is worked out once however many
+conflicts try it, and at most ``MAX_PATCHES`` patches are worked out per
+evaluation: past that (libraries of thousands of clashing policies), the
+remaining conflicts, the least severe in the sorted order, get no remedies.
+
+Ranking (best first):
+
+1. remedies that resolve the conflict come before those that do not;
+2. then by benefit, highest first: employee change + customer change, where a
+   side that gets worse counts ``1 + WORSE_WEIGHT`` times its loss, minus
+   ``NEW_CONFLICT_PENALTY`` points for each new conflict;
+3. then by remedy code and patch, so the order is deterministic.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from pydantic import ValidationError
+
+from engine.config import Settings
+from engine.conflicts import (
+    active_across,
+    conflict_identity,
+    detect_conflicts,
+    guardrail_settings,
+    parse_rule_ref,
+    rule_ref,
+)
+from engine.errors import RulebookError
+from engine.facts import INDEX_KEY, POLICY_KEY, Fact
+from engine.guardrails import GuardrailSettings, check_guardrails
+from engine.policy import BreakRule, Policy, dump_policy, format_minutes
+from engine.results import Conflict, Evaluation, RemedyResult
+from engine.rulebook import ConflictRule, Remedy
+from engine.rulebook.models import when_holds
+
+if TYPE_CHECKING:
+    from engine.evaluation import EvaluationRun
+
+__all__ = [
+    "COMPUTED_PATCHES",
+    "MAX_CANDIDATES",
+    "MAX_PATCHES",
+    "MAX_REMEDIES",
+    "NEW_CONFLICT_PENALTY",
+    "WORSE_WEIGHT",
+    "Candidate",
+    "apply_patch",
+    "attach_remedies",
+    "benefit",
+    "candidates",
+    "legal_break_slot",
+    "rank_key",
+    "try_remedy",
+]
+
+MAX_CANDIDATES = 8
+"""Remedies tried per conflict."""
+MAX_REMEDIES = 5
+"""Remedies kept per conflict, after ranking."""
+WORSE_WEIGHT = 2
+"""Extra weight of a side's loss in the ranking: a loss of 5 points counts as 15."""
+NEW_CONFLICT_PENALTY = 20
+"""Points a remedy loses in the ranking for each new conflict it creates."""
+MAX_PATCHES = 1_000
+"""Distinct patches worked out per evaluation."""
+
+COMPUTED_PATCHES = ("legal-break-slot",)
+"""Names a patch value ``{compute: NAME}`` may take."""
+
+_STEP = 5  # minutes between the break slots tried by legal_break_slot
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A remedy on one policy rule, with its patch worked out."""
+
+    remedy: Remedy
+    policy: str
+    rule_index: int
+    values: Mapping[str, Any]
+    """Fields to set (None removes a field), computed values filled in."""
+
+    def patch(self) -> dict[str, Any]:
+        """The declarative patch as conflicts show it."""
+        return {"policy": self.policy, "rule_index": self.rule_index, "set": dict(self.values)}
+
+    def key(self) -> str:
+        """One string per distinct patch, for caching."""
+        return json.dumps([self.remedy.code, self.patch()], sort_keys=True)
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    employee: int
+    customer: int
+    after: frozenset[tuple[str, ...]]
+    """Identities of the patched policy's conflicts after the patch."""
+    new: tuple[str, ...]
+    """Codes of the conflicts that were not there before."""
+
+
+# --------------------------------------------------------------------------- patches
+
+
+def apply_patch(policy: Policy, rule_index: int, values: Mapping[str, Any], *, remedy: str) -> Policy:
+    """A copy of ``policy`` with ``values`` set on ``rules[rule_index]`` (None removes a field).
+
+    Raises ``RulebookError`` naming the remedy when the patched policy is invalid.
+    """
+    data = dump_policy(policy)
+    rule = data["rules"][rule_index]
+    for key, value in values.items():
+        if value is None:
+            rule.pop(key, None)
+        else:
+            rule[key] = value
+    try:
+        return Policy.model_validate(data)
+    except ValidationError as err:
+        first = err.errors()[0]
+        loc = list(first["loc"])
+        if loc[:2] == ["rules", rule_index] and len(loc) > 3:
+            loc = loc[3:]  # drop the path to the rule and pydantic's union tag (the rule's kind)
+        where = ".".join(str(p) for p in loc)
+        raise RulebookError(
+            f"remedy {remedy} makes {rule_ref(policy.id, rule_index)} invalid: {where}: {first['msg']}"
+        ) from None
+
+
+def _windows_data(windows: Sequence[tuple[int, int]]) -> list[dict[str, str]]:
+    return [{"from": format_minutes(s), "to": format_minutes(e)} for s, e in sorted(windows)]
+
+
+def _cut(windows: Sequence[tuple[int, int]], start: int, end: int) -> list[tuple[int, int]]:
+    """Windows with the span [start, end) taken out of them."""
+    out: list[tuple[int, int]] = []
+    for s, e in windows:
+        if e <= start or s >= end:
+            out.append((s, e))
+            continue
+        if s < start:
+            out.append((s, start))
+        if end < e:
+            out.append((end, e))
+    return out
+
+
+def legal_break_slot(
+    policy: Policy, rule_index: int, code: str, settings: GuardrailSettings
+) -> list[dict[str, str]] | None:
+    """Blocked windows with, for each shift start that misses guardrail ``code``, the latest slot cut out.
+
+    Shift starts are taken one at a time; for one that still breaches ``code``
+    on the rule, slots of the rule's break length are tried from the latest
+    (every ``_STEP`` minutes) and the first whose removal clears the breach for
+    that start is cut out, so the windows shrink no more than needed. Returns
+    None when no slot clears every start (a breach of length, not of timing, or
+    a rule with no blocked window), which is checked on the whole policy.
+    """
+    rule = policy.rules[rule_index]
+    if not isinstance(rule, BreakRule) or not rule.blocked_windows:
+        return None
+    ref = rule_ref(policy.id, rule_index)
+    windows = [(w.start, w.end) for w in rule.blocked_windows]
+    length = rule.min_minutes
+
+    def breaches(candidate: Sequence[tuple[int, int]], start: str | None) -> bool:
+        data = dump_policy(policy)
+        data["rules"][rule_index]["blocked_windows"] = _windows_data(candidate)
+        if start is not None:
+            data.setdefault("scope", {})["shift_starts"] = [start]
+        report = check_guardrails(Policy.model_validate(data), settings=settings)
+        return any(c.code == code and ref in c.rules for c in report.conflicts)
+
+    starts: list[str | None] = list(sorted(policy.scope.shift_starts)) or [None]
+    for start in starts:
+        if not breaches(windows, start):
+            continue
+        latest = max(e for _, e in windows)
+        for begin in range(min(latest, 24 * 60) - length, -1, -_STEP):
+            trial = _cut(windows, begin, begin + length)
+            if trial != windows and not breaches(trial, start):
+                windows = trial
+                break
+        else:
+            return None
+    if breaches(windows, None):
+        return None
+    return _windows_data(windows)
+
+
+def _computed(
+    name: str, remedy: Remedy, policy: Policy, index: int, conflict: Conflict, settings: GuardrailSettings
+) -> Any:
+    """The value of a ``{compute: name}`` patch field for this conflict, or None when it does not apply."""
+    if name == "legal-break-slot":
+        if conflict.kind != "guardrail":
+            return None
+        return legal_break_slot(policy, index, conflict.code, settings)
+    raise RulebookError(
+        f"remedy {remedy.code}: unknown computed patch {name!r}; known: {', '.join(COMPUTED_PATCHES)}"
+    )
+
+
+def _is_noop(policy: Policy, index: int, values: Mapping[str, Any]) -> bool:
+    current = policy.rules[index].model_dump(mode="json", by_alias=True, exclude_none=True)
+    for key, value in values.items():
+        if value is None and key in current:
+            return False
+        if value is not None and current.get(key) != value:
+            return False
+    return True
+
+
+def _fact(run: EvaluationRun, policy_id: str, index: int) -> Fact | None:
+    for fact in run.traces[policy_id].facts:
+        if fact.get(INDEX_KEY) == index:
+            return fact
+    return None
+
+
+def candidates(
+    run: EvaluationRun, conflict: Conflict, *, settings: Settings | None = None
+) -> list[Candidate]:
+    """The remedies a conflict tries, each on a rule it fits, patches worked out (at most MAX_CANDIDATES)."""
+    book = run.rulebook
+    rule = book.rules_by_code.get(conflict.code)
+    if isinstance(rule, ConflictRule):
+        listed = [book.remedies[code] for code in rule.remedies]
+    else:
+        listed = [book.remedies[code] for code in sorted(book.remedies)]
+    checker = guardrail_settings(settings)
+    found: list[Candidate] = []
+    for ref in conflict.rules:
+        policy_id, index = parse_rule_ref(ref)
+        policy = run.policies.get(policy_id)
+        fact = _fact(run, policy_id, index) if policy is not None else None
+        if policy is None or fact is None:
+            continue
+        for remedy in listed:
+            if not when_holds(remedy.applies_to, fact):
+                continue
+            values: dict[str, Any] = {}
+            for key, value in remedy.patch.items():
+                if isinstance(value, dict) and set(value) == {"compute"}:
+                    value = _computed(str(value["compute"]), remedy, policy, index, conflict, checker)
+                    if value is None:
+                        break
+                values[key] = value
+            else:
+                if not _is_noop(policy, index, values):
+                    found.append(Candidate(remedy, policy_id, index, values))
+    return found[:MAX_CANDIDATES]
+
+
+# --------------------------------------------------------------------------- trying and ranking
+
+
+class _Partners:
+    """Facts by the conflict-rule sides they meet: what a patched policy can pair with."""
+
+    def __init__(self, run: EvaluationRun) -> None:
+        self.rules = run.rulebook.conflict_rules
+        self.by_side: dict[tuple[str, str], list[Fact]] = {}
+        for pid in sorted(run.traces):
+            if not active_across(run.policies[pid]):
+                continue
+            for fact in run.traces[pid].facts:
+                for key in self._sides(fact):
+                    self.by_side.setdefault(key, []).append(fact)
+
+    def _sides(self, fact: Fact) -> list[tuple[str, str]]:
+        found = []
+        for rule in self.rules:
+            if when_holds(rule.a, fact):
+                found.append((rule.code, "a"))
+            if when_holds(rule.b, fact):
+                found.append((rule.code, "b"))
+        return found
+
+    def join_facts(self, run: EvaluationRun, patched: Policy, facts: Sequence[Fact]) -> list[Fact]:
+        """The patched policy's facts and the other policies' facts that can pair with one of them."""
+        wanted = {(code, "b" if side == "a" else "a") for fact in facts for code, side in self._sides(fact)}
+        out = list(facts)
+        seen: set[tuple[Any, Any]] = set()
+        for key in sorted(wanted):
+            for fact in self.by_side.get(key, ()):
+                ident = (fact[POLICY_KEY], fact[INDEX_KEY])
+                if ident[0] == patched.id or ident in seen:
+                    continue
+                if run.policies[ident[0]].scope.overlaps(patched.scope):
+                    seen.add(ident)
+                    out.append(fact)
+        return out
+
+
+def _outcome(
+    run: EvaluationRun,
+    candidate: Candidate,
+    settings: Settings | None,
+    partners: _Partners,
+    earlier: Collection[tuple[str, ...]],
+) -> _Outcome:
+    from engine.evaluation import EvaluationRun, evaluate
+
+    original = run.policies[candidate.policy]
+    patched = apply_patch(original, candidate.rule_index, candidate.values, remedy=candidate.remedy.code)
+    alone = evaluate([patched], rulebook=run.rulebook, conflicts=False)
+    result = alone.result(patched.id)
+    result.file = run.result(patched.id).file
+    # The other policies' scores and facts do not change: reuse them.
+    merged = EvaluationRun(
+        evaluation=Evaluation(
+            policies=[result if r.id == patched.id else r for r in run.evaluation.policies], conflicts=[]
+        ),
+        policies={**run.policies, patched.id: patched},
+        traces={**run.traces, patched.id: alone.traces[patched.id]},
+        firings=[],
+        rulebook=run.rulebook,
+        files=run.files,
+    )
+    join_facts = partners.join_facts(merged, patched, alone.traces[patched.id].facts)
+    after = detect_conflicts(merged, wanted={patched.id}, settings=settings, join_facts=join_facts)
+    identities = frozenset(conflict_identity(c) for c in after)
+    new = tuple(sorted({c.code for c in after if conflict_identity(c) not in earlier}))
+    return _Outcome(result.scores.employee, result.scores.customer, identities, new)
+
+
+class _Trials:
+    """The patches of one evaluation, each worked out once, and what every conflict makes of them."""
+
+    def __init__(self, run: EvaluationRun, before: Sequence[Conflict], settings: Settings | None) -> None:
+        self.run = run
+        self.settings = settings
+        self.cache: dict[str, _Outcome] = {}
+        self.earlier: dict[str, set[tuple[str, ...]]] = {}
+        for conflict in before:
+            for policy_id in conflict.policies:
+                self.earlier.setdefault(policy_id, set()).add(conflict_identity(conflict))
+        self._partners: _Partners | None = None
+
+    def outcome(self, candidate: Candidate) -> _Outcome:
+        key = candidate.key()
+        found = self.cache.get(key)
+        if found is None:
+            if self._partners is None:
+                self._partners = _Partners(self.run)
+            earlier = self.earlier.get(candidate.policy, set())
+            found = self.cache[key] = _outcome(self.run, candidate, self.settings, self._partners, earlier)
+        return found
+
+    def result(self, conflict: Conflict, candidate: Candidate) -> RemedyResult:
+        outcome = self.outcome(candidate)
+        scores = self.run.result(candidate.policy).scores
+        return RemedyResult(
+            code=candidate.remedy.code,
+            summary=candidate.remedy.summary,
+            patch=candidate.patch(),
+            scores_after={
+                "employee": outcome.employee,
+                "customer": outcome.customer,
+                "employee_change": outcome.employee - scores.employee,
+                "customer_change": outcome.customer - scores.customer,
+            },
+            resolves=conflict_identity(conflict) not in outcome.after,
+            new_conflicts=list(outcome.new),
+        )
+
+
+def try_remedy(
+    run: EvaluationRun,
+    conflict: Conflict,
+    candidate: Candidate,
+    *,
+    before: Sequence[Conflict],
+    settings: Settings | None = None,
+) -> RemedyResult:
+    """Apply one candidate and say what it does: scores after, whether it resolves, new conflicts.
+
+    ``before`` are the conflicts found without the patch (at least those of the patched policy).
+    """
+    return _Trials(run, before, settings).result(conflict, candidate)
+
+
+def benefit(result: RemedyResult) -> int:
+    """How much a remedy helps both sides, for ranking (see the module docstring)."""
+    de = result.scores_after["employee_change"]
+    dc = result.scores_after["customer_change"]
+    return (
+        de + dc + WORSE_WEIGHT * (min(de, 0) + min(dc, 0)) - NEW_CONFLICT_PENALTY * len(result.new_conflicts)
+    )
+
+
+def rank_key(result: RemedyResult) -> tuple[Any, ...]:
+    """Sort key putting the best remedy first (see the module docstring)."""
+    return (not result.resolves, -benefit(result), result.code, json.dumps(result.patch, sort_keys=True))
+
+
+def attach_remedies(
+    run: EvaluationRun, conflicts: Sequence[Conflict], *, settings: Settings | None = None
+) -> list[Conflict]:
+    """Copies of ``conflicts`` with their ranked remedies (at most MAX_REMEDIES each, MAX_PATCHES in all)."""
+    trials = _Trials(run, conflicts, settings)
+    out: list[Conflict] = []
+    for conflict in conflicts:
+        tried = candidates(run, conflict, settings=settings)
+        if len(trials.cache) + sum(c.key() not in trials.cache for c in tried) > MAX_PATCHES:
+            out.append(conflict)
+            continue
+        results = sorted((trials.result(conflict, c) for c in tried), key=rank_key)
+        out.append(conflict.model_copy(update={"remedies": results[:MAX_REMEDIES]}))
+    return out

@@ -1,0 +1,354 @@
+"""Remedies through the real engine: patches, scores after, resolution, new conflicts, ranking."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import pytest
+
+from engine.conflicts import find_conflicts
+from engine.errors import RulebookError
+from engine.evaluation import evaluate
+from engine.guardrails import GuardrailSettings, check_guardrails
+from engine.policy import Policy
+from engine.remedies import (
+    MAX_REMEDIES,
+    NEW_CONFLICT_PENALTY,
+    WORSE_WEIGHT,
+    apply_patch,
+    benefit,
+    candidates,
+    legal_break_slot,
+    rank_key,
+)
+from engine.results import Conflict, RemedyResult
+from engine.rulebook import Remedy, Rulebook, load_rulebook
+from tests.helpers import make_policy
+
+BOOK = load_rulebook()
+
+AHT_CAP = {
+    "kind": "call-time-cap",
+    "metric": "average_handle_time",
+    "max_minutes": 5,
+    "enforcement": "bonus-gate",
+}
+FCR_BONUS = {
+    "kind": "metric-target",
+    "metric": "first_contact_resolution",
+    "target": 80,
+    "unit": "pct",
+    "tied_to": "bonus",
+}
+
+
+def conflicts(*policies: Policy, book: Rulebook = BOOK) -> list[Conflict]:
+    """Conflicts with remedies, as `evaluate` reports them."""
+    return evaluate(list(policies), rulebook=book).evaluation.conflicts
+
+
+def only(found: list[Conflict], code: str) -> Conflict:
+    matching = [c for c in found if c.code == code]
+    assert len(matching) == 1, f"expected one {code}, got {[c.code for c in found]}"
+    return matching[0]
+
+
+# --------------------------------------------------------------------------- patches
+
+
+def test_patch_sets_and_removes_fields_on_a_copy() -> None:
+    policy = make_policy(
+        {"kind": "equipment", "item": "headset", "quality": "low-budget", "replacement_months": 36}
+    )
+    patched = apply_patch(policy, 0, {"quality": "premium", "replacement_months": None}, remedy="REM014")
+    assert patched.rules[0].model_dump(exclude_none=True) == {
+        "kind": "equipment",
+        "item": "headset",
+        "quality": "premium",
+    }
+    assert policy.rules[0].quality == "low-budget"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        (
+            {"max_minutes": -1},
+            "remedy REM999 makes p/rules[0] invalid: max_minutes: Input should be greater than 0",
+        ),
+        (
+            {"enforcement": "sometimes"},
+            "remedy REM999 makes p/rules[0] invalid: enforcement: Input should be 'guideline', 'coaching', "
+            "'bonus-gate' or 'disciplinary'",
+        ),
+        ({"colour": "red"}, "remedy REM999 makes p/rules[0] invalid: colour: Extra inputs are not permitted"),
+    ],
+    ids=["out-of-range", "bad-choice", "unknown-field"],
+)
+def test_patch_making_an_invalid_policy_is_a_rulebook_error(values: dict[str, Any], message: str) -> None:
+    with pytest.raises(RulebookError) as err:
+        apply_patch(make_policy(AHT_CAP), 0, values, remedy="REM999")
+    assert str(err.value) == message
+
+
+def test_broken_remedy_in_a_rulebook_is_reported_by_code() -> None:
+    broken = Remedy.model_validate(
+        {
+            "code": "REM005",
+            "name": "call-time-cap.broken",
+            "summary": "Broken on purpose.",
+            "applies_to": {"kind": "call-time-cap"},
+            "patch": {"max_minutes": 0},
+        }
+    )
+    book = dataclasses.replace(BOOK, remedies={**BOOK.remedies, "REM005": broken})
+    with pytest.raises(RulebookError, match=r"^remedy REM005 makes p/rules\[0\] invalid: max_minutes: "):
+        conflicts(make_policy(AHT_CAP, FCR_BONUS), book=book)
+
+
+# --------------------------------------------------------------------------- candidates
+
+
+def test_a_join_conflict_tries_the_remedies_its_rule_lists_on_the_rules_they_fit() -> None:
+    run = evaluate(
+        [make_policy(AHT_CAP, id="cap"), make_policy(FCR_BONUS, id="fcr")], rulebook=BOOK, conflicts=False
+    )
+    conflict = only(find_conflicts(run, remedies=False), "CON001")
+    found = [(c.remedy.code, c.policy, c.rule_index, dict(c.values)) for c in candidates(run, conflict)]
+    assert found == [
+        ("REM005", "cap", 0, {"enforcement": "coaching"}),
+        ("REM006", "cap", 0, {"enforcement": "guideline", "max_minutes": 8}),
+    ]
+
+
+def test_a_trade_off_tries_every_remedy_that_applies_and_skips_computed_ones_it_cannot_use() -> None:
+    ban = {
+        "kind": "break-rule",
+        "break": "lunch",
+        "min_minutes": 30,
+        "scheduling": "fixed",
+        "blocked_windows": [{"from": "10:00", "to": "12:00"}],
+    }
+    run = evaluate([make_policy(ban, id="ban")], rulebook=BOOK, conflicts=False)
+    conflict = only(find_conflicts(run, remedies=False), "TRD002")
+    assert [c.remedy.code for c in candidates(run, conflict)] == ["REM001", "REM002", "REM003"]
+
+
+def test_a_patch_that_changes_nothing_is_skipped() -> None:
+    same = Remedy.model_validate(
+        {
+            "code": "REM005",
+            "name": "call-time-cap.same",
+            "summary": "Sets what is already there.",
+            "applies_to": {"kind": "call-time-cap"},
+            "patch": {"enforcement": "bonus-gate", "max_minutes": 5},
+        }
+    )
+    book = dataclasses.replace(BOOK, remedies={**BOOK.remedies, "REM005": same})
+    con = only(conflicts(make_policy(AHT_CAP, FCR_BONUS), book=book), "CON001")
+    assert [r.code for r in con.remedies] == ["REM006"]
+
+
+# --------------------------------------------------------------------------- outcomes
+
+
+def test_scores_after_are_the_patched_policys_own_scores() -> None:
+    cap, fcr = make_policy(AHT_CAP, id="cap"), make_policy(FCR_BONUS, id="fcr")
+    con = only(conflicts(cap, fcr), "CON001")
+    before = evaluate([cap], rulebook=BOOK, conflicts=False).result("cap").scores
+    for remedy in con.remedies:
+        patched = apply_patch(cap, 0, remedy.patch["set"], remedy=remedy.code)
+        after = evaluate([patched], rulebook=BOOK, conflicts=False).result("cap").scores
+        assert remedy.patch["policy"] == "cap" and remedy.patch["rule_index"] == 0
+        assert remedy.scores_after == {
+            "employee": after.employee,
+            "customer": after.customer,
+            "employee_change": after.employee - before.employee,
+            "customer_change": after.customer - before.customer,
+        }
+        assert remedy.resolves
+        assert remedy.scores_after["employee_change"] > 0  # taking the cap out of pay helps staff
+
+
+def test_a_remedy_that_creates_a_new_conflict_says_so() -> None:
+    # Rebalancing volume pay towards first-contact resolution clears the incentive conflict,
+    # but the same team keeps a pay-linked 5-minute cap: now pay contradicts the cap (CON008).
+    volume = make_policy(
+        {"kind": "compensation-link", "weights": {"calls_handled": 100}},
+        {
+            "kind": "metric-target",
+            "metric": "customer_satisfaction",
+            "target": 85,
+            "unit": "pct",
+            "tied_to": "coaching",
+        },
+        id="volume",
+        scope={"teams": ["support"]},
+    )
+    cap = make_policy(AHT_CAP, id="cap", scope={"teams": ["support"]})
+    found = conflicts(volume, cap)
+    assert not [c for c in found if c.code == "CON008"]
+    incentive = only(found, "INC101")
+    rebalance = [r for r in incentive.remedies if r.code == "REM009"]
+    assert len(rebalance) == 1
+    assert rebalance[0].resolves
+    assert "CON008" in rebalance[0].new_conflicts
+    # Without the cap in the library the same patch creates no contradiction.
+    alone = only(conflicts(volume), "INC101").remedies
+    assert "CON008" not in [code for r in alone for code in r.new_conflicts]
+
+
+def test_a_remedy_that_resolves_ranks_above_one_that_does_not() -> None:
+    # Both targets sit on a public leaderboard; making the quality results private leaves the
+    # speed leaderboard, and the conflict, in place.
+    speed = make_policy(
+        {
+            "kind": "metric-target",
+            "metric": "average_handle_time",
+            "target": 6,
+            "unit": "minutes",
+            "visibility": "public-leaderboard",
+        },
+        id="speed",
+    )
+    quality = make_policy(
+        {
+            "kind": "metric-target",
+            "metric": "quality_score",
+            "target": 90,
+            "unit": "pct",
+            "tied_to": "coaching",
+            "visibility": "public-leaderboard",
+        },
+        id="quality",
+    )
+    con = only(conflicts(speed, quality), "INC104")
+    assert [(r.code, r.patch["policy"], r.resolves) for r in con.remedies] == [
+        ("REM018", "speed", True),
+        ("REM018", "quality", False),
+    ]
+
+
+def _result(
+    code: str, de: int, dc: int, *, resolves: bool = True, new: list[str] | None = None
+) -> RemedyResult:
+    return RemedyResult(
+        code=code,
+        summary=code,
+        patch={"policy": "p", "rule_index": 0, "set": {}},
+        scores_after={"employee": de, "customer": dc, "employee_change": de, "customer_change": dc},
+        resolves=resolves,
+        new_conflicts=new or [],
+    )
+
+
+def test_ranking_rule() -> None:
+    big_but_unresolved = _result("REM001", 60, 60, resolves=False)
+    small = _result("REM002", 5, 0)
+    balanced = _result("REM003", 20, 20)
+    lopsided = _result("REM004", 60, -10)  # 60 - 10 - 2 x 10 = 30: a loss counts three times
+    with_new = _result("REM005", 50, 20, new=["CON008"])  # 70 - 20 = 50
+    assert benefit(lopsided) == 60 - 10 + WORSE_WEIGHT * -10
+    assert benefit(with_new) == 70 - NEW_CONFLICT_PENALTY
+    ranked = sorted([big_but_unresolved, small, lopsided, balanced, with_new], key=rank_key)
+    assert [r.code for r in ranked] == ["REM005", "REM003", "REM004", "REM002", "REM001"]
+
+
+def test_remedies_are_ranked_and_capped_in_evaluations() -> None:
+    ban = {
+        "kind": "break-rule",
+        "break": "any",
+        "min_minutes": 30,
+        "scheduling": "fixed",
+        "blocked_windows": [{"from": "08:30", "to": "14:30"}],
+    }
+    policy = make_policy(
+        ban, id="berlin", jurisdiction="de", scope={"shift_hours": 8, "shift_starts": ["08:00"]}
+    )
+    found = conflicts(policy)
+    assert found
+    for conflict in found:
+        assert len(conflict.remedies) <= MAX_REMEDIES
+        assert conflict.remedies == sorted(conflict.remedies, key=rank_key)
+
+
+# --------------------------------------------------------------------------- guardrail slots
+
+SETTINGS = GuardrailSettings()
+
+
+def _berlin(windows: list[tuple[str, str]], starts: list[str], minutes: int = 30) -> Policy:
+    rule = {
+        "kind": "break-rule",
+        "break": "any",
+        "min_minutes": minutes,
+        "scheduling": "fixed",
+        "blocked_windows": [{"from": a, "to": b} for a, b in windows],
+    }
+    return make_policy(rule, id="berlin", jurisdiction="de", scope={"shift_hours": 8, "shift_starts": starts})
+
+
+def _guardrail_code(policy: Policy) -> str:
+    report = check_guardrails(policy, settings=SETTINGS)
+    assert len(report.conflicts) == 1, report.conflicts
+    return report.conflicts[0].code
+
+
+@pytest.mark.parametrize(
+    ("windows", "starts", "expected"),
+    [
+        # 08:00 start: six hours reached at 14:00, blocked until 14:30: the ban now ends at 14:00.
+        ([("08:30", "14:30")], ["08:00"], [("08:30", "14:00")]),
+        # 07:45 start is due by 13:45: a 30-minute slot is cut there; 08:30 then fits in it too.
+        ([("08:00", "15:00")], ["07:45", "08:30"], [("08:00", "13:45"), ("14:15", "15:00")]),
+    ],
+    ids=["shorten-window", "cut-slot"],
+)
+def test_legal_break_slot_opens_the_latest_slot_and_clears_the_breach(
+    windows: list[tuple[str, str]], starts: list[str], expected: list[tuple[str, str]]
+) -> None:
+    policy = _berlin(windows, starts)
+    code = _guardrail_code(policy)
+    slot = legal_break_slot(policy, 0, code, SETTINGS)
+    assert slot == [{"from": a, "to": b} for a, b in expected]
+    fixed = apply_patch(policy, 0, {"blocked_windows": slot}, remedy="REM004")
+    assert check_guardrails(fixed, settings=SETTINGS).conflicts == []
+
+
+def test_legal_break_slot_cannot_fix_a_break_that_is_too_short() -> None:
+    policy = _berlin([("08:30", "14:30")], ["08:00"], minutes=15)
+    assert legal_break_slot(policy, 0, _guardrail_code(policy), SETTINGS) is None
+
+
+def test_guardrail_remedies_include_the_computed_slot_and_all_resolve() -> None:
+    policy = _berlin([("08:30", "14:30")], ["08:00"])
+    guardrail = [c for c in conflicts(policy) if c.kind == "guardrail"]
+    assert len(guardrail) == 1
+    remedies = {r.code: r for r in guardrail[0].remedies}
+    assert set(remedies) == {"REM001", "REM002", "REM003", "REM004"}
+    assert all(r.resolves for r in remedies.values())
+    assert remedies["REM004"].patch == {
+        "policy": "berlin",
+        "rule_index": 0,
+        "set": {"blocked_windows": [{"from": "08:30", "to": "14:00"}]},
+    }
+    # The ban keeps its effect on scores: shortening it changes neither side.
+    assert remedies["REM004"].scores_after["employee_change"] == 0
+    assert remedies["REM004"].scores_after["customer_change"] == 0
+
+
+def test_patches_are_capped_per_evaluation(monkeypatch: pytest.MonkeyPatch) -> None:
+    ban = {
+        "kind": "break-rule",
+        "break": "lunch",
+        "min_minutes": 30,
+        "scheduling": "fixed",
+        "blocked_windows": [{"from": "10:00", "to": "12:00"}],
+    }
+    policies = [make_policy(AHT_CAP, FCR_BONUS, id="cap"), make_policy(ban, id="ban")]
+    monkeypatch.setattr("engine.remedies.MAX_PATCHES", 2)
+    found = conflicts(*policies)
+    # The contradiction (an error, first in order) takes both patches; the trade-offs get none.
+    assert [r.code for r in only(found, "CON001").remedies] == ["REM005", "REM006"]
+    assert all(c.remedies == [] for c in found if c.code != "CON001")
