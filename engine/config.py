@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from engine.errors import InputError, Problem
 from engine.rulebook import Rulebook, load_rulebook
+from engine.suggest import closest
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -99,8 +100,11 @@ def load_settings(path: Path | None = None, *, start: Path | None = None) -> Set
         problems = []
         for item in err.errors():
             key = prefix + ".".join(str(p) for p in item["loc"])
-            message = "unknown setting" if item["type"] == "extra_forbidden" else item["msg"]
-            problems.append(Problem(str(file), _line_of(text, str(item["loc"][0])), 1, key, message))
+            unknown = item["type"] == "extra_forbidden"
+            message = "unknown setting" if unknown else item["msg"]
+            known = [name for name in Settings.model_fields if name != "source"]
+            hint = closest(str(item["loc"][-1]), known) if unknown and len(item["loc"]) == 1 else None
+            problems.append(Problem(str(file), _line_of(text, str(item["loc"][0])), 1, key, message, hint))
         raise InputError(problems) from None
     rulebook = settings.rulebook
     if rulebook is not None and not Path(rulebook).is_absolute():

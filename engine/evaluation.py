@@ -13,15 +13,16 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from engine.config import Settings
 from engine.facts import DERIVED_KEY, INDEX_KEY, POLICY_KEY, Fact, rule_facts
 from engine.policy import Policy, format_minutes
+from engine.guardrails import NO_JURISDICTION
 from engine.rete import Firing, run_impact
-from engine.results import Conflict, Contribution, Evaluation, PolicyResult
+from engine.results import Contribution, Evaluation, PolicyResult
 from engine.rulebook import ImpactRule, Rulebook, load_rulebook
 from engine.rulebook.models import PLACEHOLDER
 from engine.scoring import score, verdict
 
-NO_JURISDICTION = "no jurisdiction set: no legal verdict is given"
 
 _DEFAULT_RULEBOOK: Rulebook | None = None
 
@@ -99,6 +100,8 @@ class EvaluationRun:
     firings: list[Firing]
     rulebook: Rulebook
     files: dict[str, str] = field(default_factory=dict)
+    settings: Settings | None = None
+    """Settings the evaluation ran with (guardrail edge margin); None for defaults."""
 
     def result(self, policy_id: str) -> PolicyResult:
         """The result of one policy by id."""
@@ -156,6 +159,7 @@ def evaluate(
     rulebook: Rulebook | None = None,
     files: Mapping[str, str] | None = None,
     conflicts: bool = True,
+    settings: Settings | None = None,
 ) -> EvaluationRun:
     """Evaluate policies together: scores and contributions per policy, and conflicts.
 
@@ -192,19 +196,19 @@ def evaluate(
         )
         traces[pid] = Trace(pid, facts_by_policy[pid], per_policy[pid])
 
-    found: list[Conflict] = []
     run = EvaluationRun(
-        evaluation=Evaluation(policies=results, conflicts=found),
+        evaluation=Evaluation(policies=results, conflicts=[]),
         policies=by_id,
         traces=traces,
         firings=firings,
         rulebook=book,
         files=dict(files or {}),
+        settings=settings,
     )
     if conflicts:
         from engine.conflicts import find_conflicts  # late: conflicts re-evaluate remedies through here
 
-        found.extend(find_conflicts(run))
+        run.evaluation.conflicts = find_conflicts(run, settings=settings)
     return run
 
 

@@ -31,6 +31,7 @@ class Project:
             rulebook=self.rulebook,
             files={p.id: p.file for p in self.library},
             conflicts=conflicts,
+            settings=self.settings,
         )
 
 

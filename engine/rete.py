@@ -137,6 +137,11 @@ class _Host:
             host = self.host()
             # Ruleset() deletes `run` from the dict it is given: pass a copy.
             host.set_rulesets({name: copy.copy(rules)})
+            # Measured: the host's timer thread dispatches pending actions of any session
+            # (Ruleset.dispatch) while assert_facts runs them in this thread; on long join
+            # sessions the two collide (firings lost, error 307, segfaults). Actions always
+            # run synchronously here, so background dispatch is switched off.
+            host.get_ruleset(name).dispatch = lambda: None
             # Measured: if the first session of a ruleset fires no rule, delete_state
             # corrupts the heap (segfault or "free(): invalid pointer"). One session
             # that fires a rule first makes later sessions safe, firing or not.

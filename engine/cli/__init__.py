@@ -25,7 +25,10 @@ EXIT_INTERNAL = 3
 COMMANDS = (
     "validate",
     "evaluate",
+    "check",
     "explain",
+    "report",
+    "diff",
     "rules",
     "schema",
     "new",

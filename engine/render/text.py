@@ -15,6 +15,7 @@ from typing import IO
 
 from rich import box
 from rich.console import Console
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
@@ -46,6 +47,12 @@ def make_console(stream: IO[str] | None = None, *, color: bool | None = None) ->
     )
 
 
+def say(console: Console, text: str | Text, indent: int = 0, style: str | None = None) -> None:
+    """Print a paragraph whose wrapped lines keep its indentation."""
+    body = text if isinstance(text, Text) else Text(text, style=style or "")
+    console.print(Padding(body, (0, 0, 0, indent)))
+
+
 def _box(console: Console) -> box.Box:
     return box.ROUNDED if console.color_system else box.ASCII
 
@@ -74,10 +81,10 @@ def render_policy(console: Console, result: PolicyResult, rulebook: Rulebook) ->
     head.append(result.verdict, style=VERDICT_STYLE[result.verdict])
     console.print(head)
     if result.file:
-        console.print(f"  {result.file}", style="dim")
+        say(console, result.file, 2, style="dim")
     console.print(_scores_line(result))
     if result.legal:
-        console.print(f"  note: {result.legal}", style="dim")
+        say(console, f"note: {result.legal}", 2, style="dim")
     moved = {k: v for k, v in result.scores.criteria.items() if v}
     if moved:
         table = Table(box=_box(console), show_header=True, pad_edge=False, padding=(0, 1))
@@ -100,9 +107,9 @@ def render_policy(console: Console, result: PolicyResult, rulebook: Rulebook) ->
             if c.rule == contribution.rule and c.reason == contribution.reason
         )
         via = f" via {' > '.join(contribution.chain)}" if contribution.chain else ""
-        console.print(f"  - {contribution.rule} {contribution.name}{via}: {contribution.reason}")
+        say(console, f"- {contribution.rule} {contribution.name}{via}: {contribution.reason}", 2)
         evidence = ", ".join(contribution.evidence)
-        console.print(f"      {impacts}" + (f"  [evidence: {evidence}]" if evidence else ""), style="dim")
+        say(console, f"{impacts}" + (f"  [evidence: {evidence}]" if evidence else ""), 6, style="dim")
     console.print()
 
 
@@ -113,15 +120,17 @@ def render_conflict(console: Console, conflict: Conflict) -> None:
     head.append(f" {conflict.code} {conflict.kind}  ")
     head.append(", ".join(conflict.rules), style="bold")
     console.print(head)
-    console.print(f"        {conflict.explanation}")
+    say(console, conflict.explanation, 8)
     for remedy in conflict.remedies:
         after = remedy.scores_after
         status = "resolves" if remedy.resolves else "does not resolve"
         extra = f"; creates {', '.join(remedy.new_conflicts)}" if remedy.new_conflicts else ""
-        console.print(
-            f"        remedy {remedy.code}: {remedy.summary} -> employee {after.get('employee', 0):+d} "
+        say(
+            console,
+            f"remedy {remedy.code}: {remedy.summary} -> employee {after.get('employee', 0):+d} "
             f"({after.get('employee_change', 0):+d}), customer {after.get('customer', 0):+d} "
             f"({after.get('customer_change', 0):+d}); {status}{extra}",
+            8,
             style="dim",
         )
 
@@ -170,46 +179,46 @@ def render_derivation(d: Derivation, console: Console) -> None:
     """What `explain` prints: facts, firings in order, chains, score arithmetic, conflicts."""
     console.print(Text(f"{d.policy}  {d.title}", style="bold"))
     if d.file:
-        console.print(f"  {d.file}", style="dim")
+        say(console, d.file, 2, style="dim")
     console.print()
     console.print(Text("1. Facts asserted", style="bold"))
     for fact in d.facts:
-        console.print(f"  rules[{fact.get('rule_index')}]: {describe_fact(fact)}")
+        say(console, f"rules[{fact.get('rule_index')}]: {describe_fact(fact)}", 2)
     console.print()
     console.print(Text("2. Rules fired, in order", style="bold"))
     if not d.steps:
-        console.print("  (no impact rule fired)")
+        say(console, "(no impact rule fired)", 2)
     for step in d.steps:
-        console.print(f"  {step.number}. {step.code} {step.name} on {step.target}")
+        say(console, f"{step.number}. {step.code} {step.name} on {step.target}", 2)
         if step.matched:
             matched = ", ".join(f"{k} = {format_value(k, v)}" for k, v in step.matched.items())
-            console.print(f"     matched: {matched}")
-        console.print(f"     because: {step.reason}")
+            say(console, f"matched: {matched}", 5)
+        say(console, f"because: {step.reason}", 5)
         if step.impacts:
-            console.print("     impacts: " + ", ".join(f"{k} {v:+d}" for k, v in step.impacts.items()))
+            say(console, "impacts: " + ", ".join(f"{k} {v:+d}" for k, v in step.impacts.items()), 5)
         if step.derived:
-            console.print("     derives: " + ", ".join(step.derived))
+            say(console, "derives: " + ", ".join(step.derived), 5)
         if len(step.chain) > 1:
-            console.print("     chain: " + " > ".join(step.chain))
+            say(console, "chain: " + " > ".join(step.chain), 5)
     console.print()
     console.print(Text("3. Chains", style="bold"))
     if not d.chains:
-        console.print("  (no derived facts)")
+        say(console, "(no derived facts)", 2)
     for chain in d.chains:
-        console.print(f"  {' > '.join(chain)}  ({len(chain)} steps)")
+        say(console, f"{' > '.join(chain)}  ({len(chain)} steps)", 2)
     console.print()
     console.print(Text("4. Score", style="bold"))
     for line in d.criteria:
         if not line.deltas:
             continue
         deltas = " ".join(f"{delta:+d} ({code})" for code, delta in line.deltas)
-        console.print(f"  {line.criterion}: weight {line.weight:g} x ({deltas}) = {line.value:+g}")
+        say(console, f"{line.criterion}: weight {line.weight:g} x ({deltas}) = {line.value:+g}", 2)
     for text in d.arithmetic:
-        console.print(f"  {text}")
+        say(console, text, 2)
     console.print()
     console.print(Text("5. Conflicts", style="bold"))
     if not d.conflicts:
-        console.print("  (none)")
+        say(console, "(none)", 2)
     for conflict in d.conflicts:
         render_conflict(console, conflict)
 
@@ -230,33 +239,33 @@ def render_rule_list(book: Rulebook, console: Console) -> None:
 def render_rule(rule: ImpactRule | ConflictRule, book: Rulebook, console: Console) -> None:
     """One rule in full: conditions, impacts, evidence with citations, examples."""
     console.print(Text(f"{rule.code} {rule.name}", style="bold"))
-    console.print(f"  {rule.summary}")
+    say(console, rule.summary, 2)
     where = book.locations.get(rule.code)
     if where:
-        console.print(f"  defined at {where[0]}:{where[1]}", style="dim")
+        say(console, f"defined at {where[0]}:{where[1]}", 2, style="dim")
     if isinstance(rule, ImpactRule):
-        console.print("  when: " + ", ".join(f"{k} {_cond(v)}" for k, v in rule.when.items()))
+        say(console, "when: " + ", ".join(f"{k} {_cond(v)}" for k, v in rule.when.items()), 2)
         if rule.impacts:
-            console.print("  impacts: " + ", ".join(f"{k} {v:+d}" for k, v in rule.impacts.items()))
+            say(console, "impacts: " + ", ".join(f"{k} {v:+d}" for k, v in rule.impacts.items()), 2)
         if rule.derive:
-            console.print("  derives: " + ", ".join(rule.derive))
-        console.print(f"  because: {rule.because}")
+            say(console, "derives: " + ", ".join(rule.derive), 2)
+        say(console, f"because: {rule.because}", 2)
         examples = rule.examples
         for label, items in (("fires on", examples.fires), ("silent on", examples.silent)):
             for item in items:
-                console.print(f"  {label}: {_inline(item)}")
+                say(console, f"{label}: {_inline(item)}", 2)
     else:
-        console.print(f"  kind: {rule.kind}, severity: {rule.severity}, across: {rule.across}")
-        console.print("  a: " + ", ".join(f"{k} {_cond(v)}" for k, v in rule.a.items()))
-        console.print("  b: " + ", ".join(f"{k} {_cond(v)}" for k, v in rule.b.items()))
-        console.print(f"  because: {rule.because}")
+        say(console, f"kind: {rule.kind}, severity: {rule.severity}, across: {rule.across}", 2)
+        say(console, "a: " + ", ".join(f"{k} {_cond(v)}" for k, v in rule.a.items()), 2)
+        say(console, "b: " + ", ".join(f"{k} {_cond(v)}" for k, v in rule.b.items()), 2)
+        say(console, f"because: {rule.because}", 2)
         if rule.remedies:
-            console.print("  remedies: " + ", ".join(rule.remedies))
+            say(console, "remedies: " + ", ".join(rule.remedies), 2)
     for ev in rule.evidence:
         source = book.evidence[ev]
-        console.print(f"  evidence {ev} ({source.strength}{', secondary' if source.secondary else ''}):")
-        console.print(f"    {source.citation}")
-        console.print(f"    {source.finding}", style="dim")
+        say(console, f"evidence {ev} ({source.strength}{', secondary' if source.secondary else ''}):", 2)
+        say(console, source.citation, 4)
+        say(console, source.finding, 4, style="dim")
 
 
 def _cond(value: object) -> str:

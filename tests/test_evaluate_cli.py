@@ -1,0 +1,208 @@
+"""`evaluate`, `explain` and `rules` from the command line; settings; own rulebooks; determinism."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from engine.cli import main
+from tests.helpers import DATA, ROOT
+
+POLICIES = ROOT / "policies"
+GOLDEN = Path(__file__).parent / "golden" / "evaluation.json"
+UPDATE = os.environ.get("POLICYEVAL_UPDATE_GOLDENS") == "1"
+
+AHT_POLICY = """\
+id: aht-cap
+title: Five-minute handle time or no bonus
+rules:
+  - kind: call-time-cap
+    max_minutes: 5
+    enforcement: bonus-gate
+"""
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_json_follows_the_output_contract(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run_cli(capsys, "evaluate", str(POLICIES), "--format", "json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert set(data) == {"policies", "conflicts"}
+    assert len(data["policies"]) >= 20
+    for policy in data["policies"]:
+        assert {"id", "title", "verdict", "scores", "contributions"} <= set(policy)
+        assert {"employee", "customer", "customer_direct", "customer_indirect", "criteria"} <= set(
+            policy["scores"]
+        )
+        for c in policy["contributions"]:
+            assert {"rule", "criterion", "delta", "reason", "evidence", "facts"} <= set(c)
+            assert c["reason"] and "{" not in c["reason"], c  # templates are filled
+    for conflict in data["conflicts"]:
+        assert {"code", "kind", "severity", "policies", "rules", "explanation", "remedies"} <= set(conflict)
+        for remedy in conflict["remedies"]:
+            assert {"summary", "patch", "scores_after"} <= set(remedy)
+    # Every contribution's evidence id resolves to a citation in the rulebook.
+    from engine.evaluation import default_rulebook
+
+    cited = {e for p in data["policies"] for c in p["contributions"] for e in c["evidence"]}
+    assert cited <= set(default_rulebook().evidence)
+
+
+def test_golden_evaluation_of_the_library(capsys: pytest.CaptureFixture[str]) -> None:
+    """The library's evaluation, byte for byte (regenerate with POLICYEVAL_UPDATE_GOLDENS=1)."""
+    code, out, err = run_cli(capsys, "evaluate", "policies", "--format", "json")
+    assert code == 0, err
+    if UPDATE:
+        GOLDEN.write_text(out, encoding="utf-8")
+    assert out == GOLDEN.read_text(encoding="utf-8"), (
+        "the library's evaluation changed; review `git diff` after regenerating with POLICYEVAL_UPDATE_GOLDENS=1"
+    )
+
+
+def _evaluate_in_subprocess(args: list[str], seed: str) -> bytes:
+    env = {**os.environ, "PYTHONHASHSEED": seed}
+    done = subprocess.run(
+        [sys.executable, "-m", "engine.cli", "evaluate", *args, "--format", "json"],
+        capture_output=True,
+        env=env,
+        cwd=ROOT,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr.decode()
+    return done.stdout
+
+
+def test_output_is_byte_identical_across_file_order_and_hash_seed() -> None:
+    files = sorted(str(p.relative_to(ROOT)) for p in POLICIES.rglob("*.yaml"))
+    shuffled = files[:]
+    random.Random(7).shuffle(shuffled)
+    first = _evaluate_in_subprocess(files, "0")
+    assert _evaluate_in_subprocess(shuffled, "12345") == first
+    assert _evaluate_in_subprocess(files[::-1], "random") == first
+
+
+def test_text_scorecard_is_plain_when_piped(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    (tmp_path / "aht.yaml").write_text(AHT_POLICY)
+    code, out, _ = run_cli(capsys, "evaluate", str(tmp_path))
+    assert code == 0
+    assert "\x1b[" not in out
+    assert "aht-cap  Five-minute handle time or no bonus  lose-lose" in out
+    assert "CTC002" in out and "via CTC002 > DRV001" in out
+    assert out.rstrip().endswith("0 conflicts") or "conflict" in out.splitlines()[-1]
+
+
+def test_explain_shows_a_chain_of_at_least_two_steps(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    file = tmp_path / "aht.yaml"
+    file.write_text(AHT_POLICY)
+    code, out, err = run_cli(capsys, "explain", str(file))
+    assert code == 0, err
+    for section in ("1. Facts asserted", "2. Rules fired, in order", "3. Chains", "4. Score", "5. Conflicts"):
+        assert section in out
+    assert "1. CTC002 call-time-cap.pay-linked-short on rules[0] (call-time-cap)" in out
+    assert "derives: rushed-contacts" in out
+    chains = [line.strip() for line in out.splitlines() if "steps)" in line]
+    assert any(line.count(">") >= 2 for line in chains), chains
+    assert "employee = round(100 x tanh(" in out
+    assert "verdict = lose-lose" in out
+
+
+def test_explain_finds_a_policy_by_key_or_id(capsys: pytest.CaptureFixture[str]) -> None:
+    code, by_key, err = run_cli(capsys, "explain", "breaks/pie-van-lunch-ban", "policies")
+    assert code == 0, err
+    policy_id = by_key.split()[0]
+    code, by_id, _ = run_cli(capsys, "explain", policy_id, "policies")
+    assert code == 0 and by_id == by_key
+
+
+def test_explain_unknown_policy_suggests(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run_cli(capsys, "explain", "pie-van-lunch-bann", "policies")
+    assert code == 2
+    assert "no policy with id 'pie-van-lunch-bann' in the library (did you mean 'pie-van-lunch-ban'?)" in err
+
+
+def test_rules_lists_and_shows_one_with_citations(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_cli(capsys, "rules")
+    assert code == 0 and "CTC002" in out and "impact rules" in out
+    code, out, _ = run_cli(capsys, "rules", "ctc002")
+    assert code == 0
+    assert "CTC002 call-time-cap.pay-linked-short" in out
+    assert "evidence batt-colvin-2011" in out and "fires on:" in out and "silent on:" in out
+    code, _, err = run_cli(capsys, "rules", "CTC0022")
+    assert code == 2 and "no rule 'CTC0022'" in err
+
+
+def test_own_rulebook_replaces_the_bundled_one(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    (tmp_path / "aht.yaml").write_text(AHT_POLICY)
+    code, out, err = run_cli(
+        capsys, "evaluate", str(tmp_path), "--rulebook", str(DATA / "rulebooks" / "mini"), "--format", "json"
+    )
+    assert code == 0, err
+    rules = [c["rule"] for c in json.loads(out)["policies"][0]["contributions"]]
+    assert sorted(set(rules)) == ["CTC002", "DRV001", "DRV002"]
+
+
+def test_broken_rulebook_gives_located_errors(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    book = tmp_path / "book"
+    shutil.copytree(DATA / "rulebooks" / "mini", book)
+    text = (
+        (book / "impact" / "rules.yaml")
+        .read_text()
+        .replace("employee.wellbeing: -3", "employee.wellbeing: -9")
+    )
+    (book / "impact" / "rules.yaml").write_text(text)
+    (tmp_path / "aht.yaml").write_text(AHT_POLICY)
+    code, _, err = run_cli(capsys, "evaluate", str(tmp_path / "aht.yaml"), "--rulebook", str(book))
+    assert code == 2
+    assert f"{book / 'impact' / 'rules.yaml'}:5:" in err
+    assert "impacts.employee.wellbeing" in err
+
+
+def test_weights_from_policyeval_toml(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "aht.yaml").write_text(AHT_POLICY)
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run_cli(capsys, "evaluate", "aht.yaml", "--format", "json")
+    before = json.loads(out)["policies"][0]["scores"]
+    (tmp_path / "policyeval.toml").write_text('[weights]\n"employee.wellbeing" = 0.5\n')
+    code, out, err = run_cli(capsys, "evaluate", "aht.yaml", "--format", "json")
+    assert code == 0, err
+    after = json.loads(out)["policies"][0]["scores"]
+    assert after["criteria"]["employee.wellbeing"] == before["criteria"]["employee.wellbeing"] / 3
+    assert after["employee"] > before["employee"]
+
+
+def test_weights_from_pyproject_and_unknown_criterion(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "aht.yaml").write_text(AHT_POLICY)
+    (tmp_path / "pyproject.toml").write_text('[tool.policyeval.weights]\n"employee.wellbeng" = 2\n')
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run_cli(capsys, "evaluate", "aht.yaml")
+    assert code == 2
+    assert "weight override for unknown criteria: employee.wellbeng" in err
+
+
+def test_unknown_setting_is_located(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "aht.yaml").write_text(AHT_POLICY)
+    (tmp_path / "policyeval.toml").write_text('fail_on = "error"\nfial_on = "warning"\n')
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run_cli(capsys, "evaluate", "aht.yaml")
+    assert code == 2
+    assert f"{tmp_path / 'policyeval.toml'}:2:1: fial_on: unknown setting (did you mean 'fail_on'?)" in err
