@@ -118,11 +118,17 @@ def bench_soak(n: int) -> None:
 
 def main() -> None:
     """Run the benchmarks chosen on the command line."""
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--batch", type=int, default=20_000, help="policies in the batch benchmark")
     parser.add_argument("--check-repeats", type=int, default=5, help="runs of `policyeval check`")
     parser.add_argument(
-        "--conflicts", type=int, nargs="*", default=[100, 1_000, 10_000], help="library sizes for conflict scaling"
+        "--conflicts",
+        type=int,
+        nargs="*",
+        default=[100, 1_000, 10_000],
+        help="library sizes for conflict scaling",
     )
     parser.add_argument("--soak", type=int, default=0, help="evaluations in one process (0: skip)")
     args = parser.parse_args()

@@ -412,7 +412,7 @@ def _guardrail_conflicts(
         policy = run.policies[pid]
         if policy.jurisdiction is None:
             continue  # evaluation already says there is no legal verdict
-        report = check_guardrails(policy, settings=checker_settings)
+        report = check_guardrails(policy, settings=checker_settings, packs=run.rulebook.guardrails)
         found.extend(report.conflicts)
         if note and report.note:
             result = run.result(pid)

@@ -15,14 +15,13 @@ from typing import Any
 
 from engine.config import Settings
 from engine.facts import DERIVED_KEY, INDEX_KEY, POLICY_KEY, Fact, rule_facts
-from engine.policy import Policy, format_minutes
 from engine.guardrails import NO_JURISDICTION
-from engine.rete import Firing, run_impact
+from engine.policy import Policy, format_minutes
 from engine.results import Contribution, Evaluation, PolicyResult
+from engine.rete import Firing, run_impact
 from engine.rulebook import ImpactRule, Rulebook, load_rulebook
 from engine.rulebook.models import PLACEHOLDER
 from engine.scoring import score, verdict
-
 
 _DEFAULT_RULEBOOK: Rulebook | None = None
 
@@ -111,9 +110,7 @@ class EvaluationRun:
         raise KeyError(policy_id)
 
 
-def _contributions(
-    policy: Policy, firings: Sequence[Firing], rulebook: Rulebook
-) -> list[Contribution]:
+def _contributions(policy: Policy, firings: Sequence[Firing], rulebook: Rulebook) -> list[Contribution]:
     rules: dict[str, ImpactRule] = {r.code: r for r in rulebook.impact_rules}
     out: list[Contribution] = []
     for firing in firings:

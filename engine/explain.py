@@ -107,7 +107,9 @@ def derive(run: EvaluationRun, policy_id: str) -> Derivation:
     for criterion in book.criteria:
         deltas = [(c.rule, c.delta) for c in result.contributions if c.criterion == criterion.id]
         lines.append(
-            CriterionLine(criterion.id, criterion.weight, deltas, result.scores.criteria.get(criterion.id, 0.0))
+            CriterionLine(
+                criterion.id, criterion.weight, deltas, result.scores.criteria.get(criterion.id, 0.0)
+            )
         )
     arithmetic = score_arithmetic(run, result, customer_facing=policy.scope.customer_facing)
     conflicts = [c for c in run.evaluation.conflicts if policy_id in c.policies]

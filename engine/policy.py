@@ -11,7 +11,7 @@ Field names carry their unit (``max_minutes``, ``threshold_pct``); times are
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -357,23 +357,21 @@ class ScheduleFlexibility(_Rule):
 
 
 Rule = Annotated[
-    Union[
-        BonusThreshold,
-        CallTimeCap,
-        BreakRule,
-        Staffing,
-        Training,
-        Equipment,
-        FeedbackPractice,
-        CustomerConduct,
-        MetricTarget,
-        KnowledgeBase,
-        LeaderFloorTime,
-        CompensationLink,
-        CustomerIncentive,
-        Empowerment,
-        ScheduleFlexibility,
-    ],
+    BonusThreshold
+    | CallTimeCap
+    | BreakRule
+    | Staffing
+    | Training
+    | Equipment
+    | FeedbackPractice
+    | CustomerConduct
+    | MetricTarget
+    | KnowledgeBase
+    | LeaderFloorTime
+    | CompensationLink
+    | CustomerIncentive
+    | Empowerment
+    | ScheduleFlexibility,
     Field(discriminator="kind"),
 ]
 

@@ -53,7 +53,7 @@ from engine.conflicts import (
 )
 from engine.errors import RulebookError
 from engine.facts import INDEX_KEY, POLICY_KEY, Fact
-from engine.guardrails import GuardrailSettings, check_guardrails
+from engine.guardrails import GuardrailPacks, GuardrailSettings, check_guardrails
 from engine.policy import BreakRule, Policy, dump_policy, format_minutes
 from engine.results import Conflict, Evaluation, RemedyResult
 from engine.rulebook import ConflictRule, Remedy
@@ -172,7 +172,11 @@ def _cut(windows: Sequence[tuple[int, int]], start: int, end: int) -> list[tuple
 
 
 def legal_break_slot(
-    policy: Policy, rule_index: int, code: str, settings: GuardrailSettings
+    policy: Policy,
+    rule_index: int,
+    code: str,
+    settings: GuardrailSettings,
+    packs: GuardrailPacks | None = None,
 ) -> list[dict[str, str]] | None:
     """Blocked windows with, for each shift start that misses guardrail ``code``, the latest slot cut out.
 
@@ -195,7 +199,7 @@ def legal_break_slot(
         data["rules"][rule_index]["blocked_windows"] = _windows_data(candidate)
         if start is not None:
             data.setdefault("scope", {})["shift_starts"] = [start]
-        report = check_guardrails(Policy.model_validate(data), settings=settings)
+        report = check_guardrails(Policy.model_validate(data), settings=settings, packs=packs)
         return any(c.code == code and ref in c.rules for c in report.conflicts)
 
     starts: list[str | None] = list(sorted(policy.scope.shift_starts)) or [None]
@@ -216,13 +220,19 @@ def legal_break_slot(
 
 
 def _computed(
-    name: str, remedy: Remedy, policy: Policy, index: int, conflict: Conflict, settings: GuardrailSettings
+    name: str,
+    remedy: Remedy,
+    policy: Policy,
+    index: int,
+    conflict: Conflict,
+    settings: GuardrailSettings,
+    packs: GuardrailPacks | None,
 ) -> Any:
     """The value of a ``{compute: name}`` patch field for this conflict, or None when it does not apply."""
     if name == "legal-break-slot":
         if conflict.kind != "guardrail":
             return None
-        return legal_break_slot(policy, index, conflict.code, settings)
+        return legal_break_slot(policy, index, conflict.code, settings, packs)
     raise RulebookError(
         f"remedy {remedy.code}: unknown computed patch {name!r}; known: {', '.join(COMPUTED_PATCHES)}"
     )
@@ -269,7 +279,9 @@ def candidates(
             values: dict[str, Any] = {}
             for key, value in remedy.patch.items():
                 if isinstance(value, dict) and set(value) == {"compute"}:
-                    value = _computed(str(value["compute"]), remedy, policy, index, conflict, checker)
+                    value = _computed(
+                        str(value["compute"]), remedy, policy, index, conflict, checker, book.guardrails
+                    )
                     if value is None:
                         break
                 values[key] = value

@@ -25,6 +25,7 @@ What was measured about durable-rules 2.0.28 and is applied here:
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import itertools
 import threading
@@ -37,7 +38,7 @@ from durable import engine as durable_engine
 from engine.errors import EvaluationError
 from engine.facts import DERIVED_KEY, INDEX_KEY, POLICY_KEY, Fact, member_key
 from engine.rulebook import Rulebook
-from engine.rulebook.models import ConflictRule, ImpactRule, Check, When, when_holds
+from engine.rulebook.models import Check, ConflictRule, ImpactRule, When, when_holds
 
 # Keys durable-rules reserves on facts.
 RESERVED_KEYS = frozenset({"sid", "id"})
@@ -285,10 +286,8 @@ class CompiledRulebook:
             return session.firings
         finally:
             del _HOST.sessions[sid]
-            try:
+            with contextlib.suppress(Exception):  # state never created (no fact asserted): nothing to free
                 host.delete_state(ruleset, sid)
-            except Exception:  # state never created (no fact asserted): nothing to free
-                pass
 
     def run_impact(self, facts: Sequence[Fact], *, max_firings: int = DEFAULT_MAX_FIRINGS) -> list[Firing]:
         """Run policy-rule facts through the impact rules; firings in order, policy by policy chunk."""
@@ -354,11 +353,15 @@ def compiled(rulebook: Rulebook) -> CompiledRulebook:
     return found
 
 
-def run_impact(rulebook: Rulebook, facts: Sequence[Fact], *, max_firings: int = DEFAULT_MAX_FIRINGS) -> list[Firing]:
+def run_impact(
+    rulebook: Rulebook, facts: Sequence[Fact], *, max_firings: int = DEFAULT_MAX_FIRINGS
+) -> list[Firing]:
     """Run facts through the rulebook's impact rules; return the firings in order."""
     return compiled(rulebook).run_impact(facts, max_firings=max_firings)
 
 
-def run_joins(rulebook: Rulebook, facts: Sequence[Fact], *, max_firings: int = DEFAULT_MAX_FIRINGS) -> list[Firing]:
+def run_joins(
+    rulebook: Rulebook, facts: Sequence[Fact], *, max_firings: int = DEFAULT_MAX_FIRINGS
+) -> list[Firing]:
     """Run facts through the rulebook's conflict joins; return every matching pair once."""
     return compiled(rulebook).run_joins(facts, max_firings=max_firings)

@@ -206,3 +206,47 @@ def test_unknown_setting_is_located(
     code, _, err = run_cli(capsys, "evaluate", "aht.yaml")
     assert code == 2
     assert f"{tmp_path / 'policyeval.toml'}:2:1: fial_on: unknown setting (did you mean 'fail_on'?)" in err
+
+
+UK_LUNCH = """\
+id: uk-lunch
+title: Twenty-minute lunch
+jurisdiction: uk
+scope: {shift_hours: 8, shift_starts: ["09:00"]}
+rules:
+  - kind: break-rule
+    break: lunch
+    min_minutes: 20
+    scheduling: staggered
+"""
+
+
+def test_own_rulebook_brings_its_own_guardrails(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    from engine.rulebook import DATA_DIR
+
+    book = tmp_path / "book"
+    shutil.copytree(DATA_DIR, book)
+    (tmp_path / "uk.yaml").write_text(UK_LUNCH)
+    code, out, err = run_cli(
+        capsys, "evaluate", str(tmp_path / "uk.yaml"), "--rulebook", str(book), "--format", "json"
+    )
+    assert code == 0, err
+    assert [c["code"] for c in json.loads(out)["conflicts"] if c["kind"] == "guardrail"] == []
+    # The organisation's house rule: 30 minutes, not the statutory 20.
+    packs = book / "guardrails.yaml"
+    packs.write_text(
+        packs.read_text().replace(
+            "        min_minutes: 20\n        severity: error\n        citation: UK",
+            "        min_minutes: 30\n        severity: error\n        citation: UK",
+            1,
+        )
+    )
+    code, out, err = run_cli(
+        capsys, "evaluate", str(tmp_path / "uk.yaml"), "--rulebook", str(book), "--format", "json"
+    )
+    assert code == 0, err
+    assert [c["code"] for c in json.loads(out)["conflicts"] if c["kind"] == "guardrail"] == ["GRD010"]
+    packs.write_text(packs.read_text().replace("min_minutes: 30", "min_minutes: -30", 1))
+    code, _, err = run_cli(capsys, "evaluate", str(tmp_path / "uk.yaml"), "--rulebook", str(book))
+    assert code == 2
+    assert f"{packs}:" in err and "min_minutes" in err

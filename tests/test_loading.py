@@ -2,7 +2,7 @@
 
 Golden message files live in tests/golden/messages, one per fixture in
 tests/data/bad; after a deliberate change of wording, regenerate them with
-``POLICYEVAL_UPDATE_GOLDEN=1 pytest tests/test_loading.py`` and review the diff.
+``POLICYEVAL_UPDATE_GOLDENS=1 pytest tests/test_loading.py`` and review the diff.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from tests.helpers import DATA, ROOT, make_policy
 
 BAD = DATA / "bad"
 GOLDEN = Path(__file__).parent / "golden" / "messages"
-UPDATE = os.environ.get("POLICYEVAL_UPDATE_GOLDEN") == "1"
+UPDATE = os.environ.get("POLICYEVAL_UPDATE_GOLDENS") == "1"
 FIXTURES = sorted(p.name for p in BAD.glob("*.yaml"))
 
 
@@ -41,7 +41,7 @@ def check_golden(name: str, text: str) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
         return
-    assert path.is_file(), f"no golden file {path}; run with POLICYEVAL_UPDATE_GOLDEN=1 to create it"
+    assert path.is_file(), f"no golden file {path}; run with POLICYEVAL_UPDATE_GOLDENS=1 to create it"
     assert text == path.read_text(encoding="utf-8")
 
 

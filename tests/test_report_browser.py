@@ -43,6 +43,10 @@ LAPTOP = {"width": 1366, "height": 768}
 
 
 def _unavailable(reason: str) -> None:
+    # .ci/run sets POLICYEVAL_BROWSER_SKIP when it could not install Chromium: say why and skip.
+    ci_reason = os.environ.get("POLICYEVAL_BROWSER_SKIP")
+    if ci_reason:
+        pytest.skip(f"{reason}; {ci_reason}")
     if os.environ.get("CI"):
         pytest.fail(f"{reason}; CI must install it (see .ci/run)", pytrace=False)
     pytest.skip(reason)
@@ -218,8 +222,12 @@ def test_a_missing_browser_skips_with_its_reason_but_fails_under_ci(monkeypatch:
     monkeypatch.setenv("POLICYEVAL_CHROMIUM", "/nonexistent/chromium")
     assert find_chromium() is None
     monkeypatch.delenv("CI", raising=False)
+    monkeypatch.delenv("POLICYEVAL_BROWSER_SKIP", raising=False)
     with pytest.raises(pytest.skip.Exception, match="chromium not installed"):
         _unavailable("chromium not installed: test")
     monkeypatch.setenv("CI", "true")
     with pytest.raises(pytest.fail.Exception, match="CI must install it"):
+        _unavailable("chromium not installed: test")
+    monkeypatch.setenv("POLICYEVAL_BROWSER_SKIP", "apt-get failed")
+    with pytest.raises(pytest.skip.Exception, match="chromium not installed: test; apt-get failed"):
         _unavailable("chromium not installed: test")

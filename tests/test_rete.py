@@ -14,8 +14,7 @@ from engine.errors import EvaluationError, RulebookError
 from engine.evaluation import evaluate
 from engine.facts import rule_facts
 from engine.rulebook import Rulebook, load_rulebook
-from engine.rulebook.models import ImpactRule, Check, when_holds
-
+from engine.rulebook.models import Check, ImpactRule, when_holds
 from tests.helpers import DATA, make_policy
 
 AHT = {"kind": "call-time-cap", "max_minutes": 5, "enforcement": "bonus-gate"}
@@ -92,7 +91,9 @@ def test_cyclic_rulebook_is_refused_with_the_cycle(tmp_path: Path) -> None:
             "  impacts: {employee.wellbeing: -1}\n"
             "  because: Queues grow.\n"
         )
-    with pytest.raises(RulebookError, match=r"derivation cycle repeat-contacts -> rushed-contacts -> repeat-contacts"):
+    with pytest.raises(
+        RulebookError, match=r"derivation cycle repeat-contacts -> rushed-contacts -> repeat-contacts"
+    ):
         load_rulebook(book)
 
 
@@ -129,7 +130,10 @@ def test_sessions_are_chunked_beyond_the_measured_limit(mini_rulebook: Rulebook)
 
 
 def test_evaluation_order_does_not_change_results(mini_rulebook: Rulebook) -> None:
-    policies = [make_policy(AHT, id="b"), make_policy({"kind": "training", "topics": ["communication"]}, id="a")]
+    policies = [
+        make_policy(AHT, id="b"),
+        make_policy({"kind": "training", "topics": ["communication"]}, id="a"),
+    ]
     one = evaluate(policies, rulebook=mini_rulebook, conflicts=False).evaluation.model_dump_json()
     two = evaluate(policies[::-1], rulebook=mini_rulebook, conflicts=False).evaluation.model_dump_json()
     assert one == two

@@ -54,8 +54,9 @@ for _name in COMMANDS:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return its exit code."""
     try:
-        result = cli.main(args=list(argv) if argv is not None else None, prog_name="policyeval",
-                          standalone_mode=False)
+        result = cli.main(
+            args=list(argv) if argv is not None else None, prog_name="policyeval", standalone_mode=False
+        )
     except click.exceptions.Exit as stop:
         return int(stop.exit_code)
     except click.Abort:

@@ -38,7 +38,9 @@ def command(policy: str, paths: tuple[str, ...], rulebook: str | None, config: s
     else:
         search = list(paths) or (["policies"] if Path("policies").is_dir() else [])
         if not search:
-            raise click.UsageError(f"{policy!r} is not a file; name the folder to find it in: explain {policy} PATH")
+            raise click.UsageError(
+                f"{policy!r} is not a file; name the folder to find it in: explain {policy} PATH"
+            )
         wanted = policy
     project = open_project(search, rulebook=rulebook, config=config)
     library = project.library

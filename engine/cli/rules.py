@@ -31,6 +31,8 @@ def command(code: str | None, rulebook: str | None, config: str | None) -> int:
         return 0
     rule = book.rules_by_code.get(code.upper())
     if rule is None:
-        raise PolicyevalError(f"no rule {code!r} in the rulebook{did_you_mean(code.upper(), list(book.rules_by_code))}")
+        raise PolicyevalError(
+            f"no rule {code!r} in the rulebook{did_you_mean(code.upper(), list(book.rules_by_code))}"
+        )
     render_rule(rule, book, console)
     return 0

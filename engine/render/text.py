@@ -42,8 +42,14 @@ def make_console(stream: IO[str] | None = None, *, color: bool | None = None) ->
     if tty:
         return Console(file=stream, highlight=False)
     return Console(
-        file=stream, width=PLAIN_WIDTH, no_color=True, color_system=None, highlight=False, emoji=False,
-        legacy_windows=False, force_terminal=False,
+        file=stream,
+        width=PLAIN_WIDTH,
+        no_color=True,
+        color_system=None,
+        highlight=False,
+        emoji=False,
+        legacy_windows=False,
+        force_terminal=False,
     )
 
 
@@ -92,7 +98,9 @@ def render_policy(console: Console, result: PolicyResult, rulebook: Rulebook) ->
         table.add_column("weighted", justify="right")
         table.add_column("rules")
         for criterion, value in moved.items():
-            codes = sorted({f"{c.rule} {c.delta:+d}" for c in result.contributions if c.criterion == criterion})
+            codes = sorted(
+                {f"{c.rule} {c.delta:+d}" for c in result.contributions if c.criterion == criterion}
+            )
             table.add_row(criterion, f"{value:+g}", ", ".join(codes))
         console.print(table)
     seen: set[tuple[str, str]] = set()
@@ -160,7 +168,9 @@ def render_evaluation(run: EvaluationRun, console: Console) -> None:
     ranked = sorted(run.evaluation.policies, key=lambda p: (-(p.scores.employee + p.scores.customer), p.id))
     for p in ranked:
         table.add_row(
-            p.id, f"{p.scores.employee:+d}", f"{p.scores.customer:+d}",
+            p.id,
+            f"{p.scores.employee:+d}",
+            f"{p.scores.customer:+d}",
             Text(p.verdict, style=VERDICT_STYLE[p.verdict]),
         )
     console.print(table)

@@ -6,8 +6,9 @@ organisation's own directory with the same layout::
     criteria.yaml     criteria with weights, and the scoring constants
     evidence.yaml     sources, each with a full citation
     impact/*.yaml     impact rules (a list per file)
-    conflicts.yaml    conflict rules (joins of two facts)
-    remedies.yaml     remedies (declarative patches)
+    conflicts.yaml    conflict rules (joins of two facts)        optional
+    remedies.yaml     remedies (declarative patches)             optional
+    guardrails.yaml   legal guardrail packs per jurisdiction     optional (bundled packs if absent)
 
 Beyond each file's own validation, the rulebook is checked as a whole: codes
 and names unique, every criterion, evidence id and remedy referred to exists,
@@ -28,6 +29,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from engine.errors import InputError, Problem, RulebookError
+from engine.guardrails import GuardrailPacks, load_guardrails
 from engine.rulebook.models import (
     PLACEHOLDER,
     ConflictRule,
@@ -55,6 +57,7 @@ __all__ = [
 ]
 
 M = TypeVar("M", bound=BaseModel)
+C = TypeVar("C", ConflictRule, Remedy)
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,8 @@ class Rulebook:
     """Where the rulebook was read from, for messages."""
     locations: Mapping[str, tuple[str, int]] = field(default_factory=dict, compare=False)
     """Rule code to (file, line), for messages and SARIF."""
+    guardrails: GuardrailPacks | None = field(default=None, compare=False)
+    """Legal guardrail packs from the rulebook's guardrails.yaml; None means the bundled packs."""
 
     @cached_property
     def fingerprint(self) -> str:
@@ -80,7 +85,9 @@ class Rulebook:
             "scoring": self.scoring.model_dump(mode="json"),
             "impact": [r.model_dump(mode="json", by_alias=True) for r in self.impact_rules],
             "conflicts": [r.model_dump(mode="json", by_alias=True) for r in self.conflict_rules],
-            "remedies": [self.remedies[k].model_dump(mode="json", by_alias=True) for k in sorted(self.remedies)],
+            "remedies": [
+                self.remedies[k].model_dump(mode="json", by_alias=True) for k in sorted(self.remedies)
+            ],
         }
         text = json.dumps(payload, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(text.encode()).hexdigest()[:16]
@@ -135,6 +142,7 @@ class Rulebook:
             remedies=self.remedies,
             source=self.source,
             locations=self.locations,
+            guardrails=self.guardrails,
         )
 
 
@@ -232,7 +240,7 @@ def load_rulebook(path: str | Path | None = None) -> Rulebook:
             locations[rule.code] = (doc.file, line)
             impact.append(rule)
 
-    def read_coded(name: str, model: type[M]) -> list[M]:
+    def read_coded(name: str, model: type[C]) -> list[C]:
         """An optional list file of coded items (conflict rules, remedies), codes unique rulebook-wide."""
         file = root / name
         if not file.is_file():
@@ -242,12 +250,14 @@ def load_rulebook(path: str | Path | None = None) -> Rulebook:
         except InputError as err:
             problems.extend(err.problems)
             return []
-        kept: list[M] = []
+        kept: list[C] = []
         for item, line in _validate_list(doc, None, model, problems):
-            code = str(getattr(item, "code"))
+            code = str(item.code)
             if code in locations:
                 first = locations[code]
-                problems.append(Problem(doc.file, line, 1, code, f"code already used at {first[0]}:{first[1]}"))
+                problems.append(
+                    Problem(doc.file, line, 1, code, f"code already used at {first[0]}:{first[1]}")
+                )
                 continue
             locations[code] = (doc.file, line)
             kept.append(item)
@@ -255,6 +265,12 @@ def load_rulebook(path: str | Path | None = None) -> Rulebook:
 
     conflicts = read_coded("conflicts.yaml", ConflictRule)
     remedies = {r.code: r for r in read_coded("remedies.yaml", Remedy)}
+    guardrails: GuardrailPacks | None = None
+    if (root / "guardrails.yaml").is_file():
+        try:
+            guardrails = load_guardrails(root / "guardrails.yaml")
+        except InputError as err:
+            problems.extend(err.problems)
 
     if problems:
         raise InputError(problems)
@@ -268,6 +284,7 @@ def load_rulebook(path: str | Path | None = None) -> Rulebook:
         remedies=remedies,
         source=str(root),
         locations=locations,
+        guardrails=guardrails,
     )
     check_rulebook(book)
     return book

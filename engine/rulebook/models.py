@@ -17,12 +17,13 @@ by other rules.
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
-from engine.facts import member_key
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
 
-Scalar = Union[bool, int, float, str]
+from engine.facts import member_key
+
+Scalar = bool | int | float | str
 Code = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2,5}[0-9]{3}$")]
 DottedName = Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]+(\.[a-z0-9-]+)+$")]
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
@@ -108,7 +109,7 @@ def _same(a: Any, b: Any) -> bool:
     return bool(a == b)
 
 
-Condition = Union[Scalar, Check]
+Condition = Scalar | Check
 When = dict[str, Condition]
 
 
@@ -121,7 +122,10 @@ def when_holds(when: When, fact: dict[str, Any]) -> bool:
     for key, condition in when.items():
         if isinstance(condition, Check):
             if condition.contains is not None or condition.not_contains is not None:
-                if condition.contains is not None and fact.get(member_key(key, condition.contains)) is not True:
+                if (
+                    condition.contains is not None
+                    and fact.get(member_key(key, condition.contains)) is not True
+                ):
                     return False
                 if condition.not_contains is not None and member_key(key, condition.not_contains) in fact:
                     return False
