@@ -236,6 +236,28 @@ def _pair_allowed(rule: ConflictRule, a: Policy, b: Policy) -> bool:
     return active_across(a) and active_across(b) and a.scope.overlaps(b.scope)
 
 
+def _scope_groups(run: EvaluationRun, facts: Sequence[Fact]) -> list[list[Fact]]:
+    """Facts split by team, so the joins pair only rules whose scopes can overlap.
+
+    Two policies can clash only if their scopes share a team, or one of them
+    covers every team (no `teams`). So each team's facts are joined together with
+    the facts of policies that cover every team, instead of joining the whole
+    library at once: for a library of many teams the work grows with the library,
+    not with its square. A pair found in two groups is kept once by the caller.
+    """
+    everyone: list[Fact] = []
+    by_team: dict[str, list[Fact]] = {}
+    for fact in facts:
+        teams = run.policies[fact[POLICY_KEY]].scope.teams
+        if not teams:
+            everyone.append(fact)
+        for team in teams:
+            by_team.setdefault(team, []).append(fact)
+    if not by_team:
+        return [everyone]
+    return [[*everyone, *by_team[team]] for team in sorted(by_team)]
+
+
 def _join_conflicts(run: EvaluationRun, wanted: set[str], facts: Sequence[Fact]) -> list[Conflict]:
     book: Rulebook = run.rulebook
     if not book.conflict_rules or not wanted:
@@ -256,7 +278,7 @@ def _join_conflicts(run: EvaluationRun, wanted: set[str], facts: Sequence[Fact])
         if key not in found:  # a pair both of whose facts meet both sides fires twice
             found[key] = _join_conflict(rule, a, b)
 
-    for firing in run_joins(book, facts):
+    for firing in (f for group in _scope_groups(run, facts) for f in run_joins(book, group)):
         rule = rules[firing.code]
         fa, fb = firing.facts
         a = _Side(run.policies[fa[POLICY_KEY]], fa)

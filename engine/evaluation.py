@@ -19,7 +19,7 @@ from engine.guardrails import NO_JURISDICTION
 from engine.policy import Policy, format_minutes
 from engine.results import Contribution, Evaluation, PolicyResult
 from engine.rete import Firing, run_impact
-from engine.rulebook import ImpactRule, Rulebook, load_rulebook
+from engine.rulebook import Rulebook, load_rulebook
 from engine.rulebook.models import PLACEHOLDER
 from engine.scoring import score, verdict
 
@@ -60,24 +60,51 @@ def fill(template: str, lookup: Callable[[str], Any]) -> str:
     return PLACEHOLDER.sub(one, template)
 
 
-def rule_value(policy: Policy, index: int | None, key: str) -> Any:
-    """A value of a policy rule or its context by fact key, from the model (lists stay whole)."""
-    if key in ("policy", "id"):
-        return policy.id
-    if key == "title":
-        return policy.title
-    if key.startswith("scope."):
-        return getattr(policy.scope, key[len("scope.") :], None)
-    if key.startswith("policy."):
-        return getattr(policy, key[len("policy.") :], None)
-    if index is None:
-        return None
-    data: Any = policy.rules[index].model_dump(mode="json", by_alias=True)
-    for part in key.split("."):
-        if not isinstance(data, dict) or part not in data:
+class PolicyValues:
+    """Values of one policy's rules and context by fact key, from the model (lists stay whole).
+
+    Each rule is dumped once, however many placeholders and matched keys ask for it.
+    """
+
+    def __init__(self, policy: Policy) -> None:
+        self.policy = policy
+        self._rules: dict[int, dict[str, Any]] = {}
+
+    def get(self, index: int | None, key: str) -> Any:
+        """The value of ``key`` for rule ``index`` (or the policy's context); None if unset."""
+        policy = self.policy
+        if key in ("policy", "id"):
+            return policy.id
+        if key == "title":
+            return policy.title
+        if key.startswith("scope."):
+            return getattr(policy.scope, key[len("scope.") :], None)
+        if key.startswith("policy."):
+            return getattr(policy, key[len("policy.") :], None)
+        if index is None:
             return None
-        data = data[part]
-    return data
+        data: Any = self._rules.get(index)
+        if data is None:
+            data = self._rules[index] = policy.rules[index].model_dump(mode="json", by_alias=True)
+        for part in key.split("."):
+            if not isinstance(data, dict) or part not in data:
+                return None
+            data = data[part]
+        return data
+
+    def lookup(self, fact: Fact) -> Callable[[str], Any]:
+        """A lookup for templates: the fact's value (scalars, counts), else the model's (whole lists)."""
+        index = fact.get(INDEX_KEY)
+
+        def find(key: str) -> Any:
+            return fact[key] if key in fact else self.get(index, key)
+
+        return find
+
+
+def rule_value(policy: Policy, index: int | None, key: str) -> Any:
+    """A value of a policy rule or its context by fact key (see ``PolicyValues``)."""
+    return PolicyValues(policy).get(index, key)
 
 
 @dataclass(frozen=True)
@@ -101,17 +128,19 @@ class EvaluationRun:
     files: dict[str, str] = field(default_factory=dict)
     settings: Settings | None = None
     """Settings the evaluation ran with (guardrail edge margin); None for defaults."""
+    _index: dict[str, PolicyResult] = field(default_factory=dict, repr=False, compare=False)
 
     def result(self, policy_id: str) -> PolicyResult:
         """The result of one policy by id."""
-        for result in self.evaluation.policies:
-            if result.id == policy_id:
-                return result
-        raise KeyError(policy_id)
+        index = self._index
+        if len(index) != len(self.evaluation.policies):  # built on first use, and again if results change
+            index = self._index = {r.id: r for r in self.evaluation.policies}
+        return index[policy_id]
 
 
 def _contributions(policy: Policy, firings: Sequence[Firing], rulebook: Rulebook) -> list[Contribution]:
-    rules: dict[str, ImpactRule] = {r.code: r for r in rulebook.impact_rules}
+    rules = rulebook.impact_by_code
+    values = PolicyValues(policy)
     out: list[Contribution] = []
     for firing in firings:
         rule = rules.get(firing.code)
@@ -119,11 +148,7 @@ def _contributions(policy: Policy, firings: Sequence[Firing], rulebook: Rulebook
             continue
         fact = firing.facts[0]
         index = fact.get(INDEX_KEY)
-
-        def lookup(key: str, fact: Fact = fact, index: Any = index) -> Any:
-            value = rule_value(policy, index, key)
-            return fact.get(key) if value is None else value
-
+        lookup = values.lookup(fact)
         reason = fill(rule.because, lookup)
         matched: dict[str, Any] = {}
         if index is not None:
@@ -132,6 +157,8 @@ def _contributions(policy: Policy, firings: Sequence[Firing], rulebook: Rulebook
             value = lookup(key)
             if value is not None:
                 matched[key] = value
+        evidence = list(rule.evidence)
+        chain = list(firing.chain)
         for criterion, delta in rule.impacts.items():
             out.append(
                 Contribution(
@@ -140,9 +167,9 @@ def _contributions(policy: Policy, firings: Sequence[Firing], rulebook: Rulebook
                     criterion=criterion,
                     delta=delta,
                     reason=reason,
-                    evidence=list(rule.evidence),
+                    evidence=evidence,
                     facts=matched,
-                    chain=list(firing.chain),
+                    chain=chain,
                 )
             )
     # Stable order for output: by policy rule, then rule code, then criterion.

@@ -12,10 +12,9 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from engine.evaluation import EvaluationRun, fill, format_value, rule_value
+from engine.evaluation import EvaluationRun, PolicyValues, fill, format_value
 from engine.facts import DERIVED_KEY, INDEX_KEY, POLICY_KEY
 from engine.results import Conflict, PolicyResult
-from engine.rulebook import ImpactRule
 
 
 @dataclass(frozen=True)
@@ -73,17 +72,14 @@ def derive(run: EvaluationRun, policy_id: str) -> Derivation:
     trace = run.traces[policy_id]
     result = run.result(policy_id)
     book = run.rulebook
-    rules: dict[str, ImpactRule] = {r.code: r for r in book.impact_rules}
+    rules = book.impact_by_code
+    values = PolicyValues(policy)
     steps: list[Step] = []
     asserted: set[str] = set()
     for number, firing in enumerate(trace.firings, start=1):
         rule = rules[firing.code]
         fact = firing.facts[0]
-        index = fact.get(INDEX_KEY)
-
-        def lookup(key: str, fact: dict[str, Any] = fact, index: Any = index) -> Any:
-            value = rule_value(policy, index, key)
-            return fact.get(key) if value is None else value
+        lookup = values.lookup(fact)
 
         new = [name for name in rule.derive if name not in asserted]
         asserted.update(new)

@@ -31,7 +31,7 @@ import itertools
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from durable import engine as durable_engine
 
@@ -54,8 +54,7 @@ DEFAULT_MAX_FIRINGS = 100_000
 SESSION_FACTS = 1_000
 
 
-@dataclass(frozen=True)
-class Firing:
+class Firing(NamedTuple):
     """One rule firing: the rule's code and the facts it matched (one, or two for a join)."""
 
     code: str

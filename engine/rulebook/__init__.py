@@ -108,6 +108,11 @@ class Rulebook:
         return {c.id: c for c in self.criteria}
 
     @cached_property
+    def impact_by_code(self) -> dict[str, ImpactRule]:
+        """Impact rules keyed by code."""
+        return {r.code: r for r in self.impact_rules}
+
+    @cached_property
     def rules_by_code(self) -> dict[str, ImpactRule | ConflictRule]:
         """Impact and conflict rules keyed by code."""
         found: dict[str, ImpactRule | ConflictRule] = {r.code: r for r in self.impact_rules}
