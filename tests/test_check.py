@@ -13,31 +13,10 @@ from engine.cli import main
 from engine.cli.check import command
 from engine.gate import Finding, Location
 from engine.render.github import annotation, escape_data, escape_property
-from tests.helpers import ROOT
+from tests.helpers import CAP_YAML, FCR_YAML, ROOT
 
 # rules[0] is on line 6 of both files.
-CAP = """\
-id: cap
-title: Five-minute handle time or no bonus
-scope:
-  teams: [support]
-rules:
-  - kind: call-time-cap
-    max_minutes: 5
-    enforcement: bonus-gate
-"""
-FCR = """\
-id: fcr
-title: First-contact resolution tied to the bonus
-scope:
-  teams: [support]
-rules:
-  - kind: metric-target
-    metric: first_contact_resolution
-    target: 80
-    unit: pct
-    tied_to: bonus
-"""
+CAP, FCR = CAP_YAML, FCR_YAML
 CSAT = """\
 id: csat
 title: Customer satisfaction in the annual review

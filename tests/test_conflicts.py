@@ -21,23 +21,10 @@ from engine.policy import RULE_MODELS, Policy
 from engine.results import Conflict
 from engine.rulebook import ConflictRule, Criterion, ImpactRule, Rulebook, Scoring, load_rulebook
 from engine.rulebook.models import PLACEHOLDER
-from tests.helpers import make_policy
+from tests.helpers import AHT_CAP, FCR_BONUS, make_policy
 
 BOOK = load_rulebook()
 
-AHT_CAP = {
-    "kind": "call-time-cap",
-    "metric": "average_handle_time",
-    "max_minutes": 5,
-    "enforcement": "bonus-gate",
-}
-FCR_BONUS = {
-    "kind": "metric-target",
-    "metric": "first_contact_resolution",
-    "target": 80,
-    "unit": "pct",
-    "tied_to": "bonus",
-}
 PAYROLL_CUT = {
     "kind": "staffing",
     "payroll_change_pct": -15,

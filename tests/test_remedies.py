@@ -24,23 +24,9 @@ from engine.remedies import (
 )
 from engine.results import Conflict, RemedyResult
 from engine.rulebook import Remedy, Rulebook, load_rulebook
-from tests.helpers import make_policy
+from tests.helpers import AHT_CAP, FCR_BONUS, make_policy
 
 BOOK = load_rulebook()
-
-AHT_CAP = {
-    "kind": "call-time-cap",
-    "metric": "average_handle_time",
-    "max_minutes": 5,
-    "enforcement": "bonus-gate",
-}
-FCR_BONUS = {
-    "kind": "metric-target",
-    "metric": "first_contact_resolution",
-    "target": 80,
-    "unit": "pct",
-    "tied_to": "bonus",
-}
 
 
 def conflicts(*policies: Policy, book: Rulebook = BOOK) -> list[Conflict]:

@@ -20,33 +20,12 @@ from engine.gate import GATE_CODES
 from engine.guardrails import load_guardrails
 from engine.render.sarif import to_uri
 from engine.rulebook import load_rulebook
-from tests.helpers import DATA, ROOT
+from tests.helpers import CAP_YAML, DATA, FCR_YAML, ROOT
 
 SCHEMA = json.loads((DATA / "sarif-2.1.0.json").read_text(encoding="utf-8"))
 VALIDATOR = jsonschema.Draft4Validator(SCHEMA)
 
-CAP = """\
-id: cap
-title: Five-minute handle time or no bonus
-scope:
-  teams: [support]
-rules:
-  - kind: call-time-cap
-    max_minutes: 5
-    enforcement: bonus-gate
-"""
-FCR = """\
-id: fcr
-title: First-contact resolution tied to the bonus
-scope:
-  teams: [support]
-rules:
-  - kind: metric-target
-    metric: first_contact_resolution
-    target: 80
-    unit: pct
-    tied_to: bonus
-"""
+CAP, FCR = CAP_YAML, FCR_YAML
 BERLIN = """\
 id: berlin
 title: No breaks during the core hours

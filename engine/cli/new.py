@@ -9,7 +9,7 @@ import click
 from click.shell_completion import CompletionItem
 
 from engine.cli import EXIT_OK
-from engine.cli.schema import write_or_print
+from engine.cli.options import refuse_to_overwrite, write_output
 from engine.policy import RULE_KINDS
 from engine.suggest import did_you_mean
 from engine.templates import policy_template
@@ -61,5 +61,7 @@ def command(kind: str, output: Path | None, force: bool, policy_id: str | None) 
         )
     if policy_id is None and output is not None and _SLUG.match(output.stem):
         policy_id = output.stem
-    write_or_print(policy_template(kind, policy_id), output, force)
+    refuse_to_overwrite(output, force)
+    if write_output(policy_template(kind, policy_id), output, force):
+        click.echo(f"wrote {output}", err=True)
     return EXIT_OK

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -53,3 +54,28 @@ def format_option(*choices: str, default: str = "text") -> Callable[[F], F]:
         )(func)
 
     return decorate
+
+
+def refuse_to_overwrite(target: Path | None, force: bool) -> None:
+    """Stop before any work if ``target`` exists and ``--force`` was not given."""
+    if target is not None and target.exists() and not force:
+        raise click.ClickException(f"{target} already exists; pass --force to overwrite it")
+
+
+def write_output(text: str, target: Path | None, force: bool) -> bool:
+    """Print ``text``, or write it to ``target``; never replace a file without ``--force``.
+
+    Returns whether a file was written. The file is opened in exclusive mode unless
+    ``--force`` is given, so a file that appeared since the check is not replaced either.
+    """
+    if target is None:
+        click.echo(text, nl=False)
+        return False
+    try:
+        with target.open("w" if force else "x", encoding="utf-8", newline="\n") as stream:
+            stream.write(text)
+    except FileExistsError:
+        raise click.ClickException(f"{target} already exists; pass --force to overwrite it") from None
+    except OSError as err:
+        raise click.ClickException(f"cannot write {target}: {err.strerror or err}") from None
+    return True

@@ -6,7 +6,13 @@ from pathlib import Path
 
 import click
 
-from engine.cli.options import config_option, paths_argument, rulebook_option
+from engine.cli.options import (
+    config_option,
+    paths_argument,
+    refuse_to_overwrite,
+    rulebook_option,
+    write_output,
+)
 from engine.project import evaluate_paths
 
 
@@ -59,11 +65,9 @@ def command(
     Example: policyeval report policies/ -o report.html
     """
     target = Path(output) if output is not None and output != "-" else None
-    if target is not None:
-        if target.exists() and not force:
-            raise click.ClickException(f"{target} already exists; pass --force to overwrite it")
-        if not target.parent.is_dir():
-            raise click.BadParameter(f"folder {target.parent} does not exist", param_hint="'-o' / '--output'")
+    refuse_to_overwrite(target, force)
+    if target is not None and not target.parent.is_dir():
+        raise click.BadParameter(f"folder {target.parent} does not exist", param_hint="'-o' / '--output'")
     run = evaluate_paths(paths, rulebook=rulebook, config=config)
     if fmt == "markdown":
         from engine.render.markdown import render_markdown
@@ -73,16 +77,7 @@ def command(
         from engine.render.html import render_html
 
         text = render_html(run, title=title, date=date)
-    if target is None:
-        click.echo(text, nl=False)
+    if not write_output(text, target, force):
         return 0
-    try:
-        # Mode "x" fails if the file appeared since the check: a report never replaces a file unasked.
-        with target.open("w" if force else "x", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-    except FileExistsError:
-        raise click.ClickException(f"{target} already exists; pass --force to overwrite it") from None
-    except OSError as err:
-        raise click.FileError(str(target), hint=err.strerror or str(err)) from None
     click.echo(f"wrote {target} ({len(run.evaluation.policies)} policies, {fmt})", err=True)
     return 0

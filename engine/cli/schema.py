@@ -8,26 +8,13 @@ from pathlib import Path
 import click
 
 from engine.cli import EXIT_OK
+from engine.cli.options import refuse_to_overwrite, write_output
 from engine.policy import policy_json_schema
 
 
 def schema_text() -> str:
     """Return the JSON Schema of the policy format as stable text: sorted keys, 2-space indent, newline."""
     return json.dumps(policy_json_schema(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-
-
-def write_or_print(text: str, output: Path | None, force: bool) -> None:
-    """Print ``text``, or write it to ``output``, refusing to replace an existing file without ``--force``."""
-    if output is None:
-        click.echo(text, nl=False)
-        return
-    if output.exists() and not force:
-        raise click.ClickException(f"{output} already exists; pass --force to overwrite it")
-    try:
-        output.write_text(text, encoding="utf-8", newline="\n")
-    except OSError as err:
-        raise click.ClickException(f"cannot write {output}: {err.strerror or err}") from None
-    click.echo(f"wrote {output}", err=True)
 
 
 @click.command("schema")
@@ -46,5 +33,7 @@ def command(output: Path | None, force: bool) -> int:
 
     Example: policyeval schema -o policy-v1.schema.json
     """
-    write_or_print(schema_text(), output, force)
+    refuse_to_overwrite(output, force)
+    if write_output(schema_text(), output, force):
+        click.echo(f"wrote {output}", err=True)
     return EXIT_OK

@@ -11,7 +11,7 @@ import io
 import os
 import sys
 from collections import Counter
-from typing import IO
+from typing import IO, cast
 
 from rich import box
 from rich.console import Console
@@ -21,6 +21,7 @@ from rich.text import Text
 
 from engine.evaluation import EvaluationRun, format_value
 from engine.explain import Derivation, describe_fact
+from engine.render.view import RANKING, rank_key
 from engine.results import Conflict, PolicyResult
 from engine.rulebook import ConflictRule, ImpactRule, Rulebook
 
@@ -35,6 +36,27 @@ VERDICT_STYLE = {
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 
+class _StripTrailing(io.TextIOBase):
+    """A text stream that drops the spaces rich pads plain lines with, so files and diffs stay clean."""
+
+    def __init__(self, target: IO[str]) -> None:
+        self._target = target
+        self._pending = ""
+
+    def write(self, text: str) -> int:
+        lines = (self._pending + text).split("\n")
+        self._pending = lines.pop()
+        for line in lines:
+            self._target.write(line.rstrip() + "\n")
+        return len(text)
+
+    def flush(self) -> None:
+        if self._pending:
+            self._target.write(self._pending.rstrip())
+            self._pending = ""
+        self._target.flush()
+
+
 def make_console(stream: IO[str] | None = None, *, color: bool | None = None) -> Console:
     """A console: colour and box drawing on a terminal, plain ASCII at a fixed width otherwise."""
     stream = stream if stream is not None else sys.stdout
@@ -42,7 +64,7 @@ def make_console(stream: IO[str] | None = None, *, color: bool | None = None) ->
     if tty:
         return Console(file=stream, highlight=False)
     return Console(
-        file=stream,
+        file=cast(IO[str], _StripTrailing(stream)),
         width=PLAIN_WIDTH,
         no_color=True,
         color_system=None,
@@ -56,16 +78,11 @@ def make_console(stream: IO[str] | None = None, *, color: bool | None = None) ->
 def say(console: Console, text: str | Text, indent: int = 0, style: str | None = None) -> None:
     """Print a paragraph whose wrapped lines keep its indentation."""
     body = text if isinstance(text, Text) else Text(text, style=style or "")
-    console.print(Padding(body, (0, 0, 0, indent)))
+    console.print(Padding(body, (0, 0, 0, indent), expand=False))
 
 
 def _box(console: Console) -> box.Box:
     return box.ROUNDED if console.color_system else box.ASCII
-
-
-def signed(value: float) -> str:
-    """A number with its sign: +12, -3, 0."""
-    return f"{value:+g}" if value else "0"
 
 
 def _scores_line(result: PolicyResult) -> Text:
@@ -160,12 +177,12 @@ def summary_line(run: EvaluationRun) -> str:
 
 def render_evaluation(run: EvaluationRun, console: Console) -> None:
     """The whole evaluation: a ranked overview, every policy, every conflict, a summary."""
-    table = Table(title="Policies, best first", box=_box(console), title_justify="left", padding=(0, 1))
+    table = Table(title=f"Policies. {RANKING}", box=_box(console), title_justify="left", padding=(0, 1))
     table.add_column("policy")
     table.add_column("employee", justify="right")
     table.add_column("customer", justify="right")
     table.add_column("verdict")
-    ranked = sorted(run.evaluation.policies, key=lambda p: (-(p.scores.employee + p.scores.customer), p.id))
+    ranked = sorted(run.evaluation.policies, key=rank_key)
     for p in ranked:
         table.add_row(
             p.id,

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from engine.conflicts import sort_conflicts
 from engine.evaluation import EvaluationRun, format_value
 from engine.explain import Derivation, derive
 from engine.results import SEVERITY_RANK, Conflict, PolicyResult, RemedyResult
@@ -54,17 +55,6 @@ def rank_key(result: PolicyResult) -> tuple[int, int, str]:
     """Sort key of the ranking: a policy is only as good as the side it serves worst."""
     s = result.scores
     return (-min(s.employee, s.customer), -(s.employee + s.customer), result.id)
-
-
-def conflict_key(conflict: Conflict) -> tuple[int, str, tuple[str, ...], tuple[str, ...], str]:
-    """Sort key of conflicts: most severe first, then code, policies, rules."""
-    return (
-        -SEVERITY_RANK.get(conflict.severity, 0),
-        conflict.code,
-        tuple(conflict.policies),
-        tuple(conflict.rules),
-        conflict.explanation,
-    )
 
 
 @dataclass(frozen=True)
@@ -281,7 +271,7 @@ def build_view(
     results = {r.id: r for r in evaluation.policies}
     conflicts = [
         ConflictView(c, f"conflict-{n}", [_remedy_view(c, r, results) for r in c.remedies])
-        for n, c in enumerate(sorted(evaluation.conflicts, key=conflict_key), start=1)
+        for n, c in enumerate(sort_conflicts(evaluation.conflicts), start=1)
     ]
     ranked = sorted(evaluation.policies, key=rank_key)
     views: list[PolicyView] = []
