@@ -149,8 +149,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--batch", type=int, default=20_000, help="policies in the batch benchmark")
-    parser.add_argument("--check-repeats", type=int, default=5, help="runs of `policyeval check`")
+    parser.add_argument("--batch", type=int, default=20_000, help="policies in the batch benchmark (0: skip)")
+    parser.add_argument("--check-repeats", type=int, default=5, help="runs of `policyeval check` (0: skip)")
     parser.add_argument(
         "--conflicts",
         type=int,
@@ -161,8 +161,10 @@ def main() -> None:
     parser.add_argument("--soak", type=int, default=0, help="evaluations in one process (0: skip)")
     args = parser.parse_args()
     print(f"Python {sys.version.split()[0]}, rulebook {default_rulebook().fingerprint}")
-    bench_check(args.check_repeats)
-    bench_batch(args.batch)
+    if args.check_repeats:
+        bench_check(args.check_repeats)
+    if args.batch:
+        bench_batch(args.batch)
     if args.conflicts:
         bench_conflicts(args.conflicts)
     if args.soak:
