@@ -32,6 +32,8 @@ Feature: Flexible schedules and empowered staff
     And the direct customer impact is below 0
     And rule "STF007" fired
     And a trade-off conflict is found
+    And the best remedy is "REM020"
+    And the best remedy resolves the conflict
 
   Scenario: Keeping the usual service level makes the same flexibility a win for both
     Given the policy "flexibility/flexibility-without-cover"

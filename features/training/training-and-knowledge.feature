@@ -28,3 +28,13 @@ Feature: Training and the knowledge staff work with
     Then rule "KNB002" did not fire
     And rule "KNB001" fired
     And the verdict is "win-win"
+
+  @remedy
+  Scenario: The remedy for product-only training is a communication programme
+    Given the policy "training/product-training-and-faq-notebook"
+    When it is evaluated
+    Then a trade-off conflict is found
+    And the best remedy is "REM021"
+    And the best remedy resolves the conflict
+    And the best remedy raises the employee impact to at least 0
+    And the best remedy raises the customer impact to at least 0
