@@ -22,10 +22,12 @@ from typing import Any, Protocol
 
 from engine.config import FailOn
 from engine.conflicts import parse_rule_ref
+from engine.errors import Problem
 from engine.results import SEVERITY_RANK, Conflict, Evaluation, Severity
 
 __all__ = [
     "GATE_CODES",
+    "INVALID_INPUT",
     "MIN_CUSTOMER",
     "MIN_EMPLOYEE",
     "Finding",
@@ -33,14 +35,17 @@ __all__ = [
     "Location",
     "Source",
     "fails_at",
+    "input_result",
     "run_gate",
 ]
 
 MIN_EMPLOYEE = "GATE001"
 MIN_CUSTOMER = "GATE002"
+INVALID_INPUT = "INPUT001"
 GATE_CODES: dict[str, tuple[str, str]] = {
     MIN_EMPLOYEE: ("gate.min-employee", "A policy's employee impact is below the configured minimum."),
     MIN_CUSTOMER: ("gate.min-customer", "A policy's customer impact is below the configured minimum."),
+    INVALID_INPUT: ("input.invalid", "A file cannot be read, or does not follow its format."),
 }
 """Code to (dotted name, summary) of the score-gate findings."""
 
@@ -67,10 +72,20 @@ class Location:
     policy: str
     rule: str | None = None
     """The rule as ``policy-id/rules[i]``; None for the policy as a whole."""
+    column: int | None = None
+    """Column of the offending value, where known (input problems)."""
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready data."""
-        return {"file": self.file, "line": self.line, "policy": self.policy, "rule": self.rule}
+        data: dict[str, Any] = {
+            "file": self.file,
+            "line": self.line,
+            "policy": self.policy,
+            "rule": self.rule,
+        }
+        if self.column is not None:
+            data["column"] = self.column
+        return data
 
 
 @dataclass(frozen=True)
@@ -98,6 +113,8 @@ class Finding:
     def text_line(self) -> str:
         """``path:line | CODE | message [kind/severity]``, as `check` prints it."""
         where = f"{self.location.file or self.location.policy}:{self.location.line}"
+        if self.location.column is not None:
+            where += f":{self.location.column}"
         return f"{where} | {self.code} | {self.message} [{self.kind}/{self.severity}]"
 
     def as_dict(self) -> dict[str, Any]:
@@ -183,6 +200,31 @@ class GateResult:
             f"Checked {_plural(self.policies, 'policy', 'policies')}: {found}; "
             f"{fails} the gate ({', '.join(gate)}): {outcome}"
         )
+
+
+def input_result(problems: Sequence[Problem], fail_on: FailOn) -> GateResult:
+    """Problems with the input as findings (``INPUT001``), so machine formats report them too.
+
+    Every one fails: nothing was evaluated. `check` exits 2 for them, as for any bad input.
+    """
+    findings = []
+    for problem in problems:
+        message = f"{problem.path}: {problem.message}" if problem.path else problem.message
+        if problem.suggestion:
+            message += f" (did you mean {problem.suggestion!r}?)"
+        findings.append(
+            Finding(
+                code=INVALID_INPUT,
+                kind="input",
+                severity="error",
+                message=message,
+                policies=(),
+                rules=(),
+                locations=(Location(problem.file, problem.line, "", column=problem.column),),
+                fails=True,
+            )
+        )
+    return GateResult(findings=tuple(findings), policies=0, fail_on=fail_on)
 
 
 def fails_at(severity: str, fail_on: FailOn) -> bool:

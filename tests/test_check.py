@@ -140,6 +140,23 @@ def test_exit_2_for_bad_input(lib: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert "Traceback" not in err
 
 
+def test_bad_input_in_machine_formats_is_a_finding_at_its_line(
+    lib: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(lib, broken=BROKEN, cap=CAP)
+    code, out, err = run_cli(capsys, "lib", "--format", "json")
+    assert (code, err) == (2, "")
+    data = json.loads(out)
+    assert data["passed"] is False
+    [finding] = data["findings"]
+    assert finding["code"] == "INPUT001" and finding["kind"] == "input" and finding["fails"] is True
+    assert (finding["file"], finding["line"], finding["locations"][0]["column"]) == ("lib/broken.yaml", 5, 5)
+    assert finding["message"].startswith("rules[0].max_minuts: ")
+    code, out, err = run_cli(capsys, "lib", "--format", "github")
+    assert (code, err) == (2, "")
+    assert out.startswith("::error file=lib/broken.yaml,line=5,col=5,title=INPUT001::rules[0].max_minuts: ")
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

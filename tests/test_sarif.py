@@ -154,3 +154,23 @@ def test_uris(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert to_uri("lib/cap.yaml") == "lib/cap.yaml"
     assert to_uri(str(tmp_path / "lib" / "cap.yaml")) == "lib/cap.yaml"
     assert to_uri("/elsewhere/a b.yaml") == "file:///elsewhere/a%20b.yaml"
+
+
+def test_bad_input_gives_valid_sarif_pointing_at_the_value(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "lib" / "cap.yaml").write_text(CAP.replace("max_minutes", "max_minuts"), encoding="utf-8")
+    code = main(["check", "lib", "--format", "sarif"])
+    out, err = capsys.readouterr()
+    assert (code, err) == (2, "")
+    log: dict[str, Any] = json.loads(out)
+    assert errors(log) == []
+    run = log["runs"][0]
+    assert run["invocations"] == [{"executionSuccessful": False, "exitCode": 2}]
+    [result] = run["results"]
+    assert result["ruleId"] == "INPUT001" and result["level"] == "error"
+    region = result["locations"][0]["physicalLocation"]["region"]
+    assert (region["startLine"], region["startColumn"]) == (7, 5)
+    assert "max_minuts" in result["message"]["text"]

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import json
+from typing import cast
 
 import click
 
+from engine.cli import EXIT_INPUT
 from engine.cli.options import config_option, format_option, paths_argument, rulebook_option
+from engine.config import FailOn
 from engine.conflicts import find_conflicts
-from engine.gate import GateResult, run_gate
+from engine.errors import InputError
+from engine.evaluation import default_rulebook
+from engine.gate import GateResult, input_result, run_gate
 from engine.project import open_project
 from engine.rulebook import Rulebook
 
@@ -82,7 +87,15 @@ def command(
 
     Example: policyeval check policies/ --fail-on warning --min-employee 0 --format github
     """
-    project = open_project(paths, rulebook=rulebook, config=config)
+    try:
+        project = open_project(paths, rulebook=rulebook, config=config)
+    except InputError as err:
+        if fmt == "text":
+            raise  # located messages on standard error, like every command
+        # Machine formats report bad input in their own shape, so CI annotates the broken line.
+        result = input_result(err.problems, cast(FailOn, fail_on or "error"))
+        click.echo(_render(result, fmt, default_rulebook()), nl=False)
+        return EXIT_INPUT
     overrides = {
         key: value
         for key, value in (

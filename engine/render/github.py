@@ -33,6 +33,8 @@ def annotation(finding: Finding) -> str:
     if location.file is not None:
         properties.append(f"file={escape_property(location.file)}")
         properties.append(f"line={location.line}")
+        if location.column is not None:
+            properties.append(f"col={location.column}")
     properties.append(f"title={escape_property(finding.code)}")
     message = f"{finding.message} [{finding.kind}/{finding.severity}]"
     return f"::{LEVELS[finding.severity]} {','.join(properties)}::{escape_data(message)}"

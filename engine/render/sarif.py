@@ -18,7 +18,7 @@ from typing import Any
 
 from engine import __version__
 from engine.conflicts import TRADE_OFF_CODES
-from engine.gate import GATE_CODES, Finding, GateResult, Location
+from engine.gate import GATE_CODES, INVALID_INPUT, Finding, GateResult, Location
 from engine.guardrails import GuardrailPacks, load_guardrails
 from engine.rulebook import Rulebook
 
@@ -91,6 +91,8 @@ def to_uri(file: str) -> str:
 
 def _physical(location: Location) -> dict[str, Any]:
     physical: dict[str, Any] = {"region": {"startLine": max(location.line, 1)}}
+    if location.column is not None:
+        physical["region"]["startColumn"] = max(location.column, 1)
     if location.file is not None:
         physical["artifactLocation"] = {"uri": to_uri(location.file)}
     else:
@@ -100,12 +102,11 @@ def _physical(location: Location) -> dict[str, Any]:
 
 def _location(location: Location, index: int | None = None) -> dict[str, Any]:
     name = location.rule.split("/", 1)[1] if location.rule else location.policy
-    out: dict[str, Any] = {
-        "physicalLocation": _physical(location),
-        "logicalLocations": [
+    out: dict[str, Any] = {"physicalLocation": _physical(location)}
+    if name:
+        out["logicalLocations"] = [
             {"name": name, "fullyQualifiedName": location.rule or location.policy, "kind": "object"}
-        ],
-    }
+        ]
     if index is not None:
         out["id"] = index
     return out
@@ -153,6 +154,8 @@ def render_sarif(result: GateResult, book: Rulebook, packs: GuardrailPacks | Non
             )
             known.add(finding.code)
     index = {info.code: i for i, info in enumerate(catalogue)}
+    # Bad input: nothing was evaluated, and `check` exits 2.
+    invalid = any(f.code == INVALID_INPUT for f in result.findings)
     rules = [
         {
             "id": info.code,
@@ -178,7 +181,12 @@ def render_sarif(result: GateResult, book: Rulebook, packs: GuardrailPacks | Non
                     }
                 },
                 "results": [_result(f, index) for f in result.findings],
-                "invocations": [{"executionSuccessful": True, "exitCode": 0 if result.passed else 1}],
+                "invocations": [
+                    {
+                        "executionSuccessful": not invalid,
+                        "exitCode": 2 if invalid else 0 if result.passed else 1,
+                    }
+                ],
                 "properties": {"summary": result.summary(), "passed": result.passed},
             }
         ],
