@@ -51,7 +51,7 @@ class Settings(BaseModel):
     min_customer: int | None = Field(default=None, ge=-100, le=100)
     """Lowest acceptable customer impact for `check`."""
     edge_margin_minutes: int = Field(default=30, ge=0, le=240)
-    """Guardrails: a break slot closer than this to the shift's start does not count."""
+    """Guardrails: a break slot closer than this to the shift's start or end does not count."""
     source: str | None = Field(default=None, exclude=True)
     """The file the settings came from (None for defaults)."""
 
