@@ -78,9 +78,9 @@ def _tool_table(path: Path) -> dict[str, Any] | None:
     return table if isinstance(table, dict) else None
 
 
-def load_settings(path: Path | None = None, *, start: Path | None = None) -> Settings:
+def load_settings(path: str | Path | None = None, *, start: Path | None = None) -> Settings:
     """Read settings from ``path``, or from the nearest settings file; defaults if none."""
-    file = path or find_settings_file(start)
+    file = Path(path) if path is not None else find_settings_file(start)
     if file is None:
         return Settings()
     try:

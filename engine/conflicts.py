@@ -29,7 +29,6 @@ rules. Unless ``remedies=False``, each conflict then gets its remedies
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -38,7 +37,7 @@ from engine.config import Settings
 from engine.facts import INDEX_KEY, POLICY_KEY, Fact
 from engine.guardrails import GuardrailSettings, check_guardrails
 from engine.policy import Policy
-from engine.results import SEVERITY_RANK, Conflict, Contribution, Severity
+from engine.results import SEVERITY_RANK, Conflict, Contribution, Severity, parse_rule_ref, rule_ref
 from engine.rete import run_joins
 from engine.rulebook import ConflictRule, Rulebook
 from engine.rulebook.models import when_holds
@@ -72,21 +71,6 @@ TRADE_OFF_CODES: dict[str, tuple[str, str]] = {
     ),
 }
 """Code to (dotted name, summary) of the trade-offs, which come from scores rather than rules."""
-
-_RULE_REF = re.compile(r"^(?P<policy>[a-z0-9]+(?:-[a-z0-9]+)*)/rules\[(?P<index>[0-9]+)\]$")
-
-
-def rule_ref(policy_id: str, index: int) -> str:
-    """How conflicts name a policy rule: ``policy-id/rules[i]``."""
-    return f"{policy_id}/rules[{index}]"
-
-
-def parse_rule_ref(ref: str) -> tuple[str, int]:
-    """The policy id and rule index of a ``policy-id/rules[i]`` reference."""
-    match = _RULE_REF.match(ref)
-    if match is None:
-        raise ValueError(f"not a rule reference (policy-id/rules[i]): {ref!r}")
-    return match.group("policy"), int(match.group("index"))
 
 
 def guardrail_settings(settings: Settings | None) -> GuardrailSettings:

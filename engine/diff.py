@@ -20,7 +20,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from engine.evaluation import EvaluationRun
+from engine.evaluation import EvaluationRun, signed
 from engine.facts import INDEX_KEY
 from engine.results import SEVERITY_RANK, Conflict, Contribution, PolicyResult
 
@@ -278,14 +278,10 @@ def diff_runs(
 # Renderers -----------------------------------------------------------------------------------------
 
 
-def _signed(value: int) -> str:
-    return f"{value:+d}" if value else "0"
-
-
 def _move(score: ScoreChange) -> str:
     if not score.change:
-        return _signed(score.new)
-    return f"{_signed(score.old)} -> {_signed(score.new)} ({score.change:+d})"
+        return signed(score.new)
+    return f"{signed(score.old)} -> {signed(score.new)} ({score.change:+d})"
 
 
 def summary_line(diff: PolicyDiff) -> str:
@@ -299,12 +295,12 @@ def summary_line(diff: PolicyDiff) -> str:
 
 def _delta_text(c: ContributionChange) -> str:
     if c.change == "appeared":
-        return _signed(c.new_delta or 0)
+        return signed(c.new_delta or 0)
     if c.change == "vanished":
-        return _signed(c.old_delta or 0)
+        return signed(c.old_delta or 0)
     if c.old_delta == c.new_delta:
-        return _signed(c.new_delta or 0)
-    return f"{_signed(c.old_delta or 0)} -> {_signed(c.new_delta or 0)}"
+        return signed(c.new_delta or 0)
+    return f"{signed(c.old_delta or 0)} -> {signed(c.new_delta or 0)}"
 
 
 def _plain(text: str | None) -> str:
@@ -318,7 +314,7 @@ def render_text(diff: PolicyDiff) -> str:
     for p in diff.added:
         lines.append("")
         lines.append(
-            f"+ {p.id}: added, {p.verdict}, employee {_signed(p.employee)}, customer {_signed(p.customer)}"
+            f"+ {p.id}: added, {p.verdict}, employee {signed(p.employee)}, customer {signed(p.customer)}"
         )
         lines.append(f"    {_plain(p.title)}")
         lines.extend(
@@ -328,7 +324,7 @@ def render_text(diff: PolicyDiff) -> str:
         lines.append("")
         lines.append(
             f"- {p.id}: removed (was {p.verdict}, "
-            f"employee {_signed(p.employee)}, customer {_signed(p.customer)})"
+            f"employee {signed(p.employee)}, customer {signed(p.customer)})"
         )
         lines.append(f"    {_plain(p.title)}")
         lines.extend(
@@ -397,14 +393,14 @@ def render_markdown(diff: PolicyDiff) -> str:
         out += ["| Policy | Change | Verdict | Employee | Customer |", "|---|---|---|--:|--:|"]
         for p in diff.added:
             out.append(
-                f"| {tcode(p.id)} {md_escape(p.title)} | added | {p.verdict} | {_signed(p.employee)} | "
-                f"{_signed(p.customer)} |"
+                f"| {tcode(p.id)} {md_escape(p.title)} | added | {p.verdict} | {signed(p.employee)} | "
+                f"{signed(p.customer)} |"
             )
         for p in diff.removed:
             out.append(
                 f"| {tcode(p.id)} {md_escape(p.title)} | removed | was {p.verdict} | "
-                f"was {_signed(p.employee)} | "
-                f"was {_signed(p.customer)} |"
+                f"was {signed(p.employee)} | "
+                f"was {signed(p.customer)} |"
             )
         for ch in diff.changed:
             verdict = f"{ch.old_verdict} → {ch.new_verdict}" if ch.verdict_changed else ch.new_verdict

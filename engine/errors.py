@@ -24,12 +24,16 @@ class Problem:
     message: str
     suggestion: str | None = None
 
-    def __str__(self) -> str:
-        where = f"{self.file}:{self.line}:{self.column}"
-        text = f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+    @property
+    def detail(self) -> str:
+        """The problem without its location: ``path: message (did you mean 'x'?)``."""
+        text = f"{self.path}: {self.message}" if self.path else self.message
         if self.suggestion:
             text += f" (did you mean {self.suggestion!r}?)"
         return text
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}: {self.detail}"
 
     def as_dict(self) -> dict[str, object]:
         """Return the problem as JSON-ready data."""

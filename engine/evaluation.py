@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engine.config import Settings
-from engine.facts import DERIVED_KEY, INDEX_KEY, POLICY_KEY, Fact, rule_facts
+from engine.facts import INDEX_KEY, POLICY_KEY, Fact, rule_facts
 from engine.guardrails import NO_JURISDICTION
 from engine.policy import Policy, format_minutes
 from engine.results import Contribution, Evaluation, PolicyResult
@@ -47,6 +47,11 @@ def format_value(key: str, value: Any) -> str:
     if isinstance(value, dict):
         return ", ".join(f"{k} {format_value(key, v)}" for k, v in value.items())
     return str(value)
+
+
+def signed(value: float) -> str:
+    """A number with its sign, as scores are shown: +12, -3, 0."""
+    return f"{value:+g}" if value else "0"
 
 
 def fill(template: str, lookup: Callable[[str], Any]) -> str:
@@ -234,18 +239,3 @@ def evaluate(
 
         run.evaluation.conflicts = find_conflicts(run, settings=settings)
     return run
-
-
-def evaluate_policy(policy: Policy, *, rulebook: Rulebook | None = None) -> PolicyResult:
-    """Scores and contributions of one policy on its own (no conflicts)."""
-    return evaluate([policy], rulebook=rulebook, conflicts=False).evaluation.policies[0]
-
-
-def derived_names(firings: Sequence[Firing]) -> list[str]:
-    """Names of the derived facts that some firing matched, in firing order."""
-    seen: list[str] = []
-    for firing in firings:
-        name = firing.facts[0].get(DERIVED_KEY)
-        if name and name not in seen:
-            seen.append(name)
-    return seen

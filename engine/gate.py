@@ -209,15 +209,12 @@ def input_result(problems: Sequence[Problem], fail_on: FailOn) -> GateResult:
     """
     findings = []
     for problem in problems:
-        message = f"{problem.path}: {problem.message}" if problem.path else problem.message
-        if problem.suggestion:
-            message += f" (did you mean {problem.suggestion!r}?)"
         findings.append(
             Finding(
                 code=INVALID_INPUT,
                 kind="input",
                 severity="error",
-                message=message,
+                message=problem.detail,
                 policies=(),
                 rules=(),
                 locations=(Location(problem.file, problem.line, "", column=problem.column),),

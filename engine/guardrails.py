@@ -68,7 +68,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 
 from engine.errors import InputError, Problem
 from engine.policy import BreakRule, Jurisdiction, Policy, Time, format_minutes, minutes_of_day
-from engine.results import Conflict
+from engine.results import Conflict, rule_ref
 from engine.yamldoc import YamlDocument, format_path, load_yaml, problems_from_validation
 
 __all__ = [
@@ -792,7 +792,7 @@ def check_guardrails(
                 kind="guardrail",
                 severity=severity,
                 policies=[policy.id],
-                rules=[f"{policy.id}/rules[{index}]"],
+                rules=[rule_ref(policy.id, index)],
                 explanation=f"{'; '.join(clauses)} ({req.citation})",
                 citation=req.citation,
             )

@@ -42,7 +42,7 @@ def open_project(
     config: str | Path | None = None,
 ) -> Project:
     """Load policies from ``paths`` with settings (``config`` or the nearest file) and a rulebook."""
-    settings = load_settings(Path(config)) if config is not None else load_settings()
+    settings = load_settings(config)
     book = resolve_rulebook(settings, rulebook)
     return Project(library=load_library(list(paths)), settings=settings, rulebook=book)
 

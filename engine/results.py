@@ -6,6 +6,7 @@ prints (DESIGN.md, Output contract). Keys may be added; none are renamed.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -14,6 +15,21 @@ Verdict = Literal["win-win", "customer-at-employee-cost", "employee-at-customer-
 ConflictKind = Literal["trade-off", "contradiction", "guardrail", "incentive"]
 Severity = Literal["info", "warning", "error"]
 SEVERITY_RANK: dict[str, int] = {"info": 0, "warning": 1, "error": 2}
+
+_RULE_REF = re.compile(r"^(?P<policy>[a-z0-9]+(?:-[a-z0-9]+)*)/rules\[(?P<index>[0-9]+)\]$")
+
+
+def rule_ref(policy_id: str, index: int) -> str:
+    """How conflicts name a policy rule: ``policy-id/rules[i]``."""
+    return f"{policy_id}/rules[{index}]"
+
+
+def parse_rule_ref(ref: str) -> tuple[str, int]:
+    """The policy id and rule index of a ``policy-id/rules[i]`` reference."""
+    match = _RULE_REF.match(ref)
+    if match is None:
+        raise ValueError(f"not a rule reference (policy-id/rules[i]): {ref!r}")
+    return match.group("policy"), int(match.group("index"))
 
 
 class _Out(BaseModel):

@@ -7,7 +7,7 @@ from typing import cast
 
 import click
 
-from engine.cli import EXIT_INPUT
+from engine.cli import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK
 from engine.cli.options import config_option, format_option, paths_argument, rulebook_option
 from engine.config import FailOn
 from engine.conflicts import find_conflicts
@@ -16,9 +16,6 @@ from engine.evaluation import default_rulebook
 from engine.gate import GateResult, input_result, run_gate
 from engine.project import open_project
 from engine.rulebook import Rulebook
-
-EXIT_PASSED = 0
-EXIT_FAILED = 1
 
 
 def _render(result: GateResult, fmt: str, book: Rulebook) -> str:
@@ -117,4 +114,4 @@ def command(
         conflicts=conflicts,
     )
     click.echo(_render(result, fmt, project.rulebook), nl=False)
-    return EXIT_PASSED if result.passed else EXIT_FAILED
+    return EXIT_OK if result.passed else EXIT_FINDINGS

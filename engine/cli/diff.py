@@ -152,7 +152,7 @@ def command(
         raise click.UsageError("diff needs OLD and NEW (two files or two folders), or --git REF [PATH]")
     if git_ref is not None and len(paths) > 1:
         raise click.UsageError("diff --git REF takes at most one PATH")
-    settings = load_settings(Path(config)) if config is not None else load_settings()
+    settings = load_settings(config)
     book = resolve_rulebook(settings, rulebook)
     if git_ref is None:
         old_path, new_path = paths

@@ -21,9 +21,7 @@ def command(code: str | None, rulebook: str | None, config: str | None) -> int:
 
     Example: policyeval rules CTC002
     """
-    from pathlib import Path
-
-    settings = load_settings(Path(config)) if config else load_settings()
+    settings = load_settings(config)
     book = resolve_rulebook(settings, rulebook)
     console = make_console()
     if code is None:

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import jinja2
 
-from engine.evaluation import EvaluationRun, format_value
+from engine.evaluation import EvaluationRun, format_value, signed
 from engine.render.chart import QUADRANT_TINTS, VERDICT_COLORS, ChartPoint, build_chart, render_chart
-from engine.render.view import ReportView, build_view, patch_changes, signed
+from engine.render.view import ReportView, build_view, patch_changes
 
 TEMPLATES = Path(__file__).parent / "templates"
 

@@ -18,8 +18,8 @@ from typing import Any
 
 import jinja2
 
-from engine.evaluation import EvaluationRun, format_value
-from engine.render.view import PolicyView, ReportView, build_view, patch_changes, signed
+from engine.evaluation import EvaluationRun, format_value, signed
+from engine.render.view import PolicyView, ReportView, build_view, patch_changes
 
 COMMENT_LIMIT = 65_536
 """GitHub refuses a pull-request comment longer than this many characters."""

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.conflicts import sort_conflicts
-from engine.evaluation import EvaluationRun, format_value
+from engine.evaluation import EvaluationRun, format_value, signed
 from engine.explain import Derivation, derive
 from engine.results import SEVERITY_RANK, Conflict, PolicyResult, RemedyResult
 from engine.rulebook import DATA_DIR, Evidence
@@ -44,11 +44,6 @@ KIND_DESCRIPTIONS = {
     "trade-off": "One side gains while the other loses, inside one policy.",
 }
 RANKING = "Ranked by the weaker of the two scores, then by their sum, then by id."
-
-
-def signed(value: float) -> str:
-    """A number with its sign: +12, -3, 0."""
-    return f"{value:+g}" if value else "0"
 
 
 def rank_key(result: PolicyResult) -> tuple[int, int, str]:
