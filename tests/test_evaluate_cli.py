@@ -250,3 +250,19 @@ def test_own_rulebook_brings_its_own_guardrails(capsys: pytest.CaptureFixture[st
     code, _, err = run_cli(capsys, "evaluate", str(tmp_path / "uk.yaml"), "--rulebook", str(book))
     assert code == 2
     assert f"{packs}:" in err and "min_minutes" in err
+
+
+def test_scorecard_has_colour_and_box_tables_on_a_terminal(tmp_path: Path) -> None:
+    import io
+
+    from engine.project import evaluate_paths
+    from engine.render.text import make_console, render_evaluation
+
+    (tmp_path / "aht.yaml").write_text(AHT_POLICY)
+    run = evaluate_paths([tmp_path])
+    terminal, piped = io.StringIO(), io.StringIO()
+    render_evaluation(run, make_console(terminal, color=True))
+    render_evaluation(run, make_console(piped, color=False))
+    assert "\x1b[" in terminal.getvalue() and "╭" in terminal.getvalue()
+    assert "\x1b[" not in piped.getvalue() and "╭" not in piped.getvalue() and "+---" in piped.getvalue()
+    assert all(line == line.rstrip() for line in piped.getvalue().splitlines())

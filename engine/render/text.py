@@ -62,7 +62,7 @@ def make_console(stream: IO[str] | None = None, *, color: bool | None = None) ->
     stream = stream if stream is not None else sys.stdout
     tty = color if color is not None else (stream.isatty() and "NO_COLOR" not in os.environ)
     if tty:
-        return Console(file=stream, highlight=False)
+        return Console(file=stream, highlight=False, force_terminal=True)
     return Console(
         file=cast(IO[str], _StripTrailing(stream)),
         width=PLAIN_WIDTH,
