@@ -5,10 +5,21 @@
 whose policy ids are unique. Problems from every file are collected and raised
 together as one ``InputError``, sorted by file, line and column, so one run
 shows everything that needs fixing.
+
+A library folder may come from a pull request, and its messages end up in CI
+logs: inside a folder, a symbolic link is followed only while its target stays
+inside the folder (a link to ``/etc/passwd`` is refused, never read), each
+folder is read once however many links reach it, and only regular files are
+read. A file named on the command line is the user's own choice and is read
+wherever it is, but it too must be a regular file (not a FIFO or a device).
 """
 
 from __future__ import annotations
 
+import errno
+import heapq
+import os
+import stat
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,8 +28,8 @@ from pydantic import ValidationError
 
 from engine.errors import InputError, PolicyevalError, Problem
 from engine.policy import Policy
-from engine.suggest import did_you_mean
-from engine.yamldoc import YamlDocument, load_yaml, parse_yaml, problems_from_validation
+from engine.suggest import char_name, did_you_mean, printable, quote
+from engine.yamldoc import YamlDocument, load_yaml, not_a_regular_file, parse_yaml, problems_from_validation
 
 POLICY_SUFFIXES = (".yaml", ".yml")
 
@@ -78,7 +89,7 @@ class Library:
             if loaded.policy.id == policy_id:
                 return loaded
         hint = did_you_mean(policy_id, self.ids)
-        raise UnknownPolicyError(f"no policy with id {policy_id!r} in the library{hint}")
+        raise UnknownPolicyError(f"no policy with id {quote(policy_id)} in the library{hint}")
 
     def by_key(self, key: str) -> LoadedPolicy:
         """Return the first policy whose file key is ``key``; raise ``UnknownPolicyError`` if none."""
@@ -86,7 +97,7 @@ class Library:
             if loaded.key == key:
                 return loaded
         keys = [p.key for p in self.policies]
-        raise UnknownPolicyError(f"no policy file {key!r} in the library{did_you_mean(key, keys)}")
+        raise UnknownPolicyError(f"no policy file {quote(key)} in the library{did_you_mean(key, keys)}")
 
 
 def _validate(doc: YamlDocument) -> Policy:
@@ -111,20 +122,131 @@ def load_policy_text(text: str | bytes, file: str = "<string>") -> Policy:
     return _validate(parse_yaml(text, file))
 
 
-def _load_one(path: Path, key: str) -> tuple[LoadedPolicy, int]:
-    """Load one file of a library; return it with the column of its id, for duplicate-id messages."""
-    doc = load_yaml(path)
+def _load_one(path: Path, real: Path, key: str) -> tuple[LoadedPolicy, int]:
+    """Load one file of a library; return it with the column of its id, for duplicate-id messages.
+
+    ``real`` is read and ``path`` (the name it was found under) is named in messages.
+    """
+    doc = load_yaml(real, str(path))
     return _loaded(doc, _validate(doc), key), doc.locate(("id",))[1]
 
 
-def _policy_files(root: Path) -> list[Path]:
-    """Every policy file under ``root``, sorted; hidden files and folders are skipped."""
-    found = []
-    for path in root.rglob("*"):
-        hidden = any(part.startswith(".") for part in path.relative_to(root).parts)
-        if path.suffix.lower() in POLICY_SUFFIXES and path.is_file() and not hidden:
-            found.append(path)
-    return sorted(found, key=lambda p: p.relative_to(root).as_posix())
+def _is_policy_name(name: str) -> bool:
+    return Path(name).suffix.lower() in POLICY_SUFFIXES
+
+
+def _problem(path: Path, message: str) -> Problem:
+    return Problem(str(path), 1, 1, "", message)
+
+
+def _follow_link(link: Path, top: Path, root: Path) -> tuple[Path, int] | Problem | None:
+    """Where a symbolic link in the library ``root`` (resolved: ``top``) leads, and the target's mode.
+
+    A Problem when it may not or cannot be followed; None when it is neither a
+    policy file nor a folder, so it would not be read anyway.
+    """
+    policy_name = _is_policy_name(link.name)
+    # Resolved without requiring the target to exist: whether it is inside is decided from
+    # names, and a target outside is never opened (at most stat'ed, to tell a folder).
+    target = Path(os.path.realpath(link))
+    if not target.is_relative_to(top):
+        try:
+            is_folder = stat.S_ISDIR(os.stat(link).st_mode)
+        except OSError:
+            is_folder = False
+        if not (policy_name or is_folder):
+            return None
+        what = "folder" if is_folder else "file"
+        return _problem(
+            link,
+            f"this is a symbolic link to a {what} outside the library folder {quote(str(root))}; "
+            f"it is not {'followed' if is_folder else 'read'}: links in a library must stay inside it "
+            f"(copy the {what} into the library instead)",
+        )
+    try:
+        real = Path(os.path.realpath(link, strict=True))
+        mode = os.stat(real).st_mode
+    except OSError as err:
+        if err.errno == errno.ELOOP:
+            return _problem(
+                link, "this is a symbolic link that leads back to itself (a loop); it is not read"
+            )
+        if not policy_name:
+            return None
+        if err.errno == errno.ENOENT:
+            return _problem(link, "this is a symbolic link to nothing: its target does not exist")
+        return _problem(link, f"cannot follow the symbolic link: {err.strerror or err}")
+    if not (policy_name or stat.S_ISDIR(mode)):
+        return None
+    return real, mode
+
+
+def _policy_files(root: Path) -> tuple[list[tuple[Path, Path]], list[Problem]]:
+    """Every policy file under ``root`` as (path found, path to read), sorted, and the entries refused.
+
+    Hidden files and folders are skipped. A symbolic link is followed only when
+    its target, fully resolved, is inside ``root``; one leading out is refused
+    (and never opened) when it names a policy file or a folder. A folder or file
+    reached by several paths is read once, under a path without links when there
+    is one (else the first in sorted order), so link loops end and ids are not doubled.
+    """
+    top = Path(os.path.realpath(root))
+    problems: list[Problem] = []
+    # Folders reached without a link are walked first (False sorts before True), each in
+    # sorted order of its path, so what is read, and under which name, never depends on
+    # the order the file system lists entries in.
+    pending: list[tuple[bool, str, Path, Path]] = [(False, "", root, top)]
+    walked: set[Path] = set()
+    files: dict[Path, tuple[bool, str, Path]] = {}
+    while pending:
+        linked, key, folder, real_folder = heapq.heappop(pending)
+        if real_folder in walked:
+            continue
+        walked.add(real_folder)
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda e: e.name)
+        except OSError as err:
+            problems.append(_problem(folder, f"cannot read the folder: {err.strerror or err}"))
+            continue
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            path = folder / entry.name
+            entry_key = f"{key}/{entry.name}" if key else entry.name
+            if not entry.name.isprintable() and (_is_policy_name(entry.name) or entry.is_dir()):
+                # The name would be printed in every message about the file: refuse it unread.
+                bad = next(c for c in entry.name if not c.isprintable())
+                message = f"the name holds the character {char_name(bad)}, which cannot be shown; rename it"
+                problems.append(Problem(printable(str(path)), 1, 1, "", message))
+                continue
+            if entry.is_symlink():
+                followed = _follow_link(path, top, root)
+                if isinstance(followed, Problem):
+                    problems.append(followed)
+                    continue
+                if followed is None:
+                    continue
+                (real, mode), via_link = followed, True
+            else:
+                real, via_link = real_folder / entry.name, linked
+                try:
+                    mode = entry.stat(follow_symlinks=False).st_mode
+                except OSError as err:
+                    problems.append(_problem(path, f"cannot read: {err.strerror or err}"))
+                    continue
+            if stat.S_ISDIR(mode):
+                heapq.heappush(pending, (via_link, entry_key, path, real))
+            elif _is_policy_name(entry.name):
+                reason = not_a_regular_file(mode)
+                if reason:
+                    problems.append(_problem(path, reason))
+                    continue
+                best = files.get(real)
+                if best is None or (via_link, entry_key) < best[:2]:
+                    files[real] = (via_link, entry_key, path)
+    found_files = sorted((key, path, real) for real, (_, key, path) in files.items())
+    return [(path, real) for _, path, real in found_files], problems
 
 
 def _key(path: Path, root: Path | None) -> str:
@@ -141,29 +263,31 @@ def load_library(paths: Sequence[str | Path]) -> Library:
     policy file.
     """
     problems: list[Problem] = []
-    targets: list[tuple[Path, Path | None]] = []
+    # (path as found, path to read, the directory it was found in or None if named directly)
+    targets: list[tuple[Path, Path, Path | None]] = []
     for given in paths:
         path = Path(given)
         if path.is_dir():
-            files = _policy_files(path)
-            if not files:
-                message = "no policy files (*.yaml, *.yml) in this directory"
-                problems.append(Problem(str(path), 1, 1, "", message))
-            targets.extend((file, path) for file in files)
+            files, refused = _policy_files(path)
+            problems.extend(refused)
+            if not files and not refused:
+                problems.append(_problem(path, "no policy files (*.yaml, *.yml) in this directory"))
+            targets.extend((file, real, path) for file, real in files)
         elif path.exists():
-            targets.append((path, None))
+            # Named by the user: read wherever a link leads (load_yaml still refuses a FIFO or device).
+            targets.append((path, Path(os.path.realpath(path)), None))
         else:
-            problems.append(Problem(str(path), 1, 1, "", "no such file or directory"))
+            problems.append(_problem(path, "no such file or directory"))
 
     seen_files: set[Path] = set()
     loaded: list[tuple[LoadedPolicy, int]] = []
-    for file, root in targets:
-        resolved = file.resolve()
-        if resolved in seen_files:
+    for file, real, root in targets:
+        if real in seen_files:
             continue  # named twice (a file and its directory): load it once
-        seen_files.add(resolved)
+        seen_files.add(real)
         try:
-            loaded.append(_load_one(file, _key(file, root)))
+            # A file found in a folder is read at the place checked to be inside it.
+            loaded.append(_load_one(file, file if root is None else real, _key(file, root)))
         except InputError as err:
             problems.extend(err.problems)
 

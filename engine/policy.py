@@ -6,11 +6,16 @@ silently ignored. Rule kinds form a discriminated union on ``kind``.
 
 Field names carry their unit (``max_minutes``, ``threshold_pct``); times are
 ``"HH:MM"`` strings on a 24-hour clock.
+
+Text is printed to terminals and CI logs, so every free-text field is
+``PlainText``: no control characters and no bidi controls, and no line
+breaks or tabs in the one-line fields (everything but ``summary`` and ``note``).
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -18,18 +23,26 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
     StringConstraints,
     model_validator,
 )
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema, core_schema
+
+from engine.suggest import char_name, excerpt, quote
 
 FORMAT_VERSION = 1
 
-_TIME_RE = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+TIME_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
+_TIME_RE = re.compile(TIME_PATTERN)
 
 
 def _check_time(value: str) -> str:
-    if not _TIME_RE.match(value):
-        raise ValueError(f"expected a time as HH:MM between 00:00 and 23:59; got {value!r}")
+    # fullmatch: with match, "$" also matches before a final newline and "10:00\n" would pass.
+    if not _TIME_RE.fullmatch(value):
+        raise ValueError(f"expected a time as HH:MM between 00:00 and 23:59; got {quote(value)}")
     return value
 
 
@@ -45,11 +58,87 @@ def format_minutes(minute: int) -> str:
     return f"{minute // 60:02d}:{minute % 60:02d}"
 
 
-Time = Annotated[str, AfterValidator(_check_time)]
+# Characters no text may hold. Output goes to terminals, CI logs and annotations: C0 and C1
+# controls and DEL can move the cursor, clear the screen, set the window title or plant a
+# hyperlink; bidi embeddings, overrides and isolates make text display in an order other than
+# the one it is stored in. One-line fields refuse line breaks and tabs too: a line break lets a
+# value start a line of its own, which is how CI workflow commands (``::error ...::``) are
+# injected. (Lone surrogates, YAML's "\ud800", never get this far: pydantic refuses them.)
+_LINE_BREAKS = "\n\r\x0b\x0c\x85\u2028\u2029"
+_MULTI_LINE_REFUSED = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_ONE_LINE_REFUSED = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+# The same rules as JSON Schema patterns (ECMA-262 syntax).
+MULTI_LINE_PATTERN = r"^[^\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]*$"
+ONE_LINE_PATTERN = r"^[^\u0000-\u001F\u007F-\u009F\u2028\u2029\u202A-\u202E\u2066-\u2069]*$"
+
+
+def refused_character(value: str, *, multiline: bool) -> str | None:
+    """Return why ``value`` cannot be a text field's value, or None when every character is allowed.
+
+    The reason names the first refused character (``U+001B ESCAPE``), where it
+    is (1-based, with the text around it, escaped) and how many more follow.
+    """
+    refused = _MULTI_LINE_REFUSED if multiline else _ONE_LINE_REFUSED
+    found = refused.search(value)
+    if found is None:
+        return None
+    index, char = found.start(), found.group()
+    where = f"at character {index + 1} ({excerpt(value, index)})"
+    if char in _LINE_BREAKS and not multiline:
+        reason = f"a line break ({char_name(char)}) {where} is not allowed in a one-line field; "
+        reason += "write the text on one line"
+    elif char == "\t" and not multiline:
+        reason = f"a tab ({char_name(char)}) {where} is not allowed in a one-line field; use a space"
+    elif "\u202a" <= char <= "\u202e" or "\u2066" <= char <= "\u2069":
+        reason = f"the bidirectional control {char_name(char)} {where} is not allowed: it makes text "
+        reason += "display in another order than it reads; remove it"
+    else:
+        reason = f"the control character {char_name(char)} {where} is not allowed: control characters "
+        reason += "can rewrite terminal and CI output; remove it"
+    more = len(refused.findall(value, index + 1))
+    return reason + (f" (and {more} more after it)" if more else "")
+
+
+@dataclass(frozen=True)
+class PlainText:
+    """Marks a text field as plain printable text: ``Annotated[str, ..., PlainText()]``.
+
+    Refuses control characters, DEL, C1 controls and bidi controls; line
+    breaks and tabs are refused too unless ``multiline``.
+    The JSON Schema of the field gets the same rule as a ``pattern``. Place it
+    after the field's ``StringConstraints``, so it checks the stored value (a
+    ``title`` written as a folded block keeps no trailing line break).
+    """
+
+    multiline: bool = False
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        """Validate the field as usual, then check its characters."""
+        return core_schema.no_info_after_validator_function(self._check, handler(source))
+
+    def __get_pydantic_json_schema__(
+        self, schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        """Add the character rule to the field's JSON Schema as a ``pattern``."""
+        json_schema = handler(schema)
+        json_schema["pattern"] = MULTI_LINE_PATTERN if self.multiline else ONE_LINE_PATTERN
+        return json_schema
+
+    def _check(self, value: str) -> str:
+        reason = refused_character(value, multiline=self.multiline)
+        if reason is not None:
+            raise ValueError(reason)
+        return value
+
+
+Time = Annotated[str, AfterValidator(_check_time), Field(json_schema_extra={"pattern": TIME_PATTERN})]
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80)]
-Text = Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True)]
-LongText = Annotated[str, StringConstraints(max_length=5000)]
-Label = Annotated[str, StringConstraints(min_length=1, max_length=80)]
+Text = Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True), PlainText()]
+"""A one-line text: a title, a name, a reward."""
+LongText = Annotated[str, StringConstraints(max_length=5000), PlainText(multiline=True)]
+"""Free text over several lines (line breaks and tabs allowed): a summary, a note."""
+Label = Annotated[str, StringConstraints(min_length=1, max_length=80), PlainText()]
+"""A short one-line name: a team or a role."""
 
 Status = Literal["draft", "proposed", "adopted", "retired"]
 Jurisdiction = Literal["eu", "uk", "de", "fr", "nl", "us-ca", "ph"]

@@ -10,7 +10,11 @@ Policy files come from people and from other tools, so reading is defensive:
   quotes, so data written with ``yaml.safe_dump`` always reads back unchanged;
 - duplicate keys, tab indentation, non-UTF-8 bytes, several documents in one
   file, oversized files, deep nesting and alias-expansion bombs are refused
-  with a located message, before any cost proportional to the attack is paid.
+  with a located message, before any cost proportional to the attack is paid;
+- only regular files are read: a FIFO or a device (``/dev/zero``) is refused
+  before it is opened, and opening never blocks;
+- messages quote what the file holds escaped and cut short (``engine.suggest.quote``),
+  so a message is one printable line whatever the input.
 
 Every node's position is recorded by its path (``("rules", 0, "scheduling")``)
 so a validation error can point at the exact line and column.
@@ -18,7 +22,9 @@ so a validation error can point at the exact line and column.
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,7 +36,7 @@ from pydantic import BaseModel, Field, ValidationError
 from pydantic.fields import FieldInfo
 
 from engine.errors import InputError, Problem
-from engine.suggest import closest
+from engine.suggest import as_name, char_name, closest, excerpt, quote
 
 PathKey = tuple[str | int, ...]
 
@@ -175,9 +181,9 @@ def _yaml_error(err: yaml.YAMLError, text: str, file: str) -> Problem:
     if isinstance(err, yaml.reader.ReaderError):
         line, column = _line_col(text, err.position)
         char = err.character if isinstance(err.character, str) else chr(err.character)
-        return Problem(
-            file, line, column, "", f"the character U+{ord(char):04X} is not allowed in a YAML file"
-        )
+        path = _path_at(text, err.position)
+        message = f"the character {char_name(char)} is not allowed in a YAML file; remove it"
+        return Problem(file, line, column, format_path(path), message)
     if isinstance(err, yaml.MarkedYAMLError) and err.problem_mark is not None:
         mark = err.problem_mark
         line, column = mark.line + 1, mark.column + 1
@@ -199,6 +205,45 @@ def _yaml_error(err: yaml.YAMLError, text: str, file: str) -> Problem:
         return Problem(file, line, column, "", message)
     first = str(err).splitlines()[0] if str(err) else type(err).__name__
     return Problem(file, 1, 1, "", f"invalid YAML: {first}")
+
+
+def _path_at(text: str, index: int) -> PathKey:
+    """The path of the key or value holding the character at ``index`` (``()`` if none is found).
+
+    The reader refuses the whole stream on one bad character, before any node
+    exists; reading it again with every refused character turned into a space
+    (so positions stay put) finds the field the character was in.
+    """
+    cleaned = yaml.reader.Reader.NON_PRINTABLE.sub(" ", text)
+    loader = PolicyLoader(cleaned)
+    try:
+        node = loader.get_single_node()
+    except (yaml.YAMLError, _Refused, RecursionError):
+        return ()
+    finally:
+        loader.dispose()
+
+    def holds(item: yaml.Node) -> bool:
+        return bool(item.start_mark.index <= index < item.end_mark.index)
+
+    # Descend only into the one child holding the index: aliases are never expanded here.
+    path: list[str | int] = []
+    while node is not None:
+        children: list[tuple[str | int, yaml.Node]] = []
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if isinstance(key, yaml.ScalarNode) and holds(key):
+                    return (*path, str(key.value))
+                children.append((str(key.value) if isinstance(key, yaml.ScalarNode) else "?", value))
+        elif isinstance(node, yaml.SequenceNode):
+            children = list(enumerate(node.value))
+        node = None
+        for part, child in children:
+            if holds(child):
+                path.append(part)
+                node = child
+                break
+    return tuple(path)
 
 
 def _expanded_size(root: yaml.Node) -> None:
@@ -243,7 +288,8 @@ def _short_tag(tag: str) -> str:
 
 
 def _refused_tag(tag: str) -> str:
-    return f"the tag {_short_tag(tag)} is not allowed; files hold plain data only"
+    # A tag's %-escapes can spell any character: it is shown like a key.
+    return f"the tag {as_name(_short_tag(tag))} is not allowed; files hold plain data only"
 
 
 class _Builder:
@@ -288,7 +334,7 @@ class _Builder:
                 self.problem(
                     key_node,
                     (*path, key),
-                    f"duplicate key {key!r}: first defined on line {first_line[key]}, again on line {line}",
+                    f"duplicate key {quote(key)}: first defined on line {first_line[key]}, again on line {line}",
                 )
                 continue
             first_line[key] = line
@@ -317,7 +363,7 @@ class _Builder:
                 return float("nan")
             return float(value)
         if tag in _SCALAR_TAGS:
-            self.problem(node, path, f"the value {value!r} cannot be read as {_short_tag(tag)}")
+            self.problem(node, path, f"the value {quote(value)} cannot be read as {_short_tag(tag)}")
             return None
         self.problem(node, path, _refused_tag(tag))
         return None
@@ -371,39 +417,91 @@ def parse_yaml(source: str | bytes, file: str = "<string>") -> YamlDocument:
     return YamlDocument(file, data, builder.positions, builder.key_positions)
 
 
-def load_yaml(path: str | Path) -> YamlDocument:
-    """Read one YAML file safely; raise ``InputError`` with a located problem if it cannot be used."""
-    file = str(path)
-    source = Path(path)
+_FILE_KINDS = (
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+# Opening never waits: O_NONBLOCK makes a FIFO put in place after the check open at once (it is
+# then refused by fstat), and O_NOCTTY keeps a terminal device from becoming ours.
+_OPEN_FLAGS = (
+    os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
+)
+
+
+def not_a_regular_file(mode: int) -> str | None:
+    """Return why a file of this ``st_mode`` is not read (``expected a YAML file; this is ...``), or None."""
+    if stat.S_ISREG(mode):
+        return None
+    kind = next((words for test, words in _FILE_KINDS if test(mode)), "not a regular file")
+    return f"expected a YAML file; this is {kind}" + ("" if stat.S_ISDIR(mode) else ", which is never read")
+
+
+def read_limited(path: str | Path, file: str | None = None) -> bytes:
+    """Read a regular file of at most ``MAX_FILE_BYTES``; raise ``InputError`` naming ``file`` otherwise.
+
+    Anything else (a FIFO, a device, a directory) is refused from ``stat``
+    before it is opened, and again from ``fstat`` once open, in case it was
+    swapped in between. The size from ``stat`` gives an early answer, but the
+    limit holds whatever it says: at most one byte past the limit is read.
+    """
+    name = str(path) if file is None else file
+
+    def refuse(message: str) -> InputError:
+        return InputError([Problem(name, 1, 1, "", message)])
+
     try:
-        if source.is_dir():
-            raise InputError([Problem(file, 1, 1, "", "expected a YAML file; this is a directory")])
-        size = source.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise InputError(
-                [Problem(file, 1, 1, "", f"the file is {size} bytes; the limit is {MAX_FILE_BYTES} bytes")]
-            )
-        with source.open("rb") as handle:
-            # Read one byte past the limit: the file may have grown since stat().
+        reason = not_a_regular_file(os.stat(path).st_mode)
+        if reason:
+            raise refuse(reason)
+        fd = os.open(path, _OPEN_FLAGS)
+        with open(fd, "rb") as handle:
+            info = os.fstat(fd)
+            reason = not_a_regular_file(info.st_mode)
+            if reason:
+                raise refuse(reason)
+            if info.st_size > MAX_FILE_BYTES:
+                raise refuse(f"the file is {info.st_size} bytes; the limit is {MAX_FILE_BYTES} bytes")
             raw = handle.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
-        raise InputError([Problem(file, 1, 1, "", "no such file")]) from None
+        raise refuse("no such file") from None
     except OSError as err:
-        raise InputError([Problem(file, 1, 1, "", f"cannot read the file: {err.strerror or err}")]) from None
-    return parse_yaml(raw, file)
+        raise refuse(f"cannot read the file: {err.strerror or err}") from None
+    if len(raw) > MAX_FILE_BYTES:
+        # stat said less (a file in /proc, or one still growing): the bytes read are what count.
+        raise refuse(f"the file holds more than {MAX_FILE_BYTES} bytes; the limit is {MAX_FILE_BYTES} bytes")
+    return raw
+
+
+def load_yaml(path: str | Path, file: str | None = None) -> YamlDocument:
+    """Read one YAML file safely; raise ``InputError`` with a located problem if it cannot be used.
+
+    ``file`` names it in messages (by default ``path`` as given): a library
+    reads a linked file at its resolved place but names the link.
+    """
+    name = str(path) if file is None else file
+    return parse_yaml(read_limited(path, name), name)
 
 
 # --------------------------------------------------------------------------- validation errors
 
 
 def format_path(path: Sequence[str | int]) -> str:
-    """Return a path the way messages show it: ``rules[0].scheduling``."""
+    """Return a path the way messages show it: ``rules[0].scheduling``.
+
+    A key that is long or not printable (keys are whatever the file wrote) is
+    shown quoted and escaped, so a path is always one short printable line.
+    """
     out = ""
     for part in path:
         if isinstance(part, int):
             out += f"[{part}]"
-        else:
-            out += f".{part}" if out else str(part)
+            continue
+        name = as_name(part)
+        out += f".{name}" if out else name
     return out
 
 
@@ -426,7 +524,7 @@ def describe(value: object) -> str:
     if isinstance(value, (int, float)):
         return f"the number {_number(value)}"
     if isinstance(value, str):
-        return f"the string {value!r}"
+        return f"the string {quote(value)}"
     if isinstance(value, (list, tuple)):
         return "a list"
     if isinstance(value, dict):
@@ -655,7 +753,7 @@ def _message(item: Any, located: _Located) -> tuple[str, str | None]:
         expected = _quoted_choices(str(ctx.get("expected_tags", "")))
         what = "rule kind" if disc == "kind" else f"{disc}"
         suggestion = closest(tag, expected)
-        shown = repr(tag) if isinstance(tag, str) else describe(tag)
+        shown = quote(tag) if isinstance(tag, str) else describe(tag)
         if suggestion:
             return f"unknown {what} {shown}", suggestion
         return f"unknown {what} {shown}; expected one of {', '.join(expected)}", None
@@ -669,7 +767,7 @@ def _message(item: Any, located: _Located) -> tuple[str, str | None]:
         return f"missing required field {disc!r}", None
     if kind == "literal_error":
         expected = _quoted_choices(str(ctx.get("expected", "")))
-        got = repr(value) if isinstance(value, str) else describe(value)
+        got = quote(value) if isinstance(value, str) else describe(value)
         return f"expected one of {', '.join(expected)}; got {got}", closest(value, expected)
     if kind in ("value_error", "assertion_error"):
         # A validator's own text is already plain words; only pydantic's prefix goes.
@@ -691,7 +789,7 @@ def _message(item: Any, located: _Located) -> tuple[str, str | None]:
     if kind == "string_pattern_mismatch":
         pattern = str(ctx.get("pattern", ""))
         wanted = _PATTERN_WORDS.get(pattern, f"text matching {pattern}")
-        return f"expected {wanted}; got {value!r}", None
+        return f"expected {wanted}; got {quote(str(value))}", None
     if kind == "string_too_short":
         least = int(ctx.get("min_length", 1))
         if least == 1:
@@ -705,6 +803,14 @@ def _message(item: Any, located: _Located) -> tuple[str, str | None]:
         return f"expected at least {least} {items}; got {ctx.get('actual_length', 0)}", None
     if kind == "too_long":
         return f"expected at most {ctx.get('max_length')} entries; got {ctx.get('actual_length')}", None
+    if kind == "string_unicode" and isinstance(value, str):
+        # YAML's "\ud800" escape makes a lone surrogate, which no output encoding can print.
+        index = next((i for i, c in enumerate(value) if "\ud800" <= c <= "\udfff"), 0)
+        return (
+            f"the lone surrogate {char_name(value[index])} at character {index + 1} "
+            f"({excerpt(value, index)}) is not a character; remove it",
+            None,
+        )
     if kind == "finite_number":
         return f"expected a finite number; got {_number(value)}", None
     return str(item["msg"]), None

@@ -195,9 +195,18 @@ def test_staffing_needs_one_target() -> None:
 # --------------------------------------------------------------------------- round trip
 
 SLUG = st.from_regex(r"[a-z0-9]{1,8}(-[a-z0-9]{1,8}){0,3}", fullmatch=True)
-TEXT = st.text(min_size=1, max_size=40).map(str.strip).filter(bool)
-LONG_TEXT = st.text(max_size=80)
-LABEL = st.text(min_size=1, max_size=20)
+# Text fields hold printable text only: no C0/C1 controls, DEL or bidi controls (lone surrogates
+# are no text at all); one-line fields no line breaks or tabs either, multi-line ones may.
+_NEVER = [chr(c) for c in (*range(0x20), *range(0x7F, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A))]
+ONE_LINE_CHARS = st.characters(
+    blacklist_categories=("Cs",), blacklist_characters=[*_NEVER, "\u2028", "\u2029"]
+)
+MULTI_LINE_CHARS = st.characters(blacklist_categories=("Cs",), blacklist_characters=_NEVER) | st.sampled_from(
+    "\n\t"
+)
+TEXT = st.text(ONE_LINE_CHARS, min_size=1, max_size=40).map(str.strip).filter(bool)
+LONG_TEXT = st.text(MULTI_LINE_CHARS, max_size=80)
+LABEL = st.text(ONE_LINE_CHARS, min_size=1, max_size=20)
 TIME_MINUTES = st.integers(0, 24 * 60 - 1)
 
 
