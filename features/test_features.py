@@ -1,4 +1,8 @@
-"""Every feature under features/ as a pytest test; the steps come from the policyeval plugin (engine.bdd)."""
+"""Every feature under features/ as a pytest test.
+
+The steps come from the policyeval plugin (``engine.bdd.plugin``), which registers them here because
+pyproject.toml sets ``bdd_features_base_dir`` and the rootdir has a ``policies/`` folder.
+"""
 
 from pytest_bdd import scenarios
 

@@ -570,3 +570,38 @@ def test_a_broken_policy_file_fails_the_scenario_with_located_problems(library: 
     result.stdout.fnmatch_lines(
         ["cannot load the policies in */policies:", "*policies/broken.yaml:4:*: rules[[]0[]].kind: *"]
     )
+
+
+EARLY_LUNCH = """\
+id: early-lunch
+title: Lunch only in the first half hour
+jurisdiction: uk
+scope:
+  shift_hours: 8
+  shift_starts: ["08:00"]
+rules:
+  - kind: break-rule
+    break: lunch
+    min_minutes: 30
+    blocked_windows: [{from: "08:30", to: "16:00"}]
+"""
+
+
+def test_regression_the_steps_ignored_the_settings_the_command_uses(library: pytest.Pytester) -> None:
+    # The only lunch slot is the shift's first half hour: it counts as a break only without an edge margin.
+    (library.path / "policies/early-lunch.yaml").write_text(EARLY_LUNCH)
+    (library.path / "policyeval.toml").write_text("edge_margin_minutes = 0\n")
+    feature(
+        library,
+        """\
+        Feature: Settings
+          Scenario: No edge margin
+            Given the policy "early-lunch"
+            Then no guardrail conflict is found
+        """,
+    )
+    run(library, "-q").assert_outcomes(passed=1)
+    (library.path / "policyeval.toml").unlink()
+    result = run(library)
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["expected no guardrail conflict for early-lunch, found 1"])

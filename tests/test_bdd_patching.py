@@ -1,0 +1,162 @@
+"""Changing a policy in a scenario: rule fields through the engine's apply_patch, the rest through the loader."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+import engine.bdd.patching as patching
+from engine.bdd.messages import PolicyCheckFailed
+from engine.bdd.patching import apply_remedy, change_field, is_policy_field
+from engine.loading import load_policy_text
+from engine.policy import Policy, dump_policy
+from engine.remedies import apply_patch
+from engine.results import RemedyResult
+
+STAFFING = """\
+id: payroll-cut
+title: Payroll cut at 92% occupancy
+jurisdiction: uk
+scope:
+  teams: [inbound]
+  shift_hours: 8
+rules:
+  - kind: break-rule
+    break: lunch
+    min_minutes: 30
+    blocked_windows: [{from: "10:00", to: "12:00"}]
+  - kind: staffing
+    payroll_change_pct: -15
+    occupancy_target_pct: 92
+    service_level_target: {answered_pct: 80, within_seconds: 20}
+"""
+
+
+@pytest.fixture
+def policy() -> Policy:
+    return load_policy_text(STAFFING, "payroll-cut.yaml")
+
+
+@pytest.fixture
+def patches(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
+    """The calls to apply_patch the BDD layer makes (the real function still does the work)."""
+    calls: list[dict[str, Any]] = []
+    real: Callable[..., Policy] = apply_patch
+
+    def recording(policy: Policy, rule_index: int, values: dict[str, Any], *, remedy: str) -> Policy:
+        calls.append({"rule_index": rule_index, "values": dict(values)})
+        return real(policy, rule_index, values, remedy=remedy)
+
+    monkeypatch.setattr(patching, "apply_patch", recording)
+    return calls
+
+
+def test_a_rule_field_is_changed_by_apply_patch(policy: Policy, patches: list[dict[str, Any]]) -> None:
+    changed = change_field(policy, None, "min_minutes", "20")
+    assert patches == [{"rule_index": 0, "values": {"min_minutes": 20}}]
+    assert changed == apply_patch(policy, 0, {"min_minutes": 20}, remedy="any")
+    assert changed.rules[0].min_minutes == 20  # type: ignore[union-attr]
+
+
+def test_a_dotted_path_becomes_a_new_value_of_the_rules_field(
+    policy: Policy, patches: list[dict[str, Any]]
+) -> None:
+    changed = change_field(policy, 2, "service_level_target.answered_pct", "90")
+    assert patches == [
+        {"rule_index": 1, "values": {"service_level_target": {"answered_pct": 90, "within_seconds": 20}}}
+    ]
+    assert dump_policy(changed)["rules"][1]["service_level_target"] == {
+        "answered_pct": 90,
+        "within_seconds": 20,
+    }
+
+
+def test_null_removes_a_rule_field(policy: Policy, patches: list[dict[str, Any]]) -> None:
+    changed = change_field(policy, 1, "blocked_windows", "null")
+    assert patches == [{"rule_index": 0, "values": {"blocked_windows": None}}]
+    assert changed.rules[0].blocked_windows == []  # type: ignore[union-attr]
+
+
+def test_top_level_and_scope_fields_are_changed_on_the_data_apply_patch_does_not_reach(
+    policy: Policy, patches: list[dict[str, Any]]
+) -> None:
+    assert is_policy_field("jurisdiction") and not is_policy_field("min_minutes")
+    assert change_field(policy, "policy", "jurisdiction", "nl").jurisdiction == "nl"
+    assert change_field(policy, "policy", "jurisdiction", "null").jurisdiction is None
+    assert change_field(policy, "scope", "shift_starts", '["06:00", "08:00"]').scope.shift_starts == [
+        "06:00",
+        "08:00",
+    ]
+    assert patches == []
+
+
+def test_an_invalid_rule_value_fails_with_the_loaders_located_message(
+    policy: Policy, patches: list[dict[str, Any]]
+) -> None:
+    with pytest.raises(PolicyCheckFailed) as failed:
+        change_field(policy, None, "break", "lunchh")
+    assert len(patches) == 1  # apply_patch refused it; the loader explains why
+    assert str(failed.value) == (
+        "cannot change break of rule 1 (break-rule) of payroll-cut to lunchh: the policy would be invalid:\n"
+        "  rules[0].break: expected one of lunch, rest, any; got 'lunchh' (did you mean 'lunch'?)"
+    )
+
+
+def test_an_invalid_scope_value_fails_with_the_loaders_located_message(policy: Policy) -> None:
+    with pytest.raises(
+        PolicyCheckFailed, match=r"^cannot change scope shift_hours of payroll-cut to 30: .*\n  scope"
+    ):
+        change_field(policy, "scope", "shift_hours", "30")
+
+
+@pytest.mark.parametrize(
+    ("where", "name", "text", "message"),
+    [
+        (
+            "policy",
+            "id",
+            "other",
+            "cannot change id of payroll-cut this way; change a field of its scope or of a rule",
+        ),
+        (
+            "scope",
+            "team",
+            "[a]",
+            "a policy's scope has no field 'team' (did you mean 'teams'?); it has teams, ",
+        ),
+        (3, "min_minutes", "10", "payroll-cut has 2 rule(s); there is no rule 3 (rule 1 is the first)"),
+        (2, "min_minutes", "10", "rule 2 of payroll-cut (staffing) has no field 'min_minutes'; its fields: "),
+        (None, "min_minute", "10", "payroll-cut has no field 'min_minute' (did you mean 'min_minutes'?)\n"),
+        (None, "min_minutes", "[unclosed", "cannot read the value '[unclosed' as YAML: "),
+    ],
+)
+def test_a_change_that_cannot_be_made_says_why(
+    policy: Policy, where: patching.Where, name: str, text: str, message: str
+) -> None:
+    with pytest.raises(PolicyCheckFailed) as failed:
+        change_field(policy, where, name, text)
+    assert str(failed.value).startswith(message), str(failed.value)
+
+
+def _remedy(values: dict[str, Any]) -> RemedyResult:
+    return RemedyResult(
+        code="REM002",
+        summary="Stagger lunch.",
+        patch={"policy": "payroll-cut", "rule_index": 0, "set": values},
+        scores_after={"employee": 0, "customer": 0, "employee_change": 0, "customer_change": 0},
+    )
+
+
+def test_a_remedy_is_applied_as_the_engine_applies_it(policy: Policy, patches: list[dict[str, Any]]) -> None:
+    values = {"scheduling": "staggered", "blocked_windows": None}
+    assert apply_remedy(policy, _remedy(values)) == apply_patch(policy, 0, values, remedy="REM002")
+    assert patches == [{"rule_index": 0, "values": values}]
+
+
+def test_a_remedy_that_makes_the_policy_invalid_fails_naming_it(policy: Policy) -> None:
+    with pytest.raises(
+        PolicyCheckFailed, match=r"^cannot apply remedy REM002: remedy REM002 makes payroll-cut/rules"
+    ):
+        apply_remedy(policy, _remedy({"scheduling": "whenever"}))
