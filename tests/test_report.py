@@ -112,8 +112,13 @@ def test_html_is_self_contained_and_runs_nothing() -> None:
 
 def test_a_hostile_title_shows_as_text_in_markdown() -> None:
     text = render_markdown(golden_run())
-    assert "<script" not in text and "<img" not in text and "<em>" not in text
-    assert "&lt;script&gt;alert('x')&lt;/script&gt; \\| \\*\\*bold\\*\\* \\_under\\_ \\[link\\]" in text
+    # Every < is backslashed: no tag can open.
+    assert re.search(r"(?<!\\)<(script|img|em)", text) is None
+    assert "\\<script\\>alert\\('x'\\)\\</script\\> \\| \\*\\*bold\\*\\* \\_under\\_ \\[link\\]" in text
+    # No HTML entity: the Markdown source reads as the text it shows.
+    # (An entity the text itself holds is backslashed, so it shows as written.)
+    assert re.search(r"(?<!\\)&(lt|gt|amp|#[0-9]+);", text) is None
+    assert "AHT \\&gt;= 5" in text
     # The hostile title sits in the ranked table without adding a cell.
     row = next(line for line in text.splitlines() if line.startswith("| 2 |"))
     cells = re.split(r"(?<!\\)\|", row)
@@ -126,19 +131,27 @@ def test_a_hostile_title_shows_as_text_in_markdown() -> None:
     ("text", "expected"),
     [
         ("plain words", "plain words"),
-        ("<script>x</script>", "&lt;script&gt;x&lt;/script&gt;"),
+        ("<script>x</script>", "\\<script\\>x\\</script\\>"),
         ("a | b", "a \\| b"),
         ("**bold** _it_ ~~gone~~", "\\*\\*bold\\*\\* \\_it\\_ \\~\\~gone\\~\\~"),
-        ("[x](http://e)", "\\[x\\](http://e)"),
+        ("[x](http://e)", "\\[x\\]\\(http://e\\)"),
         ("`code`", "\\`code\\`"),
         ("# heading", "\\# heading"),
         ("- item", "\\- item"),
         ("1. first", "1\\. first"),
         ("12) twelfth", "12\\) twelfth"),
-        ("> quote", "&gt; quote"),
+        ("> quote", "\\> quote"),
+        ("a >= b", "a \\>= b"),
         ("line\nbreak", "line break"),
         ("back\\slash", "back\\\\slash"),
-        ("R&D", "R&amp;D"),
+        ("R&D", "R&D"),
+        ("&gt; &#64; &#x40;", "\\&gt; \\&#\u200b64; \\&#x40;"),
+        ("$x$", "\\$x\\$"),
+        ("@here and @org/team", "@\u200bhere and @\u200borg/team"),
+        ("see #123, GH-4, #tag", "see #\u200b123, GH\u200b-4, #tag"),
+        ("#1 first", "\\#\u200b1 first"),
+        ("mail hr@example.org", "mail hr@\u200bexample.org"),
+        ("esc \x1b[2J", "esc \\\\x1b\\[2J"),
         ("-12 inside a sentence", "\\-12 inside a sentence"),
         ("a -12 b", "a -12 b"),
     ],
@@ -165,8 +178,11 @@ def test_markdown_drops_the_best_ranked_details_first_to_fit_a_comment() -> None
     short = render_markdown(run, max_chars=limit)
     assert len(short) <= limit
     assert "Details of the 1 best-ranked policy are left out to keep this comment within" in short
-    assert "<summary>#1 training:" not in short
-    assert "<summary>#4 aht-cap:" in short
+    assert "<summary>Rank 1: <code>training</code>" not in short
+    assert "<summary>Rank 4: <code>aht-cap</code>" in short
+    assert short.endswith(
+        "the details of 1 policy. The HTML report (`policyeval report PATH -o report.html`) has everything.\n"
+    )
     # The summary, ranking and conflicts are never dropped.
     for heading in ("## Policies ranked", "## Conflicts", "`GRD901`", "| 1 | `training`"):
         assert heading in short

@@ -104,12 +104,15 @@ def test_results_point_at_rules_and_lines(sarif: dict[str, Any]) -> None:
         assert result["message"]["text"]
     (con,) = [r for r in run["results"] if r["ruleId"] == "CON001"]
     where = con["locations"][0]["physicalLocation"]
-    assert where == {"artifactLocation": {"uri": "lib/cap.yaml"}, "region": {"startLine": 6}}
+    assert where == {
+        "artifactLocation": {"uri": "lib/cap.yaml", "uriBaseId": "%SRCROOT%"},
+        "region": {"startLine": 6},
+    }
     assert con["locations"][0]["logicalLocations"][0]["fullyQualifiedName"] == "cap/rules[0]"
     related = con["relatedLocations"][0]
     assert related["id"] == 1
     assert related["physicalLocation"] == {
-        "artifactLocation": {"uri": "lib/fcr.yaml"},
+        "artifactLocation": {"uri": "lib/fcr.yaml", "uriBaseId": "%SRCROOT%"},
         "region": {"startLine": 6},
     }
     assert con["properties"]["failsGate"] is True

@@ -1,29 +1,30 @@
 """GitHub Actions workflow annotations for `check`: one ``::error``/``::warning``/``::notice`` line a finding.
 
-The format is ``::LEVEL file=PATH,line=N,title=CODE::MESSAGE``. GitHub reads
-``%``, carriage return and newline in the message as escapes (``%25``,
-``%0D``, ``%0A``); in property values ``:`` and ``,`` separate properties, so
-they are escaped too (``%3A``, ``%2C``). A last plain line holds the summary.
+The format is ``::LEVEL file=PATH,line=N,col=N,title=CODE::MESSAGE``. Values are escaped
+exactly as the Actions toolkit escapes them (``escapeData`` and ``escapeProperty`` in
+actions/toolkit, packages/core/src/command.ts): in the message ``%``, carriage return and
+newline become ``%25``, ``%0D`` and ``%0A``; in property values ``:`` and ``,`` separate
+properties, so they become ``%3A`` and ``%2C`` too. Other control characters (an escape
+sequence in a title, a bidirectional override) are shown as escapes first
+(``engine.render.escape``). The annotation lines are the only lines the product writes that
+start with ``::``; the last line is the plain summary.
 """
 
 from __future__ import annotations
 
 from engine.gate import Finding, GateResult
+from engine.render.escape import guard_line, terminal, workflow_data, workflow_property
 
 __all__ = ["LEVELS", "annotation", "escape_data", "escape_property", "render_github"]
 
 LEVELS = {"error": "error", "warning": "warning", "info": "notice"}
 """Finding severity to workflow command."""
 
+escape_data = workflow_data
+"""Escape a workflow command's message (the toolkit's ``escapeData``)."""
 
-def escape_data(text: str) -> str:
-    """Escape a workflow command's message."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def escape_property(text: str) -> str:
-    """Escape a workflow command's property value."""
-    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+escape_property = workflow_property
+"""Escape a workflow command's property value (the toolkit's ``escapeProperty``)."""
 
 
 def annotation(finding: Finding) -> str:
@@ -37,11 +38,13 @@ def annotation(finding: Finding) -> str:
             properties.append(f"col={location.column}")
     properties.append(f"title={escape_property(finding.code)}")
     message = f"{finding.message} [{finding.kind}/{finding.severity}]"
-    return f"::{LEVELS[finding.severity]} {','.join(properties)}::{escape_data(message)}"
+    # An unknown severity (from data that skipped validation) still annotates, as an error.
+    level = LEVELS.get(finding.severity, "error")
+    return f"::{level} {','.join(properties)}::{escape_data(message)}"
 
 
 def render_github(result: GateResult) -> str:
     """Every finding as an annotation, then the summary line."""
     lines = [annotation(f) for f in result.findings]
-    lines.append(result.summary_line())
+    lines.append(guard_line(terminal(result.summary_line())))
     return "\n".join(lines) + "\n"

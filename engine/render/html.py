@@ -1,31 +1,45 @@
 """The leadership report as one self-contained HTML file.
 
 Jinja2 templates with autoescaping on (every policy text is escaped; a title
-holding ``<script>`` shows as text), inline CSS with print rules, the quadrant
-chart as inline SVG, and a Content-Security-Policy that forbids scripts and
-every network request, so the file opens offline and nothing in it can run.
+holding ``<script>`` shows as text; no template marks outside text safe), inline
+CSS with print rules, the quadrant chart as inline SVG, and a
+Content-Security-Policy that forbids scripts and every network request, so the
+file opens offline and nothing in it can run. Before escaping, every value has
+its control characters shown as escapes (``escape.html_text``), so a
+bidirectional override cannot reorder the report's text.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from engine.evaluation import EvaluationRun, format_value, signed
 from engine.render.chart import QUADRANT_TINTS, VERDICT_COLORS, ChartPoint, build_chart, render_chart
+from engine.render.escape import guard_lines, html_text
 from engine.render.view import ReportView, build_view, patch_changes
 
 TEMPLATES = Path(__file__).parent / "templates"
 
 
+def _finalize(value: Any) -> Any:
+    # Markup is the templates' own output (macros, the chart), escaped already.
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return html_text(value)
+    return value
+
+
 @lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
-    """The HTML/SVG template environment: autoescape on, undefined names are errors."""
+    """The HTML/SVG template environment: autoescape on, controls shown, undefined names are errors."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         autoescape=True,
+        finalize=_finalize,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -56,7 +70,7 @@ def render_html(run: EvaluationRun, *, title: str = "Policy evaluation", date: s
     """The whole evaluation as a self-contained HTML report."""
     view = build_view(run, title=title, date=date)
     chart = build_chart(chart_points(view), view.margin)
-    return (
+    page = (
         environment()
         .get_template("report.html.j2")
         .render(
@@ -67,3 +81,5 @@ def render_html(run: EvaluationRun, *, title: str = "Policy evaluation", date: s
             tints=QUADRANT_TINTS,
         )
     )
+    # Printed to standard output, the page may land in a CI log: no line may run as a workflow command.
+    return guard_lines(page)

@@ -1,17 +1,29 @@
 """The evaluation as GitHub-flavoured Markdown, fit for a pull-request comment.
 
 Used by ``report --format markdown`` and ``evaluate --format markdown``. The
-template escapes every value by default (the environment's ``finalize``): HTML
-special characters become entities and Markdown punctuation is backslashed, so
-a policy title holding ``<script>`` or ``| pipes |`` shows as text and cannot
+template escapes every value by default (the environment's ``finalize``, with
+``escape.markdown``): Markdown punctuation is backslashed, control characters
+are shown as escapes, and ``@name`` and ``#123`` are split by a zero-width space
+so the comment pings nobody and links no issue, while it reads the same. A
+policy title holding ``<script>`` or ``| pipes |`` shows as text and cannot
 break a table. Values the renderer builds itself (numbers, code spans) are
 marked ``Raw`` and pass through unchanged. Per-policy details sit in
 ``<details>`` blocks so the comment stays short until opened.
+
+A GitHub comment holds at most 65,536 characters. The report keeps itself
+within ``MARKDOWN_BUDGET`` (60,000, leaving room for a header a workflow may
+add): when the whole report is longer it keeps the summary, then as much of
+the ranking (worst-ranked policies first), the conflicts (most severe first)
+and the policy details (worst-ranked first) as fits, each section in its
+share of the budget, and ends with a line saying what was left out; the HTML
+report has everything.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -19,17 +31,21 @@ from typing import Any
 import jinja2
 
 from engine.evaluation import EvaluationRun, format_value, signed
-from engine.render.view import PolicyView, ReportView, build_view, patch_changes
+from engine.render import escape
+from engine.render.view import ConflictView, KindGroup, PolicyView, ReportView, build_view, patch_changes
+from engine.rulebook import Evidence
 
 COMMENT_LIMIT = 65_536
 """GitHub refuses a pull-request comment longer than this many characters."""
+MARKDOWN_BUDGET = 60_000
+"""The most characters the Markdown report takes by default: below the comment limit, with room to spare."""
 
-# Inline Markdown punctuation that can start emphasis, code, links, tables or strike-through.
-_INLINE = re.compile(r"([\\`*_\[\]|~])")
-# At the start of a line these open a heading, quote, list, or setext underline.
-_LEADING = re.compile(r"^([#>+=-])")
-_ORDERED = re.compile(r"^(\d+)([.)])")
-_SPACE = re.compile(r"\s+")
+# Shares of the budget (after the summary) that the ranking, then the conflicts, may take before
+# the policy details get the rest; what a section leaves unused goes to the others.
+ROWS_SHARE = 0.3
+CONFLICTS_SHARE = 0.6
+# Blank lines between pieces are not part of any piece's measure.
+SLACK = 200
 
 
 class Raw(str):
@@ -38,16 +54,12 @@ class Raw(str):
 
 def md_escape(text: str) -> str:
     """Plain text as Markdown that renders as the same text (one line, nothing interpreted)."""
-    text = _SPACE.sub(" ", text)
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    text = _INLINE.sub(r"\\\1", text)
-    text = _LEADING.sub(r"\\\1", text)
-    return _ORDERED.sub(r"\1\\\2", text)
+    return escape.markdown(text)
 
 
 def code(text: Any, *, table: bool = False) -> Raw:
-    """A code span holding ``text`` verbatim, whatever backticks it contains."""
-    value = _SPACE.sub(" ", str(text)).strip()
+    """A code span holding ``text`` verbatim (control characters shown), whatever backticks it contains."""
+    value = escape.markdown_code(str(text))
     longest = max((len(run) for run in re.findall(r"`+", value)), default=0)
     fence = "`" * (longest + 1)
     pad = " " if value.startswith("`") or value.endswith("`") else ""
@@ -59,7 +71,7 @@ def code(text: Any, *, table: bool = False) -> Raw:
 
 def fenced(lines: list[str]) -> Raw:
     """A fenced text block; the fence is longer than any backtick run inside."""
-    body = "\n".join(lines)
+    body = "\n".join(escape.terminal(line) for line in lines)
     longest = max((len(run) for run in re.findall(r"`+", body)), default=0)
     fence = "`" * max(3, longest + 1)
     return Raw(f"{fence}text\n{body}\n{fence}")
@@ -93,26 +105,246 @@ def environment() -> jinja2.Environment:
     env.filters["value"] = lambda value, key="": format_value(key, value)
     env.filters["changes"] = patch_changes
     env.filters["fenced"] = fenced
+    env.filters["html"] = lambda value: Raw(escape.markdown_html(str(value)))
+    env.filters["count"] = lambda value: Raw(f"{value:,}")
     env.filters["raw"] = Raw
     return env
 
 
-def _render(view: ReportView, details: list[PolicyView], limit: int | None) -> str:
-    shown = {p.result.id for p in details}
-    cited = {e for p in details for e in (x.id for x in p.evidence)}
+@dataclass
+class _Selection:
+    """What a (possibly shortened) report shows: table rows, conflicts and details, in display order."""
+
+    rows: list[PolicyView]
+    conflicts: list[ConflictView]
+    details: list[PolicyView]
+    budget: int | None = None
+    """The character budget the report was cut to, when it was cut."""
+
+
+def _plural(count: int, one: str, many: str) -> str:
+    return f"{count:,} {one if count == 1 else many}"
+
+
+def _omitted_line(view: ReportView, selection: _Selection, budget: int) -> Raw:
+    total = len(view.policies)
+    parts = []
+    rows = total - len(selection.rows)
+    if rows:
+        parts.append(f"{rows:,} of {_plural(total, 'policy', 'policies')} in the ranking (the best-ranked)")
+    conflicts = view.conflict_count - len(selection.conflicts)
+    if conflicts:
+        parts.append(
+            f"{conflicts:,} of {_plural(view.conflict_count, 'conflict', 'conflicts')} (the least severe)"
+        )
+    details = total - len(selection.details)
+    if details:
+        parts.append(f"the details of {_plural(details, 'policy', 'policies')}")
+    listed = ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1]
+    return Raw(
+        f"Left out to fit one GitHub comment ({budget:,} characters at most): {listed}. "
+        f"The HTML report ({code('policyeval report PATH -o report.html')}) has everything."
+    )
+
+
+def _render(view: ReportView, selection: _Selection) -> str:
+    shown = {id(cv) for cv in selection.conflicts}
+    groups = [
+        (group, [cv for cv in group.conflicts if id(cv) in shown])
+        for group in view.groups
+        if any(id(cv) in shown for cv in group.conflicts)
+    ]
+    cited = {e.id for p in selection.details for e in p.evidence}
+    cut = selection.budget is not None
+    rows_omitted = len(view.policies) - len(selection.rows) if cut else 0
+    conflicts_omitted = view.conflict_count - len(selection.conflicts) if cut else 0
+    details_omitted = len(view.policies) - len(selection.details) if cut else 0
+    omitted = rows_omitted or conflicts_omitted or details_omitted
     text = (
         environment()
         .get_template("report.md.j2")
         .render(
             view=view,
-            details=details,
-            omitted=len(view.policies) - len(shown),
-            limit=limit or 0,
+            rows=selection.rows,
+            rows_omitted=rows_omitted,
+            groups=groups,
+            conflicts_omitted=conflicts_omitted,
+            details=selection.details,
+            details_omitted=details_omitted,
+            limit=selection.budget or 0,
             evidence=[e for e in view.evidence if e.id in cited],
+            omitted_line=_omitted_line(view, selection, selection.budget or 0) if omitted else "",
         )
     )
-    # Optional parts leave runs of blank lines; Markdown needs one.
-    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+    # Optional parts leave runs of blank lines; Markdown needs one. No line may start a workflow
+    # command when the report is printed to a CI log.
+    return escape.guard_lines(re.sub(r"\n{3,}", "\n\n", text).strip() + "\n")
+
+
+class _Measure:
+    """Lengths of the report's pieces, each rendered alone, once."""
+
+    def __init__(self) -> None:
+        env = environment()
+        self._parts: Any = env.get_template("parts.md.j2").module
+        self._policy = env.get_template("policy.md.j2")
+        self._sizes: dict[tuple[str, int], int] = {}
+
+    def _size(self, kind: str, piece: object, render: Callable[[], str]) -> int:
+        key = (kind, id(piece))
+        if key not in self._sizes:
+            self._sizes[key] = len(render())
+        return self._sizes[key]
+
+    def row(self, p: PolicyView) -> int:
+        """A row of the ranked table."""
+        return self._size("row", p, lambda: str(self._parts.row(p)))
+
+    def conflict(self, cv: ConflictView) -> int:
+        """A conflict with its remedies."""
+        return self._size("conflict", cv, lambda: str(self._parts.conflict(cv)))
+
+    def group(self, group: KindGroup) -> int:
+        """A kind's heading and description, with the blank line after its conflicts."""
+        return (
+            self._size("group", group, lambda: str(self._parts.group_head(group, len(group.conflicts)))) + 1
+        )
+
+    def detail(self, p: PolicyView) -> int:
+        """A policy's details block, with the blank line after it."""
+        return self._size("detail", p, lambda: self._policy.render(p=p)) + 1
+
+    def evidence(self, e: Evidence) -> int:
+        """An evidence entry at the end."""
+        return self._size("evidence", e, lambda: str(self._parts.evidence(e)))
+
+
+def _estimate(view: ReportView, limit: int, measure: _Measure) -> int:
+    """The length of the whole report as its pieces measure, counted only until it passes ``limit``."""
+
+    def sizes() -> Iterator[int]:
+        yield len(_render(view, _Selection([], [], [])))
+        yield from (measure.row(p) for p in view.policies)
+        yield from (measure.group(g) for g in view.groups if g.conflicts)
+        yield from (measure.conflict(cv) for cv in view.conflicts)
+        yield from (measure.evidence(e) for e in view.evidence)
+        yield from (measure.detail(p) for p in reversed(view.policies))
+
+    total = 0
+    for size in sizes():
+        total += size
+        if total > limit:
+            break
+    return total
+
+
+class _Section:
+    """One section's pieces, taken in order of importance while they fit."""
+
+    def __init__(
+        self,
+        items: Sequence[Any],
+        cost: Callable[[Any], int],
+        taken: Callable[[Any], None] | None = None,
+    ) -> None:
+        self.items = items
+        self.cost = cost
+        self.taken = taken
+        self.chosen: list[Any] = []
+
+    def fill(self, left: int, cap: float) -> int:
+        """Take pieces costing at most ``cap`` in all and ``left`` at most; return what is left."""
+        spent = 0
+        while len(self.chosen) < len(self.items):
+            item = self.items[len(self.chosen)]
+            price = self.cost(item)
+            if spent + price > cap or price > left:
+                break
+            self.chosen.append(item)
+            if self.taken is not None:
+                self.taken(item)
+            spent += price
+            left -= price
+        return left
+
+
+def _select(view: ReportView, budget: int, measure: _Measure) -> _Selection:
+    """The pieces that fit in ``budget`` characters: the worst policies and most severe conflicts first."""
+    worst_first = list(reversed(view.policies))
+    group_of = {id(cv): g for g in view.groups for cv in g.conflicts}
+    opened: set[str] = set()
+    cited: set[str] = set()
+
+    def conflict_cost(cv: ConflictView) -> int:
+        group = group_of[id(cv)]
+        return measure.conflict(cv) + (0 if group.kind in opened else measure.group(group))
+
+    def conflict_taken(cv: ConflictView) -> None:
+        opened.add(group_of[id(cv)].kind)
+
+    def detail_cost(p: PolicyView) -> int:
+        new = {e.id: e for e in p.evidence if e.id not in cited}
+        heading = len("## Evidence\n\n") if new and not cited else 0
+        return measure.detail(p) + heading + sum(measure.evidence(e) for e in new.values())
+
+    def detail_taken(p: PolicyView) -> None:
+        cited.update(e.id for e in p.evidence)
+
+    rows = _Section(worst_first, measure.row)
+    conflicts = _Section(view.conflicts, conflict_cost, conflict_taken)
+    details = _Section(worst_first, detail_cost, detail_taken)
+    # The summary, the headings and the notes on what was left out, with the largest counts.
+    skeleton = len(_render(view, _Selection([], [], [], budget=budget)))
+    left = budget - skeleton - SLACK
+    left = rows.fill(left, left * ROWS_SHARE)
+    left = conflicts.fill(left, left * CONFLICTS_SHARE)
+    left = details.fill(left, left)
+    # What one section left unused goes to the others, most important first.
+    while True:
+        before = left
+        for section in (conflicts, rows, details):
+            left = section.fill(left, left)
+        if left == before:
+            break
+    rank = {id(p): i for i, p in enumerate(view.policies)}
+    return _Selection(
+        rows=sorted(rows.chosen, key=lambda p: rank[id(p)]),
+        conflicts=list(conflicts.chosen),
+        details=sorted(details.chosen, key=lambda p: rank[id(p)]),
+        budget=budget,
+    )
+
+
+def _top_up(view: ReportView, selection: _Selection, text: str, measure: _Measure) -> str:
+    """Add the next pieces while the rendered report still fits.
+
+    The selection reserved room for the notes at their longest and for slack; what the
+    rendered report does not need goes to the next conflict, row and details, in that order.
+    """
+    budget = selection.budget or 0
+    policies = view.policies
+    while len(selection.conflicts) < len(view.conflicts):
+        piece = view.conflicts[len(selection.conflicts)]
+        if measure.conflict(piece) > budget - len(text) + SLACK:
+            break
+        selection.conflicts.append(piece)
+        longer = _render(view, selection)
+        if len(longer) > budget:
+            selection.conflicts.pop()
+            break
+        text = longer
+    for chosen, cost in ((selection.rows, measure.row), (selection.details, measure.detail)):
+        while len(chosen) < len(policies):
+            policy = policies[len(policies) - len(chosen) - 1]
+            if cost(policy) > budget - len(text) + SLACK:
+                break
+            chosen.insert(0, policy)
+            longer = _render(view, selection)
+            if len(longer) > budget:
+                chosen.pop(0)
+                break
+            text = longer
+    return text
 
 
 def render_markdown(
@@ -120,28 +352,33 @@ def render_markdown(
     *,
     title: str = "Policy evaluation",
     date: str | None = None,
-    max_chars: int | None = COMMENT_LIMIT,
+    max_chars: int | None = MARKDOWN_BUDGET,
 ) -> str:
     """The whole evaluation as Markdown: summary, ranked table, conflicts by kind, details per policy.
 
-    With ``max_chars`` (GitHub's comment limit by default) the details of the
-    best-ranked policies are left out, one at a time, until the text fits; the
-    worst-ranked policies, which a reviewer needs most, are the last to go.
+    With ``max_chars`` (``MARKDOWN_BUDGET`` by default) a report that would be longer keeps
+    the summary and as much of the worst-ranked policies and the most severe conflicts as
+    fits, and says at its end what it left out. ``None`` renders everything.
     """
     view = build_view(run, title=title, date=date)
-    details = list(view.policies)
-    text = _render(view, details, max_chars)
-    if max_chars is None or len(text) <= max_chars:
-        return text
-    env = environment()
-    sizes = {p.result.id: len(env.get_template("policy.md.j2").render(p=p)) for p in details}
-    excess = len(text) - max_chars
-    # Drop by size estimate first, then render to check (evidence lines go with their policies too).
-    while details and excess > 0:
-        excess -= sizes[details[0].result.id]
-        details.pop(0)
-    text = _render(view, details, max_chars)
-    while details and len(text) > max_chars:
-        details.pop(0)
-        text = _render(view, details, max_chars)
-    return text
+    everything = _Selection(list(view.policies), list(view.conflicts), list(view.policies))
+    if max_chars is None:
+        return _render(view, everything)
+    measure = _Measure()
+    # The pieces' measures count a few line breaks the rendered report does not have.
+    if _estimate(view, max_chars + SLACK, measure) <= max_chars + SLACK:
+        text = _render(view, everything)
+        if len(text) <= max_chars:
+            return text
+    selection = _select(view, max_chars, measure)
+    text = _render(view, selection)
+    # The measures leave out blank lines between pieces: drop the least important piece until it fits.
+    while len(text) > max_chars and (selection.details or selection.conflicts or selection.rows):
+        if selection.details:
+            selection.details.pop(0)
+        elif selection.conflicts:
+            selection.conflicts.pop()
+        else:
+            selection.rows.pop(0)
+        text = _render(view, selection)
+    return _top_up(view, selection, text, measure)

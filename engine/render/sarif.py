@@ -6,6 +6,12 @@ score-gate codes), each with a short description and help; each result names
 its rule by ``ruleId`` and ``ruleIndex``, maps severity to ``level`` (error,
 warning, note), and points at the policy file and the line of the offending
 rule, with the other rules involved as related locations.
+
+File locations are RFC 3986 URI references, percent-encoded (a space, ``#``, ``%``
+or a non-ASCII letter in a file name stays one path), relative to the
+``%SRCROOT%`` base (the working directory) when the file is under it, else
+absolute ``file:`` URIs. Texts from policies and rulebooks have their control
+characters shown as escapes (``engine.render.escape``).
 """
 
 from __future__ import annotations
@@ -20,14 +26,26 @@ from engine import __version__
 from engine.conflicts import TRADE_OFF_CODES
 from engine.gate import GATE_CODES, INVALID_INPUT, Finding, GateResult, Location
 from engine.guardrails import GuardrailPacks, load_guardrails
+from engine.render.escape import sarif_text, sarif_uri
 from engine.rulebook import Rulebook
 
-__all__ = ["SARIF_SCHEMA", "SARIF_VERSION", "LEVELS", "RuleInfo", "render_sarif", "rule_catalogue", "to_uri"]
+__all__ = [
+    "SARIF_SCHEMA",
+    "SARIF_VERSION",
+    "LEVELS",
+    "SRCROOT",
+    "RuleInfo",
+    "render_sarif",
+    "rule_catalogue",
+    "to_uri",
+]
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 """Finding severity to SARIF level."""
+SRCROOT = "%SRCROOT%"
+"""The base of relative artifact URIs: the working directory `check` ran in."""
 
 
 @dataclass(frozen=True)
@@ -79,14 +97,21 @@ def rule_catalogue(book: Rulebook, packs: GuardrailPacks | None = None) -> list[
 
 
 def to_uri(file: str) -> str:
-    """A SARIF artifact URI: a relative POSIX path when the file is under the working directory."""
+    """A SARIF artifact URI: a relative, percent-encoded reference when the file is under the
+    working directory (resolved against ``%SRCROOT%``), else an absolute ``file:`` URI."""
     path = Path(file)
     if not path.is_absolute():
-        return path.as_posix()
+        return sarif_uri(path.as_posix())
     try:
-        return path.relative_to(Path.cwd()).as_posix()
+        return sarif_uri(path.relative_to(Path.cwd()).as_posix())
     except ValueError:
         return path.as_uri()
+
+
+def _artifact(uri: str) -> dict[str, str]:
+    if uri.startswith("file:"):
+        return {"uri": uri}
+    return {"uri": uri, "uriBaseId": SRCROOT}
 
 
 def _physical(location: Location) -> dict[str, Any]:
@@ -94,9 +119,9 @@ def _physical(location: Location) -> dict[str, Any]:
     if location.column is not None:
         physical["region"]["startColumn"] = max(location.column, 1)
     if location.file is not None:
-        physical["artifactLocation"] = {"uri": to_uri(location.file)}
+        physical["artifactLocation"] = _artifact(to_uri(location.file))
     else:
-        physical["artifactLocation"] = {"uri": f"{location.policy}.yaml"}
+        physical["artifactLocation"] = _artifact(sarif_uri(f"{location.policy}.yaml"))
     return physical
 
 
@@ -105,7 +130,11 @@ def _location(location: Location, index: int | None = None) -> dict[str, Any]:
     out: dict[str, Any] = {"physicalLocation": _physical(location)}
     if name:
         out["logicalLocations"] = [
-            {"name": name, "fullyQualifiedName": location.rule or location.policy, "kind": "object"}
+            {
+                "name": sarif_text(name),
+                "fullyQualifiedName": sarif_text(location.rule or location.policy),
+                "kind": "object",
+            }
         ]
     if index is not None:
         out["id"] = index
@@ -119,17 +148,17 @@ def _fingerprint(finding: Finding) -> str:
 
 def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
     result: dict[str, Any] = {
-        "ruleId": finding.code,
+        "ruleId": sarif_text(finding.code),
         "ruleIndex": index[finding.code],
-        "level": LEVELS[finding.severity],
-        "message": {"text": finding.message},
+        "level": LEVELS.get(finding.severity, "error"),
+        "message": {"text": sarif_text(finding.message)},
         "locations": [_location(finding.location)],
         "partialFingerprints": {"policyevalFinding/v1": _fingerprint(finding)},
         "properties": {
-            "kind": finding.kind,
-            "severity": finding.severity,
-            "policies": list(finding.policies),
-            "rules": list(finding.rules),
+            "kind": sarif_text(finding.kind),
+            "severity": sarif_text(finding.severity),
+            "policies": [sarif_text(p) for p in finding.policies],
+            "rules": [sarif_text(r) for r in finding.rules],
             "failsGate": finding.fails,
         },
     }
@@ -137,7 +166,7 @@ def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
     if related:
         result["relatedLocations"] = related
     if finding.citation:
-        result["properties"]["citation"] = finding.citation
+        result["properties"]["citation"] = sarif_text(finding.citation)
     return result
 
 
@@ -158,13 +187,13 @@ def render_sarif(result: GateResult, book: Rulebook, packs: GuardrailPacks | Non
     invalid = any(f.code == INVALID_INPUT for f in result.findings)
     rules = [
         {
-            "id": info.code,
-            "name": info.name,
-            "shortDescription": {"text": info.summary},
-            "fullDescription": {"text": info.summary},
-            "help": {"text": info.help},
+            "id": sarif_text(info.code),
+            "name": sarif_text(info.name),
+            "shortDescription": {"text": sarif_text(info.summary)},
+            "fullDescription": {"text": sarif_text(info.summary)},
+            "help": {"text": sarif_text(info.help)},
             "defaultConfiguration": {"level": LEVELS.get(info.severity, "warning")},
-            "properties": {"kind": info.kind, "tags": [info.kind]},
+            "properties": {"kind": sarif_text(info.kind), "tags": [sarif_text(info.kind)]},
         }
         for info in catalogue
     ]

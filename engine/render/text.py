@@ -1,8 +1,13 @@
-"""Text output for people at a terminal: scorecards, conflicts, derivations, rule listings.
+"""Text output for people at a terminal: scorecards, conflicts, derivations, rule listings, findings.
 
 Uses rich for tables and colour on a terminal; when output is piped or
 ``NO_COLOR`` is set it prints plain ASCII tables at a fixed width, so the
 output is stable for files, diffs and golden tests.
+
+Every text from a policy or a rulebook goes through ``escape.terminal`` and
+reaches rich as a ``Text``, never as a markup string: control characters show
+as escapes, ``[bold]`` prints as written, and no line can become a GitHub
+Actions workflow command (the console's stream guards every line as well).
 """
 
 from __future__ import annotations
@@ -21,6 +26,8 @@ from rich.text import Text
 
 from engine.evaluation import EvaluationRun, format_value
 from engine.explain import Derivation, describe_fact
+from engine.gate import Finding, GateResult
+from engine.render.escape import guard_line, terminal
 from engine.render.view import RANKING, rank_key
 from engine.results import Conflict, PolicyResult
 from engine.rulebook import ConflictRule, ImpactRule, Rulebook
@@ -36,25 +43,37 @@ VERDICT_STYLE = {
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 
-class _StripTrailing(io.TextIOBase):
-    """A text stream that drops the spaces rich pads plain lines with, so files and diffs stay clean."""
+class _Lines(io.TextIOBase):
+    """A text stream that writes whole lines, each guarded against GitHub Actions workflow commands.
 
-    def __init__(self, target: IO[str]) -> None:
+    Rich wraps and folds text, so a line could start anywhere in a value; values are escaped
+    already, and this catches what only joining them could form. In plain mode it also drops
+    the spaces rich pads lines with, so files and diffs stay clean.
+    """
+
+    def __init__(self, target: IO[str], *, strip: bool) -> None:
         self._target = target
+        self._strip = strip
         self._pending = ""
+
+    def _line(self, line: str) -> str:
+        return guard_line(line.rstrip() if self._strip else line)
 
     def write(self, text: str) -> int:
         lines = (self._pending + text).split("\n")
         self._pending = lines.pop()
         for line in lines:
-            self._target.write(line.rstrip() + "\n")
+            self._target.write(self._line(line) + "\n")
         return len(text)
 
     def flush(self) -> None:
         if self._pending:
-            self._target.write(self._pending.rstrip())
+            self._target.write(self._line(self._pending))
             self._pending = ""
         self._target.flush()
+
+    def isatty(self) -> bool:
+        return self._target.isatty()
 
 
 def make_console(stream: IO[str] | None = None, *, color: bool | None = None) -> Console:
@@ -62,9 +81,9 @@ def make_console(stream: IO[str] | None = None, *, color: bool | None = None) ->
     stream = stream if stream is not None else sys.stdout
     tty = color if color is not None else (stream.isatty() and "NO_COLOR" not in os.environ)
     if tty:
-        return Console(file=stream, highlight=False, force_terminal=True)
+        return Console(file=cast(IO[str], _Lines(stream, strip=False)), highlight=False, force_terminal=True)
     return Console(
-        file=cast(IO[str], _StripTrailing(stream)),
+        file=cast(IO[str], _Lines(stream, strip=True)),
         width=PLAIN_WIDTH,
         no_color=True,
         color_system=None,
@@ -76,9 +95,17 @@ def make_console(stream: IO[str] | None = None, *, color: bool | None = None) ->
 
 
 def say(console: Console, text: str | Text, indent: int = 0, style: str | None = None) -> None:
-    """Print a paragraph whose wrapped lines keep its indentation."""
-    body = text if isinstance(text, Text) else Text(text, style=style or "")
+    """Print a paragraph whose wrapped lines keep its indentation; a str is escaped whole.
+
+    ``terminal`` is idempotent, so a string holding values escaped already is safe to pass.
+    """
+    body = text if isinstance(text, Text) else Text(terminal(text), style=style or "")
     console.print(Padding(body, (0, 0, 0, indent), expand=False))
+
+
+def cell(value: object, style: str = "") -> Text:
+    """A table cell or a piece of a line: the value escaped, as a Text (never read as markup)."""
+    return Text(terminal(str(value)), style=style)
 
 
 def _box(console: Console) -> box.Box:
@@ -99,9 +126,9 @@ def _scores_line(result: PolicyResult) -> Text:
 def render_policy(console: Console, result: PolicyResult, rulebook: Rulebook) -> None:
     """One policy's scorecard: scores, verdict, criteria and contributions."""
     head = Text()
-    head.append(result.id, style="bold")
-    head.append(f"  {result.title}  ")
-    head.append(result.verdict, style=VERDICT_STYLE[result.verdict])
+    head.append_text(cell(result.id, "bold"))
+    head.append_text(cell(f"  {result.title}  "))
+    head.append_text(cell(result.verdict, VERDICT_STYLE.get(result.verdict, "")))
     console.print(head)
     if result.file:
         say(console, result.file, 2, style="dim")
@@ -118,7 +145,7 @@ def render_policy(console: Console, result: PolicyResult, rulebook: Rulebook) ->
             codes = sorted(
                 {f"{c.rule} {c.delta:+d}" for c in result.contributions if c.criterion == criterion}
             )
-            table.add_row(criterion, f"{value:+g}", ", ".join(codes))
+            table.add_row(cell(criterion), cell(f"{value:+g}"), cell(", ".join(codes)))
         console.print(table)
     seen: set[tuple[str, str]] = set()
     for contribution in result.contributions:
@@ -141,9 +168,9 @@ def render_policy(console: Console, result: PolicyResult, rulebook: Rulebook) ->
 def render_conflict(console: Console, conflict: Conflict) -> None:
     """One conflict with its remedies."""
     head = Text()
-    head.append(f"{conflict.severity:<7}", style=SEVERITY_STYLE[conflict.severity])
-    head.append(f" {conflict.code} {conflict.kind}  ")
-    head.append(", ".join(conflict.rules), style="bold")
+    head.append_text(cell(f"{conflict.severity:<7}", SEVERITY_STYLE.get(conflict.severity, "")))
+    head.append_text(cell(f" {conflict.code} {conflict.kind}  "))
+    head.append_text(cell(", ".join(conflict.rules), "bold"))
     console.print(head)
     say(console, conflict.explanation, 8)
     for remedy in conflict.remedies:
@@ -185,10 +212,10 @@ def render_evaluation(run: EvaluationRun, console: Console) -> None:
     ranked = sorted(run.evaluation.policies, key=rank_key)
     for p in ranked:
         table.add_row(
-            p.id,
-            f"{p.scores.employee:+d}",
-            f"{p.scores.customer:+d}",
-            Text(p.verdict, style=VERDICT_STYLE[p.verdict]),
+            cell(p.id),
+            cell(f"{p.scores.employee:+d}"),
+            cell(f"{p.scores.customer:+d}"),
+            cell(p.verdict, VERDICT_STYLE.get(p.verdict, "")),
         )
     console.print(table)
     console.print()
@@ -199,12 +226,12 @@ def render_evaluation(run: EvaluationRun, console: Console) -> None:
         for conflict in run.evaluation.conflicts:
             render_conflict(console, conflict)
         console.print()
-    console.print(summary_line(run))
+    console.print(Text(summary_line(run)))
 
 
 def render_derivation(d: Derivation, console: Console) -> None:
     """What `explain` prints: facts, firings in order, chains, score arithmetic, conflicts."""
-    console.print(Text(f"{d.policy}  {d.title}", style="bold"))
+    console.print(cell(f"{d.policy}  {d.title}", "bold"))
     if d.file:
         say(console, d.file, 2, style="dim")
     console.print()
@@ -258,14 +285,14 @@ def render_rule_list(book: Rulebook, console: Console) -> None:
     table.add_column("summary")
     rules: list[ImpactRule | ConflictRule] = [*book.impact_rules, *book.conflict_rules]
     for rule in rules:
-        table.add_row(rule.code, rule.name, rule.summary)
+        table.add_row(cell(rule.code), cell(rule.name), cell(rule.summary))
     console.print(table)
-    console.print(f"{len(book.impact_rules)} impact rules, {len(book.conflict_rules)} conflict rules")
+    console.print(Text(f"{len(book.impact_rules)} impact rules, {len(book.conflict_rules)} conflict rules"))
 
 
 def render_rule(rule: ImpactRule | ConflictRule, book: Rulebook, console: Console) -> None:
     """One rule in full: conditions, impacts, evidence with citations, examples."""
-    console.print(Text(f"{rule.code} {rule.name}", style="bold"))
+    console.print(cell(f"{rule.code} {rule.name}", "bold"))
     say(console, rule.summary, 2)
     where = book.locations.get(rule.code)
     if where:
@@ -306,6 +333,25 @@ def _cond(value: object) -> str:
 
 def _inline(data: dict[str, object]) -> str:
     return "{" + ", ".join(f"{k}: {v}" for k, v in data.items()) + "}"
+
+
+def finding_line(finding: Finding) -> str:
+    """``path:line | CODE | message [kind/severity]``, every part escaped for a terminal or CI log."""
+    location = finding.location
+    where = f"{terminal(location.file or location.policy)}:{location.line}"
+    if location.column is not None:
+        where += f":{location.column}"
+    return guard_line(
+        f"{where} | {terminal(finding.code)} | {terminal(finding.message)} "
+        f"[{terminal(finding.kind)}/{terminal(finding.severity)}]"
+    )
+
+
+def render_findings(result: GateResult) -> str:
+    """What `check` prints as text: one finding a line, then the summary line."""
+    lines = [finding_line(f) for f in result.findings]
+    lines.append(guard_line(terminal(result.summary_line())))
+    return "\n".join(lines) + "\n"
 
 
 def to_string(render: object, *args: object) -> str:

@@ -9,8 +9,9 @@ Every list is sorted, so the same evaluation always renders to the same bytes.
 from __future__ import annotations
 
 import json
-from collections import Counter
-from dataclasses import dataclass
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -115,7 +116,8 @@ class PolicyView:
     owner: str | None
     status: str
     jurisdiction: str | None
-    derivation: Derivation
+    run: EvaluationRun = field(repr=False, compare=False)
+    """The evaluation the derivation is read from, when it is asked for."""
     evidence: list[Evidence]
     missing_evidence: list[str]
     """Evidence ids cited by contributions that the rulebook does not hold."""
@@ -123,6 +125,11 @@ class PolicyView:
     remedies: list[tuple[ConflictView, RemedyView]]
     """Remedies that patch this policy, with the conflict each one is for."""
     findings: list[Finding]
+
+    @cached_property
+    def derivation(self) -> Derivation:
+        """How the score came about; worked out on first use (a shortened report needs few)."""
+        return derive(self.run, self.result.id)
 
     @property
     def anchor(self) -> str:
@@ -268,12 +275,21 @@ def build_view(
         ConflictView(c, f"conflict-{n}", [_remedy_view(c, r, results) for r in c.remedies])
         for n, c in enumerate(sort_conflicts(evaluation.conflicts), start=1)
     ]
+    # Indexed once by policy, in conflict order: scanning every conflict per policy grows with the
+    # square of the library.
+    involving: dict[str, list[ConflictView]] = defaultdict(list)
+    patching: dict[str, list[tuple[ConflictView, RemedyView]]] = defaultdict(list)
+    for cv in conflicts:
+        for policy_id in dict.fromkeys(cv.conflict.policies):
+            involving[policy_id].append(cv)
+        for remedy in cv.remedies:
+            if remedy.policy is not None:
+                patching[remedy.policy].append((cv, remedy))
     ranked = sorted(evaluation.policies, key=rank_key)
     views: list[PolicyView] = []
     for rank, result in enumerate(ranked, start=1):
         policy = run.policies[result.id]
         cited = sorted({e for c in result.contributions for e in c.evidence})
-        mine = [c for c in conflicts if result.id in c.conflict.policies]
         views.append(
             PolicyView(
                 rank=rank,
@@ -282,11 +298,11 @@ def build_view(
                 owner=policy.owner,
                 status=policy.status,
                 jurisdiction=policy.jurisdiction,
-                derivation=derive(run, result.id),
+                run=run,
                 evidence=[book.evidence[e] for e in cited if e in book.evidence],
                 missing_evidence=[e for e in cited if e not in book.evidence],
-                conflicts=mine,
-                remedies=[(c, r) for c in conflicts for r in c.remedies if r.policy == result.id],
+                conflicts=list(involving.get(result.id, [])),
+                remedies=list(patching.get(result.id, [])),
                 findings=findings(result),
             )
         )

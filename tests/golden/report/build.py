@@ -144,7 +144,7 @@ def _conflicts(run: EvaluationRun) -> list[Conflict]:
                 policies=["aht-cap", "hostile-text"],
                 rules=["aht-cap/rules[0]", "hostile-text/rules[0]"],
                 explanation="pays for <script>calls()</script> | `handled` "
-                "while **satisfaction** is the goal.",
+                "while **satisfaction** is the goal (ask @org/team about #42, AHT &gt;= 5).",
             )
         )
     return found
