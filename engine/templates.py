@@ -1,18 +1,29 @@
-"""Commented YAML templates of a policy, one per rule kind, for ``policyeval new``.
+"""Templates: commented YAML policies for ``policyeval new``, and the rulebook's reason templates.
 
-A template is a complete, valid policy holding one rule of the chosen kind.
-Every field is shown with its meaning, allowed values, unit and default as
-comments, all taken from the models (``engine.reference.field_docs``), so a
+A policy template is a complete, valid policy holding one rule of the chosen
+kind. Every field is shown with its meaning, allowed values, unit and default
+as comments, all taken from the models (``engine.reference.field_docs``), so a
 template can never drift from the format. The example values below are the
 only hand-written part; a test loads every template.
+
+A reason template is a rulebook's ``because`` text, filled with the values of
+the facts a rule matched (``render_reason``). Rulebooks are data an
+organisation writes, so filling one evaluates nothing: a placeholder is a
+plain name (``engine.rulebook.models.PLACEHOLDER``) handed to a lookup, and
+anything else in braces (``{policy.__class__}``, ``{x[0]}``, ``{x!r}``,
+``{x:>99}``) stays text as written. The loader refuses such templates with a
+located error; the renderer is safe without that check too.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from typing import Any
 
 from engine.policy import RULE_KINDS, RULE_MODELS, Policy, Scope
 from engine.reference import FieldDoc, field_docs, yaml_scalar
+from engine.rulebook.models import PLACEHOLDER
 
 # Example values for fields that have no default worth showing (required ones,
 # and optional ones whose default is "not set"). Everything else shows its default.
@@ -129,3 +140,32 @@ def policy_template(kind: str, policy_id: str | None = None) -> str:
     rule_lines[0] = "  - " + rule_lines[0].lstrip()
     lines += rule_lines
     return "\n".join(lines) + "\n"
+
+
+UNSET = "(unset)"
+"""What a placeholder shows when the matched facts have no value for it."""
+
+
+def _plain(name: str, value: Any) -> str:
+    return str(value)
+
+
+def render_reason(
+    template: str, lookup: Callable[[str], Any], show: Callable[[str, Any], str] = _plain
+) -> str:
+    """Fill a reason template: each ``{name}`` becomes ``show(name, lookup(name))``.
+
+    ``lookup`` is called only with names ``PLACEHOLDER`` accepts (lowercase
+    fact keys, dotted; after ``scope.`` / ``policy.`` only the policy's context
+    fields), so it may read them from models without ever being asked for an
+    attribute such as ``__class__`` or ``model_fields``. Nothing is formatted
+    with ``str.format``: conversions, format specifications and indexing are
+    left as text. A name with no value shows ``UNSET``.
+    """
+
+    def one(match: re.Match[str]) -> str:
+        name = match.group(1)
+        value = lookup(name)
+        return UNSET if value is None else show(name, value)
+
+    return PLACEHOLDER.sub(one, template)

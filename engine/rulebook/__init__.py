@@ -13,14 +13,19 @@ organisation's own directory with the same layout::
 Beyond each file's own validation, the rulebook is checked as a whole: codes
 and names unique, every criterion, evidence id and remedy referred to exists,
 every derived fact a rule waits for is derived by some rule, and derivations
-have no cycle.
+have no cycle. Conditions may name only keys the facts they match carry, with
+values those keys can hold, and templates only such keys; no two rules may say
+the same thing. And the rulebook must fit what durable-rules compiles and runs
+(``ENGINE_LIMITS``): past its fixed table sizes it hangs in C, crashes or fails
+at run time, so those limits are checked here, on a model of the Rete network
+``engine.rete`` builds, before the rule engine ever sees the rulebook.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -29,9 +34,12 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from engine.errors import InputError, Problem, RulebookError
+from engine.facts import DERIVED_KEY, MEMBER_PREFIX, POLICY_KEY, member_key
 from engine.guardrails import GuardrailPacks, load_guardrails
+from engine.policy import RULE_KINDS
 from engine.rulebook.models import (
-    PLACEHOLDER,
+    MAX_IN_VALUES,
+    Check,
     ConflictRule,
     Criterion,
     Evidence,
@@ -39,13 +47,22 @@ from engine.rulebook.models import (
     Remedy,
     Scoring,
     Side,
+    When,
+    canonical_when,
+    condition_problems,
+    derived_fact_keys,
+    fact_keys,
+    key_catalog,
+    placeholders,
+    template_name_problem,
 )
-from engine.yamldoc import YamlDocument, load_yaml, problems_from_validation
+from engine.yamldoc import YamlDocument, format_path, load_yaml, problems_from_validation
 
 DATA_DIR = Path(__file__).parent / "data"
 
 __all__ = [
     "DATA_DIR",
+    "ENGINE_LIMITS",
     "ConflictRule",
     "Criterion",
     "Evidence",
@@ -53,7 +70,10 @@ __all__ = [
     "Remedy",
     "Rulebook",
     "Scoring",
+    "check_rulebook",
+    "engine_limit_problems",
     "load_rulebook",
+    "rulebook_problems",
 ]
 
 M = TypeVar("M", bound=BaseModel)
@@ -151,10 +171,14 @@ class Rulebook:
         )
 
 
+# An item of a rulebook file, as it was read: its document and its path there.
+Origin = tuple[YamlDocument, tuple[str | int, ...]]
+
+
 def _validate_list(
     doc: YamlDocument, key: str | None, model: type[M], problems: list[Problem]
-) -> list[tuple[M, int]]:
-    """Validate a list of models (at top level or under ``key``); keep the valid ones with lines."""
+) -> list[tuple[M, tuple[str | int, ...]]]:
+    """Validate a list of models (at top level or under ``key``); keep the valid ones with their paths."""
     data = doc.data
     prefix: tuple[str | int, ...] = ()
     if key is not None:
@@ -168,10 +192,10 @@ def _validate_list(
         line, column = doc.locate(prefix)
         problems.append(Problem(doc.file, line, column, ".".join(map(str, prefix)), "expected a list"))
         return []
-    found: list[tuple[M, int]] = []
+    found: list[tuple[M, tuple[str | int, ...]]] = []
     for index, item in enumerate(data):
         try:
-            found.append((model.model_validate(item), doc.locate((*prefix, index))[0]))
+            found.append((model.model_validate(item), (*prefix, index)))
         except ValidationError as err:
             problems.extend(problems_from_validation(doc, err, (*prefix, index)))
     return found
@@ -184,8 +208,11 @@ def _files(root: Path, pattern: str) -> list[Path]:
 def load_rulebook(path: str | Path | None = None) -> Rulebook:
     """Load and cross-check a rulebook directory (the bundled one when ``path`` is None).
 
-    Raises ``InputError`` with located problems for invalid files and
-    ``RulebookError`` for a rulebook that is valid file by file but not whole.
+    Raises ``InputError`` with located problems for invalid files, for
+    conditions and templates that name what no fact carries, and for a
+    rulebook beyond what the rule engine compiles and runs (``ENGINE_LIMITS``);
+    and ``RulebookError`` for a rulebook that is valid file by file but not
+    whole. The rule engine is never called: a refused rulebook is never compiled.
     """
     root = Path(path) if path is not None else DATA_DIR
     problems: list[Problem] = []
@@ -219,12 +246,15 @@ def load_rulebook(path: str | Path | None = None) -> Rulebook:
     evidence: dict[str, Evidence] = {}
     doc = read("evidence.yaml")
     if doc is not None:
-        for item, line in _validate_list(doc, "evidence", Evidence, problems):
+        for item, where in _validate_list(doc, "evidence", Evidence, problems):
             if item.id in evidence:
-                problems.append(Problem(doc.file, line, 1, item.id, "evidence id defined twice"))
+                problems.append(
+                    Problem(doc.file, doc.locate(where)[0], 1, item.id, "evidence id defined twice")
+                )
             evidence[item.id] = item
 
     locations: dict[str, tuple[str, int]] = {}
+    origins: dict[str, Origin] = {}
     impact: list[ImpactRule] = []
     impact_files = _files(root / "impact", "*.yaml")
     if not impact_files:
@@ -235,7 +265,8 @@ def load_rulebook(path: str | Path | None = None) -> Rulebook:
         except InputError as err:
             problems.extend(err.problems)
             continue
-        for rule, line in _validate_list(doc, None, ImpactRule, problems):
+        for rule, where in _validate_list(doc, None, ImpactRule, problems):
+            line = doc.locate(where)[0]
             if rule.code in locations:
                 first = locations[rule.code]
                 problems.append(
@@ -243,6 +274,7 @@ def load_rulebook(path: str | Path | None = None) -> Rulebook:
                 )
                 continue
             locations[rule.code] = (doc.file, line)
+            origins[rule.code] = (doc, where)
             impact.append(rule)
 
     def read_coded(name: str, model: type[C]) -> list[C]:
@@ -256,8 +288,9 @@ def load_rulebook(path: str | Path | None = None) -> Rulebook:
             problems.extend(err.problems)
             return []
         kept: list[C] = []
-        for item, line in _validate_list(doc, None, model, problems):
+        for item, where in _validate_list(doc, None, model, problems):
             code = str(item.code)
+            line = doc.locate(where)[0]
             if code in locations:
                 first = locations[code]
                 problems.append(
@@ -265,6 +298,7 @@ def load_rulebook(path: str | Path | None = None) -> Rulebook:
                 )
                 continue
             locations[code] = (doc.file, line)
+            origins[code] = (doc, where)
             kept.append(item)
         return kept
 
@@ -277,12 +311,11 @@ def load_rulebook(path: str | Path | None = None) -> Rulebook:
         except InputError as err:
             problems.extend(err.problems)
 
-    if problems:
-        raise InputError(problems)
-    assert scoring is not None
-    book = Rulebook(
+    # The rules read so far are checked even when others were refused, so one run shows every
+    # problem; a limit exceeded by part of a rulebook is exceeded by all of it.
+    partial = Rulebook(
         criteria=tuple(criteria),
-        scoring=scoring,
+        scoring=scoring or _STAND_IN_SCORING,
         evidence=evidence,
         impact_rules=tuple(sorted(impact, key=lambda r: r.code)),
         conflict_rules=tuple(sorted(conflicts, key=lambda r: r.code)),
@@ -291,8 +324,22 @@ def load_rulebook(path: str | Path | None = None) -> Rulebook:
         locations=locations,
         guardrails=guardrails,
     )
-    check_rulebook(book)
-    return book
+    found = rulebook_problems(partial, origins)
+    problems.extend(sorted(found, key=lambda p: (p.file, p.line, p.column, p.path, p.message)))
+    if problems:
+        raise InputError(problems)
+    check_rulebook(partial)
+    return partial
+
+
+_STAND_IN_SCORING = Scoring.model_validate(
+    {
+        "saturation": 12,
+        "verdicts": {"margin": 5},
+        "spillover": {"coefficient": 0, "evidence": [], "reason": ""},
+    }
+)
+"""Stands in for a missing or invalid `scoring:` while the rules are checked; never returned."""
 
 
 def _where(book: Rulebook, code: str) -> str:
@@ -301,7 +348,7 @@ def _where(book: Rulebook, code: str) -> str:
 
 
 def check_rulebook(book: Rulebook) -> None:
-    """Check cross-references, unique names, templates and the absence of derivation cycles."""
+    """Check cross-references, unique names and the absence of derivation cycles."""
     errors: list[str] = []
     criteria = book.criteria_by_id
     if len({c.id for c in book.criteria}) != len(book.criteria):
@@ -331,18 +378,6 @@ def check_rulebook(book: Rulebook) -> None:
                 )
         for name in rule.derive:
             derived_by.setdefault(name, []).append(rule.code)
-        fields = _kind_fields(rule.when.get("kind"))
-        for placeholder in PLACEHOLDER.findall(rule.because):
-            if not (
-                placeholder in rule.when
-                or placeholder.startswith(("scope.", "policy."))
-                or placeholder in _KNOWN_PLACEHOLDERS
-                or placeholder.split(".")[0] in fields
-            ):
-                errors.append(
-                    f"{_where(book, rule.code)}: `because` names {{{placeholder}}}, "
-                    "which is neither tested in `when` nor a field of the rule kind"
-                )
     for rule in book.impact_rules:
         wanted = rule.when.get("derived")
         if rule.on_derived:
@@ -363,19 +398,6 @@ def check_rulebook(book: Rulebook) -> None:
         errors.append(f"{book.source}: derivation cycle {' -> '.join(cycle)}")
     if errors:
         raise RulebookError("invalid rulebook:\n" + "\n".join(errors))
-
-
-_KNOWN_PLACEHOLDERS = {"kind", "policy", "title", "derived"}
-
-
-def _kind_fields(kind: Any) -> set[str]:
-    """YAML names of the fields of a rule kind (empty for a derived rule or an unknown kind)."""
-    from engine.policy import RULE_MODELS
-
-    model = RULE_MODELS.get(kind) if isinstance(kind, str) else None
-    if model is None:
-        return set()
-    return {info.alias or name for name, info in model.model_fields.items()}
 
 
 def find_derivation_cycle(rules: Iterable[ImpactRule]) -> list[str]:
@@ -416,3 +438,558 @@ _WEIGHTS = TypeAdapter(dict[str, float])
 def parse_weights(data: Any) -> dict[str, float]:
     """Validate a mapping of criterion id to weight (from configuration)."""
     return _WEIGHTS.validate_python(data)
+
+
+# ---------------------------------------------------------------------------------------------
+# Conditions and templates against the keys facts carry; rules that say the same thing twice.
+
+
+class _Locator:
+    """Where a part of a coded item is: exact from the YAML document, else the item's line."""
+
+    def __init__(self, book: Rulebook, origins: Mapping[str, Origin] | None) -> None:
+        self.book = book
+        self.origins = origins or {}
+
+    def problem(
+        self,
+        code: str,
+        sub: tuple[str | int, ...],
+        message: str,
+        suggestion: str | None = None,
+        *,
+        on_key: bool = False,
+    ) -> Problem:
+        origin = self.origins.get(code)
+        if origin is None:
+            file, line = self.book.locations.get(code, (self.book.source, 1))
+            return Problem(file, line, 1, format_path((code, *sub)), message, suggestion)
+        doc, prefix = origin
+        path = (*prefix, *sub)
+        line, column = doc.locate_key(path) if on_key else doc.locate(path)
+        return Problem(doc.file, line, column, format_path(path), message, suggestion)
+
+    def at(self, code: str) -> str:
+        """``file:line`` of an item, for messages that point at a second one."""
+        file, line = self.book.locations.get(code, (self.book.source, 1))
+        return f"{file}:{line}"
+
+
+def rulebook_problems(book: Rulebook, origins: Mapping[str, Origin] | None = None) -> list[Problem]:
+    """Located problems of a rulebook's conditions, templates, duplicates and engine limits.
+
+    ``origins`` maps codes to where the items were read (the loader passes
+    them); without them, problems point at the item's line. Nothing here calls
+    the rule engine.
+    """
+    where = _Locator(book, origins)
+    problems: list[Problem] = []
+    for rule in book.impact_rules:
+        problems.extend(_condition_problems(where, rule.code, ("when",), rule.when, derived=True))
+        keys = key_catalog(rule.when, derived=True)
+        for name in distinct_names(rule.because):
+            found = template_name_problem(name, keys)
+            if found is not None:
+                problems.append(where.problem(rule.code, ("because",), *found))
+    for conflict in book.conflict_rules:
+        for side in ("a", "b"):
+            problems.extend(
+                _condition_problems(where, conflict.code, (side,), getattr(conflict, side), derived=False)
+            )
+        for name in distinct_names(conflict.because):
+            side, _, rest = name.partition(".")
+            if side not in ("a", "b") or not rest:
+                problems.append(
+                    where.problem(
+                        conflict.code,
+                        ("because",),
+                        f"{{{name}}} names no side: a conflict's placeholders start with a. or b. "
+                        "({a.max_minutes}, {b.policy})",
+                    )
+                )
+                continue
+            found = template_name_problem(rest, key_catalog(getattr(conflict, side), derived=False), name)
+            if found is not None:
+                problems.append(where.problem(conflict.code, ("because",), *found))
+    for remedy in book.remedies.values():
+        problems.extend(
+            _condition_problems(where, remedy.code, ("applies_to",), remedy.applies_to, derived=False)
+        )
+    problems.extend(_duplicate_problems(book, where))
+    problems.extend(engine_limit_problems(book, origins))
+    return problems
+
+
+def distinct_names(template: str) -> list[str]:
+    """A template's placeholder names, each once, in order."""
+    return list(dict.fromkeys(placeholders(template)))
+
+
+def _condition_problems(
+    where: _Locator, code: str, prefix: tuple[str, ...], when: When, *, derived: bool
+) -> list[Problem]:
+    return [
+        where.problem(code, (*prefix, *found.path), found.message, found.suggestion, on_key=found.on_key)
+        for found in condition_problems(when, derived=derived)
+    ]
+
+
+def _duplicate_problems(book: Rulebook, where: _Locator) -> list[Problem]:
+    """Impact rules with the same conditions, and conflict rules joining the same facts.
+
+    Two impact rules on the same conditions always fire together, so they are
+    one rule (their impacts, derived facts and evidence merge); two conflict
+    rules on the same pair of sides report every clash twice. Neither is ever
+    needed, and identical conditions share one node of the Rete network, which
+    holds a bounded number of rules (``MAX_SAME_PATH``).
+    """
+    problems: list[Problem] = []
+    groups: dict[Any, list[str]] = {}
+    for rule in sorted(book.impact_rules, key=lambda r: _order(book, r.code)):
+        groups.setdefault(canonical_when(rule.when), []).append(rule.code)
+    for first, *more in groups.values():
+        if more:
+            others = f"{more[0]} and {len(more) - 1} more rules test" if len(more) > 1 else f"{more[0]} tests"
+            problems.append(
+                where.problem(
+                    more[0],
+                    ("when",),
+                    f"{others} the same conditions as {first} ({where.at(first)}): rules with the same "
+                    "conditions always fire together; merge them into one (impacts, derive and evidence combine)",
+                )
+            )
+    pairs: dict[Any, list[str]] = {}
+    for conflict in sorted(book.conflict_rules, key=lambda r: _order(book, r.code)):
+        sides = frozenset((canonical_when(conflict.a), canonical_when(conflict.b)))
+        pairs.setdefault((sides, conflict.across), []).append(conflict.code)
+    for first, *more in pairs.values():
+        if more:
+            others = f"{more[0]} and {len(more) - 1} more rules join" if len(more) > 1 else f"{more[0]} joins"
+            problems.append(
+                where.problem(
+                    more[0],
+                    ("a",),
+                    f"{others} the same facts as {first} ({where.at(first)}): every clash would be "
+                    "reported more than once; merge them",
+                )
+            )
+    return problems
+
+
+def _order(book: Rulebook, code: str) -> tuple[str, int, str]:
+    """Reading order: by file and line (the later of two duplicates is the one reported)."""
+    file, line = book.locations.get(code, ("", 0))
+    return file, line, code
+
+
+# ---------------------------------------------------------------------------------------------
+# What durable-rules 2.0.28 compiles and runs: a model of its Rete network, checked on load.
+#
+# Each limit was measured with the real engine in a subprocess with a timeout (one ruleset
+# built as engine.rete builds them: a sink rule, a warm-up rule, then the rules) and traced to
+# a fixed size in its C source (src/rules/rete.h, rete.c, events.c). Each allowed value keeps
+# a margin below the first failure.
+
+# Successor tests of one alpha node: an open-addressed table of NEXT_BUCKET_LENGTH = 512 slots
+# that is probed until an empty slot. Measured: 511 successors compile and match; at 512 the
+# first assert, and past it create_ruleset itself, probe a full table for ever (a hang in C
+# that ignores Ctrl-C): 512 values in one `in:` list, or 512 one-condition rules on one key.
+MAX_BRANCHES = 384
+# Successors that test an absent key (`exists: false`, `not_contains`) plus the `in:` lists
+# that continue from one node: a list of NEXT_LIST_LENGTH = 128. Measured: 128 compile; 129
+# fail with error 107.
+MAX_ABSENT_TESTS = 96
+# Rules (conflict sides) ending on one node, i.e. with the same conditions: a list of
+# BETA_LIST_LENGTH = 256. Measured: 255 compile and fire; 256 crash the process (segmentation
+# fault); 257 or more fail with error 108.
+MAX_SAME_PATH = 192
+# Pending tests while one fact is matched: a stack of MAX_STACK_SIZE = 64 in handleAlpha
+# (events.c). Measured: 63 rules whose first tests all hold for one fact fire; with 64, the
+# assert fails with error 303 and nothing fires, also when the rules only share a first test
+# with the fact and never fire (the bound counts every test that can hold, see _stack_depth).
+MAX_MATCH_STACK = 48
+# Expressions of one rule side: MAX_SEQUENCE_EXPRESSIONS = 32, two for the side and two per
+# `in:` list (and one per join test). Measured: 14 `in:` conditions compile; 15 fail (113).
+MAX_IN_CONDITIONS = 10
+# Rules of one ruleset: MAX_ACTIONS = 4096 actions, two of them the engine's own (sink and
+# warm-up). Measured: 4,094 rules compile in 0.3 s; 4,095 fail with error 106.
+MAX_RULES = 2000
+
+ENGINE_LIMITS: dict[str, int] = {
+    "in_values": MAX_IN_VALUES,
+    "in_conditions": MAX_IN_CONDITIONS,
+    "branches": MAX_BRANCHES,
+    "absent_tests": MAX_ABSENT_TESTS,
+    "same_path": MAX_SAME_PATH,
+    "match_stack": MAX_MATCH_STACK,
+    "rules": MAX_RULES,
+}
+"""Every limit the loader holds a rulebook to, by name (for documentation and tests)."""
+
+# How engine.rete compiles a condition mapping (compile_when): one test of the fact's type,
+# then every key in sorted order, each key's operators in this order; a test in tests/ keeps
+# the two in step.
+TYPE_KEY = "$type"
+RULE_FACT = "r"
+DERIVED_FACT = "d"
+_WARMUP_FACT = "w"
+_ORDERED_OPS = (("lt", "lt"), ("le", "lte"), ("gt", "gt"), ("ge", "gte"))
+
+# A test: (key, operator, value). Operators are durable's: eq neq lt lte gt gte ex nex; "any" is
+# an `in:` list (value: the values), "join" compares with the other fact of a conflict.
+Test = tuple[str, str, Any]
+
+
+def network_tests(when: When, fact_type: str) -> list[Test]:
+    """The tests engine.rete compiles a condition mapping to, in order."""
+    tests: list[Test] = [(TYPE_KEY, "eq", fact_type)]
+    for key in sorted(when):
+        check = when[key]
+        if not isinstance(check, Check):
+            tests.append((key, "eq", check))
+            continue
+        fields = check.model_fields_set
+        if "exists" in fields:
+            tests.append((key, "ex" if check.exists else "nex", 1))
+        if "eq" in fields:
+            tests.append((key, "eq", check.eq))
+        if "ne" in fields:
+            tests.append((key, "neq", check.ne))
+        for op, durable_op in _ORDERED_OPS:
+            if op in fields:
+                tests.append((key, durable_op, getattr(check, op)))
+        if check.in_ is not None:
+            tests.append((key, "any", tuple(check.in_)))
+        if check.not_in is not None:
+            tests.extend((key, "neq", value) for value in check.not_in)
+        if check.contains is not None:
+            tests.append((member_key(key, check.contains), "eq", True))
+        if check.not_contains is not None:
+            tests.append((member_key(key, check.not_contains), "nex", 1))
+    return tests
+
+
+def fact_type(when: When) -> str:
+    """The type of fact a condition mapping matches: a policy rule's or a derived one."""
+    return DERIVED_FACT if DERIVED_KEY in when else RULE_FACT
+
+
+class _Alpha:
+    """One alpha node as durable-rules builds it: a test, its successors and the rules ending on it."""
+
+    __slots__ = ("betas", "hashed", "listed", "parent", "test")
+
+    def __init__(self, test: Test | None, parent: _Alpha | None) -> None:
+        self.test = test
+        self.parent = parent
+        self.hashed: dict[tuple[str, str, Any], _Alpha] = {}
+        """Successors that test a present key (the 512-slot table)."""
+        self.listed: list[_Alpha] = []
+        """Successors that test an absent key, and the joins after an `in:` (the 128-entry list)."""
+        self.betas: list[str] = []
+
+    def describe(self) -> str:
+        """The conditions shared up to this node, for messages."""
+        parts: list[str] = []
+        node: _Alpha | None = self
+        while node is not None and node.test is not None:
+            key, op, value = node.test
+            if key != TYPE_KEY and op != "forward":
+                parts.append(_show_test(key, op, value))
+            node = node.parent
+        if not parts:
+            return "the start of every rule"
+        parts.reverse()
+        shown = ", ".join(parts[:4]) + (", ..." if len(parts) > 4 else "")
+        return f"the conditions {shown}"
+
+
+_OP_WORDS = {"eq": "=", "neq": "!=", "lt": "<", "lte": "<=", "gt": ">", "gte": ">=", "ex": "exists"}
+
+
+def _show_test(key: str, op: str, value: Any) -> str:
+    if op == "nex":
+        return f"{key} absent"
+    if op == "ex":
+        return f"{key} exists"
+    if op == "join":
+        return f"{key} joined"
+    text = str(value)
+    return f"{key} {_OP_WORDS.get(op, op)} {text if len(text) <= 30 else text[:27] + '...'}"
+
+
+def _same_value(value: Any) -> tuple[str, Any]:
+    # durable shares a node when the test's operator and value are equal; booleans stay apart.
+    if isinstance(value, bool):
+        return ("bool", value)
+    if isinstance(value, (int, float)):
+        return ("number", float(value))
+    return ("text", str(value))
+
+
+@dataclass
+class _Network:
+    """One ruleset's alpha network, with the first place each limit was passed."""
+
+    root: _Alpha = field(default_factory=lambda: _Alpha(None, None))
+    over: list[tuple[str, _Alpha, str]] = field(default_factory=list)
+    """(limit, node, rule): where a limit was first passed, and by which rule (once per node)."""
+
+    def _child(self, parent: _Alpha, test: Test, owner: str) -> _Alpha:
+        key, op, value = test
+        slot = (key, op, _same_value(value))
+        if op == "nex":
+            for node in parent.listed:
+                if node.test is not None and node.test[:2] == (key, op):
+                    return node
+            node = _Alpha(test, parent)
+            parent.listed.append(node)
+            self._check(parent, "absent_tests", len(parent.listed), owner)
+            return node
+        found = parent.hashed.get(slot)
+        if found is None:
+            found = parent.hashed[slot] = _Alpha(test, parent)
+            self._check(parent, "branches", len(parent.hashed), owner)
+        return found
+
+    def _check(self, node: _Alpha, limit: str, count: int, owner: str) -> None:
+        if count == ENGINE_LIMITS[limit] + 1:
+            self.over.append((limit, node, owner))
+
+    def add(self, tests: list[Test], owner: str) -> None:
+        """Add one rule side (``owner`` is its code) as engine.rete and durable-rules would."""
+        node = self.root
+        for test in tests:
+            key, op, value = test
+            if op == "any":
+                # An `in:` list: one node per value under the same parent, each linked to one new
+                # node the rest of the rule continues from.
+                join = _Alpha((key, "forward", None), node)
+                for item in value:
+                    branch = self._child(node, (key, "eq", item), owner)
+                    branch.listed.append(join)
+                    self._check(branch, "absent_tests", len(branch.listed), owner)
+                node = join
+            else:
+                node = self._child(node, test, owner)
+        node.betas.append(owner)
+        self._check(node, "same_path", len(node.betas), owner)
+
+
+@dataclass(frozen=True)
+class _FactShape:
+    """The facts of one kind (or one derived name): what a test can hold for."""
+
+    label: str
+    fact_type: str
+    keys: frozenset[str]
+    lists: frozenset[str]
+    kind: str | None = None
+    derived: str | None = None
+
+    def may_hold(self, key: str, op: str, value: Any) -> bool:
+        """Whether a test can hold for some fact of this shape (tests of absent keys always can)."""
+        if op in ("nex", "forward"):
+            return True
+        if key == TYPE_KEY:
+            return op == "ex" or bool(value == self.fact_type)
+        if key == "kind" and op == "eq":
+            return bool(value == self.kind)
+        if key == DERIVED_KEY and op == "eq":
+            return bool(value == self.derived)
+        if key in self.keys:
+            return True
+        base, _, member = key.partition(f".{MEMBER_PREFIX}")
+        return bool(member) and base in self.lists
+
+
+def _shapes(book: Rulebook, *, derived: bool) -> list[_FactShape]:
+    shapes = []
+    for kind in RULE_KINDS:
+        keys = fact_keys(kind)
+        shapes.append(
+            _FactShape(
+                f"one {kind} fact",
+                RULE_FACT,
+                frozenset(k for k, info in keys.items() if info.shape != "whole"),
+                frozenset(k for k, info in keys.items() if info.shape == "list"),
+                kind=kind,
+            )
+        )
+    if derived:
+        names = sorted({name for rule in book.impact_rules for name in rule.derive})
+        derived_keys = frozenset(derived_fact_keys())
+        shapes.extend(
+            _FactShape(f"the derived fact {name!r}", DERIVED_FACT, derived_keys, frozenset(), derived=name)
+            for name in names
+        )
+    return shapes
+
+
+def _stack_depth(root: _Alpha, shape: _FactShape) -> int:
+    """An upper bound on the match stack durable-rules needs for one fact of ``shape``.
+
+    handleAlpha pops a node and pushes every successor whose test holds; a node's
+    successors stay on the stack while the first of them is explored, so a node
+    needs max(n, n - 1 + the deepest successor) for its n successors that can
+    hold. Tests of one key for equality with different values count once: at
+    most one of them holds.
+    """
+    depths: dict[int, int] = {}
+    todo: list[tuple[_Alpha, bool]] = [(root, False)]
+    while todo:  # children before parents, without recursion (a `not_in:` list is a long chain)
+        node, ready = todo.pop()
+        if id(node) in depths:
+            continue
+        children = [c for c in (*node.listed, *node.hashed.values()) if c.test and shape.may_hold(*c.test)]
+        if not ready:
+            todo.append((node, True))
+            todo.extend((child, False) for child in children if id(child) not in depths)
+            continue
+        equal_keys = {c.test[0] for c in children if c.test and c.test[1] == "eq"}
+        count = len(equal_keys) + sum(1 for c in children if c.test and c.test[1] != "eq")
+        deepest = max((depths[id(c)] for c in children), default=0)
+        depths[id(node)] = 0 if count == 0 else max(count, count - 1 + deepest)
+    return depths[id(root)]
+
+
+def _impact_sides(book: Rulebook) -> list[tuple[str, list[Test]]]:
+    sides = [(rule.code, network_tests(rule.when, fact_type(rule.when))) for rule in book.impact_rules]
+    return _engine_sides() + sides
+
+
+def _join_sides(book: Rulebook) -> list[tuple[str, list[Test]]]:
+    sides = _engine_sides()
+    for conflict in book.conflict_rules:
+        sides.append((conflict.code, network_tests(conflict.a, fact_type(conflict.a))))
+        b_tests = network_tests(conflict.b, fact_type(conflict.b))
+        if conflict.across == "same-policy":
+            b_tests.append((POLICY_KEY, "join", "eq"))
+        elif conflict.across == "other-policies":
+            b_tests.append((POLICY_KEY, "join", "neq"))
+        sides.append((conflict.code, b_tests))
+    return sides
+
+
+def _engine_sides() -> list[tuple[str, list[Test]]]:
+    """The rules engine.rete adds to every ruleset: the sink's two sides and the warm-up."""
+    return [
+        ("$sink", [(TYPE_KEY, "ex", 1)]),
+        ("$sink", [("$never", "ex", 1)]),
+        ("$warm-up", [(TYPE_KEY, "eq", _WARMUP_FACT)]),
+    ]
+
+
+def _build(sides: list[tuple[str, list[Test]]]) -> _Network:
+    network = _Network()
+    for owner, tests in sides:
+        network.add(tests, owner)
+    return network
+
+
+_LIMIT_WORDS = {
+    "branches": (
+        "{count} different tests follow {where}; at most {limit} may (durable-rules hangs at 512: its "
+        "table of a node's successors is then full): merge rules that test the same key or shorten "
+        "their `in:` lists"
+    ),
+    "absent_tests": (
+        "{count} tests of an absent key (exists: false, not_contains) or `in:` lists continue from "
+        "{where}; at most {limit} may (durable-rules refuses more than 128)"
+    ),
+    "same_path": (
+        "{count} rule sides test exactly {where}; at most {limit} may (durable-rules crashes at 256)"
+    ),
+}
+
+
+def engine_limit_problems(book: Rulebook, origins: Mapping[str, Origin] | None = None) -> list[Problem]:
+    """Problems of a rulebook that durable-rules would hang, crash or fail on (see ``ENGINE_LIMITS``).
+
+    Computed from a model of the Rete network engine.rete builds, without the
+    rule engine; engine.rete may call it before compiling a rulebook that did
+    not come through the loader.
+    """
+    where = _Locator(book, origins)
+    problems: list[Problem] = []
+    rulesets: tuple[
+        tuple[str, Sequence[ImpactRule | ConflictRule], list[tuple[str, list[Test]]], bool], ...
+    ] = (
+        ("impact", book.impact_rules, _impact_sides(book), True),
+        ("conflict", book.conflict_rules, _join_sides(book), False),
+    )
+    for label, rules, sides, derived in rulesets:
+        if len(rules) > MAX_RULES:
+            extra = sorted(rules, key=lambda r: r.code)[MAX_RULES]
+            problems.append(
+                where.problem(
+                    extra.code,
+                    (),
+                    f"the rulebook has {len(rules)} {label} rules; at most {MAX_RULES} are allowed "
+                    "(durable-rules compiles at most 4,094 rules in one ruleset)",
+                )
+            )
+        for rule in rules:
+            problems.extend(_in_condition_problems(rule, where))
+        network = _build(sides)
+        for limit, node, owner in network.over:
+            count = {
+                "branches": len(node.hashed),
+                "absent_tests": len(node.listed),
+                "same_path": len(node.betas),
+            }[limit]
+            text = _LIMIT_WORDS[limit].format(count=count, where=node.describe(), limit=ENGINE_LIMITS[limit])
+            problems.append(where.problem(owner, _side_path(book, owner), f"{label} rules: {text}"))
+        for shape in _shapes(book, derived=derived):
+            depth = _stack_depth(network.root, shape)
+            if depth > MAX_MATCH_STACK:
+                owner = _first_over(sides, shape)
+                problems.append(
+                    where.problem(
+                        owner,
+                        _side_path(book, owner),
+                        f"{label} rules: matching {shape.label} can keep {depth} tests pending at once; "
+                        f"at most {MAX_MATCH_STACK} may (durable-rules fails past 64, error 303, and then "
+                        f"fires nothing): too many rules can match {shape.label} through different "
+                        "first conditions; merge them or start them with a condition they share",
+                    )
+                )
+    return problems
+
+
+def _side_path(book: Rulebook, code: str) -> tuple[str, ...]:
+    if code in book.impact_by_code:
+        return ("when",)
+    return ("a",) if any(c.code == code for c in book.conflict_rules) else ()
+
+
+def _first_over(sides: list[tuple[str, list[Test]]], shape: _FactShape) -> str:
+    """The rule whose side first makes ``shape``'s match stack pass the limit (sides in order)."""
+    low, high = 0, len(sides)  # the first `high` sides pass it, the first `low` do not
+    while high - low > 1:
+        middle = (low + high) // 2
+        if _stack_depth(_build(sides[:middle]).root, shape) > MAX_MATCH_STACK:
+            high = middle
+        else:
+            low = middle
+    return sides[high - 1][0]
+
+
+def _in_condition_problems(rule: ImpactRule | ConflictRule, where: _Locator) -> list[Problem]:
+    """Rule sides with more `in:` conditions than durable-rules compiles."""
+    problems = []
+    sides: list[tuple[str, When]] = (
+        [("when", rule.when)] if isinstance(rule, ImpactRule) else [("a", rule.a), ("b", rule.b)]
+    )
+    for name, when in sides:
+        keys = sorted(k for k, c in when.items() if isinstance(c, Check) and c.in_ is not None)
+        if len(keys) > MAX_IN_CONDITIONS:
+            problems.append(
+                where.problem(
+                    rule.code,
+                    (name, keys[MAX_IN_CONDITIONS], "in"),
+                    f"{len(keys)} `in:` conditions in one rule side; at most {MAX_IN_CONDITIONS} may "
+                    "(durable-rules compiles at most 14)",
+                )
+            )
+    return problems

@@ -11,19 +11,94 @@ must hold. Fact keys are a rule's fields (dotted for nested values, e.g.
 ``service_level_target.answered_pct``, ``weights.customer_satisfaction``), list
 fields tested with ``contains``, ``<list>.count``, ``scope.<field>``,
 ``policy.jurisdiction`` / ``policy.status``, and ``derived`` for facts derived
-by other rules.
+by other rules. ``fact_keys`` lists them per rule kind, from the policy models
+and ``engine.facts``, and ``condition_problems`` checks a condition mapping
+against them: a key no fact carries, or a value a key never holds, would make a
+rule that never fires.
+
+Every number a condition holds is finite and within ``NUMBER_LIMIT``, and
+``because`` templates hold only ``{name}`` placeholders (no attribute access,
+indexing, conversion or format specification), so nothing a rulebook says can
+crash or mislead the rule engine or the text it prints.
 """
 
 from __future__ import annotations
 
+import math
 import re
-from typing import Annotated, Any, Literal
+import types
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
-from engine.facts import member_key
+from engine.facts import DERIVED_KEY, MEMBER_PREFIX, POLICY_KEY, context_facts, member_key, window_features
+from engine.policy import RULE_KINDS, RULE_MODELS, Policy, Scope, Window
+from engine.suggest import closest
 
-Scalar = bool | int | float | str
+OPERATORS = ("eq", "ne", "lt", "le", "gt", "ge", "in", "not_in", "exists", "contains", "not_contains")
+
+# durable-rules 2.0.28 reads numbers from the JSON Python writes (json.dumps uses repr), and its
+# parser (getNumber in json.c) takes an exponent only after a decimal point: 1e16 is written
+# "1e+16" and 0.00001 "1e-05", and both fail to compile (error 204, measured); inf and nan are
+# written "Infinity" and "NaN" (error 202 for inf). Python writes every float of magnitude
+# 0.0001 up to 1e16 (exclusive) in plain decimals, so numbers are held to 10^15 (one decimal
+# order of margin, and every whole number up to it is exact in a double) and, unless 0, to at
+# least 0.0001 in size (repr's own switch, exact rather than measured).
+NUMBER_LIMIT = 10**15
+NUMBER_RESOLUTION = 0.0001
+# Values of one `in:` / `not_in:` list. Measured: an `in:` list becomes one alpha node per value
+# under one parent, whose open-addressed table of successors has 512 slots (NEXT_BUCKET_LENGTH
+# in rete.h); 511 values compile and match, 512 hang the process in C (create_ruleset or the
+# first assert probe a full table for ever, ignoring Ctrl-C). Half the table leaves room for the
+# other rules that branch at the same node (bounded as a whole by the loader).
+MAX_IN_VALUES = 256
+
+
+def _show(value: object, limit: int = 60) -> str:
+    """A value as a message quotes it: repr, cut to ``limit`` characters."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def number_problem(value: float) -> str | None:
+    """Why a number cannot stand in a condition or a scoring constant, or None when it can."""
+    if not math.isfinite(value):
+        return f"expected a finite number; got {value}"
+    if abs(value) > NUMBER_LIMIT or (value != 0 and abs(value) < NUMBER_RESOLUTION):
+        return (
+            f"expected 0 or a number from {NUMBER_RESOLUTION} to {NUMBER_LIMIT:.0e} in size "
+            f"(the rule engine cannot read other numbers); got {value!r}"
+        )
+    return None
+
+
+def _check_number(value: float) -> float:
+    problem = number_problem(value)
+    if problem is not None:
+        raise ValueError(problem)
+    return value
+
+
+def _check_scalar(value: bool | int | float | str) -> bool | int | float | str:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        _check_number(value)
+    return value
+
+
+Number = Annotated[float, AfterValidator(_check_number)]
+"""A finite number the rule engine can read (see ``NUMBER_LIMIT``)."""
+Scalar = Annotated[bool | int | float | str, AfterValidator(_check_scalar)]
 Code = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2,5}[0-9]{3}$")]
 DottedName = Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]+(\.[a-z0-9-]+)+$")]
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
@@ -31,8 +106,257 @@ CriterionId = Annotated[str, StringConstraints(pattern=r"^(employee|customer)\.[
 Side = Literal["employee", "customer"]
 Severity = Literal["info", "warning", "error"]
 
-OPERATORS = ("eq", "ne", "lt", "le", "gt", "ge", "in", "not_in", "exists", "contains", "not_contains")
-PLACEHOLDER = re.compile(r"\{([a-zA-Z_][a-zA-Z0-9_.-]*)\}")
+# ---------------------------------------------------------------------------------------------
+# Fact keys: what the facts of each rule kind carry (engine.facts), by key, with what they hold.
+
+KeyShape = Literal["number", "bool", "text", "list", "whole"]
+
+
+@dataclass(frozen=True)
+class FactKey:
+    """What one fact key holds, for checking the conditions and templates that name it.
+
+    ``list`` keys are list fields, tested with ``contains`` / ``not_contains``
+    (facts carry one membership key per value); ``whole`` names a list,
+    mapping or nested value that a template may show but no condition can
+    test (facts carry its parts: ``.count``, dotted keys).
+    """
+
+    shape: KeyShape
+    choices: tuple[str, ...] = ()
+    """Allowed values (text) or members (list); empty when any text is allowed."""
+
+
+_NUMBER = FactKey("number")
+_WHOLE = FactKey("whole")
+
+
+def _bare(annotation: Any) -> Any:
+    """Strip Annotated and Optional from a field's type."""
+    while True:
+        if get_origin(annotation) is Annotated:
+            annotation = get_args(annotation)[0]
+            continue
+        args = get_args(annotation)
+        if get_origin(annotation) in (Union, types.UnionType) and type(None) in args and len(args) == 2:
+            annotation = next(a for a in args if a is not type(None))
+            continue
+        return annotation
+
+
+def _literal_choices(annotation: Any) -> tuple[str, ...]:
+    bare = _bare(annotation)
+    return tuple(str(a) for a in get_args(bare)) if get_origin(bare) is Literal else ()
+
+
+def _scalar_key(annotation: Any) -> FactKey:
+    bare = _bare(annotation)
+    if get_origin(bare) is Literal:
+        return FactKey("text", _literal_choices(bare))
+    if bare is bool:
+        return FactKey("bool")
+    if bare in (int, float):
+        return _NUMBER
+    return FactKey("text")
+
+
+def _field_keys(name: str, annotation: Any, out: dict[str, FactKey]) -> None:
+    """The keys ``engine.facts`` makes of one field (see its ``_flatten``)."""
+    bare = _bare(annotation)
+    origin = get_origin(bare)
+    if isinstance(bare, type) and issubclass(bare, BaseModel):
+        for sub, info in bare.model_fields.items():
+            _field_keys(f"{name}.{info.alias or sub}", info.annotation, out)
+        out[f"{name}.count"] = _NUMBER
+        out[name] = _WHOLE
+    elif origin is dict:
+        key_type, value_type = get_args(bare)
+        for choice in _literal_choices(key_type):
+            _field_keys(f"{name}.{choice}", value_type, out)
+        out[f"{name}.count"] = _NUMBER
+        out[name] = _WHOLE
+    elif origin is list:
+        (item,) = get_args(bare)
+        if _bare(item) is Window:
+            # Blocked windows become summary numbers (engine.facts.window_features).
+            sample = [Window.model_validate({"from": "10:00", "to": "11:00"})]
+            out.update({key: _NUMBER for key in window_features(sample)})
+            out[name] = _WHOLE
+        else:
+            out[name] = FactKey("list", _literal_choices(item))
+            out[f"{name}.count"] = _NUMBER
+    else:
+        out[name] = _scalar_key(bare)
+
+
+@cache
+def context_keys() -> Mapping[str, FactKey]:
+    """The ``policy`` / ``policy.*`` / ``scope.*`` keys every fact of a policy carries (some only when set)."""
+    sample = Policy.model_validate(
+        {
+            "id": "p",
+            "title": "p",
+            "jurisdiction": _literal_choices(Policy.model_fields["jurisdiction"].annotation)[0],
+            "scope": {"headcount": 1, "shift_hours": 1.0},
+            "rules": [{"kind": "training"}],
+        }
+    )
+    out: dict[str, FactKey] = {}
+    for key in context_facts(sample):
+        if key == POLICY_KEY:
+            out[key] = FactKey("text")
+            continue
+        prefix, _, rest = key.partition(".")
+        model: type[BaseModel] = Scope if prefix == "scope" else Policy
+        name = rest.removesuffix(".count")
+        info = model.model_fields[name]
+        out[key] = _NUMBER if rest.endswith(".count") else _scalar_key(info.annotation)
+    return out
+
+
+# Names a template may show besides fact keys: the policy's title, and scope lists whole
+# (facts carry only their counts). Their values come from the policy model.
+_TEMPLATE_EXTRAS: dict[str, FactKey] = {"title": FactKey("text")}
+_TEMPLATE_EXTRAS.update(
+    {
+        f"scope.{name}": _WHOLE
+        for name, info in Scope.model_fields.items()
+        if get_origin(_bare(info.annotation)) is list
+    }
+)
+
+
+@cache
+def fact_keys(kind: str) -> Mapping[str, FactKey]:
+    """Every key a fact of a policy rule of ``kind`` can carry, with what it holds."""
+    out: dict[str, FactKey] = {"kind": FactKey("text", RULE_KINDS)}
+    for name, info in RULE_MODELS[kind].model_fields.items():
+        shown = info.alias or name
+        if shown in ("kind", "note"):
+            continue  # the note is free text the engine never tests
+        _field_keys(shown, info.annotation, out)
+    out.update(context_keys())
+    return out
+
+
+@cache
+def derived_fact_keys() -> Mapping[str, FactKey]:
+    """Every key a derived fact can carry: its name, its policy and the policy's context."""
+    out: dict[str, FactKey] = {DERIVED_KEY: FactKey("text")}
+    out.update(context_keys())
+    return out
+
+
+def template_keys(keys: Mapping[str, FactKey]) -> Mapping[str, FactKey]:
+    """The names a template may show for facts with ``keys``."""
+    return {**keys, **_TEMPLATE_EXTRAS}
+
+
+# ---------------------------------------------------------------------------------------------
+# Templates: `because` texts with {name} placeholders, filled with the matched facts' values.
+
+_NAME = r"[a-z0-9][a-z0-9_-]*(?:\.[a-z0-9][a-z0-9_-]*)*"
+# Placeholders under `scope.` and `policy.` are filled from the policy model by attribute, so
+# only the names below may follow those prefixes; everything else is looked up in plain data.
+CONTEXT_NAMES: tuple[str, ...] = tuple(
+    sorted(
+        (k for k in (*context_keys(), *_TEMPLATE_EXTRAS) if k.startswith(("scope.", "policy."))),
+        key=lambda k: (-len(k), k),
+    )
+)
+PLACEHOLDER = re.compile(
+    r"\{((?:[ab]\.)?(?:"
+    + "|".join(re.escape(name) for name in CONTEXT_NAMES)
+    + r"|(?!(?:[ab]\.)?(?:scope|policy)\.)"
+    + _NAME
+    + r"))\}"
+)
+"""A placeholder, ``{name}``; group 1 is the name. Conflict templates prefix ``a.`` or ``b.``."""
+_BRACED = re.compile(r"\{[^{}]*\}|[{}]")
+
+
+def _why_not_placeholder(piece: str) -> str:
+    inner = piece[1:-1]
+    if piece in ("{", "}"):
+        return (
+            f"a lone {piece!r} is not part of a placeholder; braces only enclose a field name such as "
+            "{max_minutes}, and templates have no escapes: write the text without it"
+        )
+    if not inner.strip():
+        return "an empty placeholder; name a field, such as {max_minutes}"
+    if "!" in inner:
+        return "conversions (!r, !s, !a) are not supported; write the field name alone"
+    if ":" in inner:
+        return "format specifications (after ':') are not supported; write the field name alone"
+    if "[" in inner or "]" in inner:
+        return "indexing is not supported; name a fact key, such as {topics} or {topics.count}"
+    if "(" in inner or ")" in inner:
+        return "calls are not supported; write the field name alone"
+    if any(part.startswith("_") for part in inner.split(".")):
+        return "attribute access is not supported; placeholders name fact keys"
+    prefix = inner[2:] if inner[:2] in ("a.", "b.") else inner
+    if prefix.startswith(("scope.", "policy.")):
+        return f"after 'scope.' or 'policy.' a template may name only: {', '.join(sorted(CONTEXT_NAMES))}"
+    return "placeholders are fact keys: lowercase letters, digits, '_' and '-', joined by dots"
+
+
+def template_problem(text: str) -> str | None:
+    """Why ``text`` is not a valid template (the first bad brace or placeholder), or None."""
+    for found in _BRACED.finditer(text):
+        piece = found.group()
+        if PLACEHOLDER.fullmatch(piece):
+            continue
+        return (
+            f"{_show(piece)} at character {found.start() + 1} is not a placeholder: "
+            f"{_why_not_placeholder(piece)}"
+        )
+    return None
+
+
+def placeholders(text: str) -> list[str]:
+    """The names of a template's placeholders, in order."""
+    return PLACEHOLDER.findall(text)
+
+
+def _check_template(text: str) -> str:
+    problem = template_problem(text)
+    if problem is not None:
+        raise ValueError(problem)
+    return text
+
+
+Template = Annotated[str, AfterValidator(_check_template)]
+"""Text with ``{name}`` placeholders filled from the matched facts (see ``PLACEHOLDER``)."""
+
+# ---------------------------------------------------------------------------------------------
+# Conditions.
+
+# durable-rules reserves `sid` and `id` on facts, and reads a key starting with `$` as one of its
+# own operators (`$and`, `$or`, `$lt` fail to compile with error 102; `$s`, `$m`, `$type` compile
+# and never match); an empty key never matches. None of them is a fact key of a policy.
+RESERVED_KEYS = frozenset({"sid", "id"})
+_KEY_SYNTAX = re.compile(r"[a-z][a-z0-9_]*(?:\.[a-z0-9][a-z0-9_-]*)*")
+
+
+def _check_key(key: str) -> str:
+    if key in RESERVED_KEYS:
+        raise ValueError(f"{key!r} is reserved by the rule engine; no fact carries it as data")
+    if key.startswith("$"):
+        raise ValueError(
+            f"{_show(key)} is not a fact key: operators go inside a key's mapping "
+            f"({', '.join(OPERATORS)}); conditions on several keys must all hold, "
+            "and alternatives are written with `in:`"
+        )
+    if not _KEY_SYNTAX.fullmatch(key):
+        raise ValueError(
+            f"{_show(key)} is not a fact key: keys are field names in lowercase letters, digits "
+            "and '_', dotted for nested values (service_level_target.answered_pct)"
+        )
+    return key
+
+
+FactKeyName = Annotated[str, AfterValidator(_check_key)]
+"""A fact key as conditions name it: a field name, dotted for nested values."""
 
 
 def _as_list(value: Any) -> Any:
@@ -52,12 +376,12 @@ class Check(_Model):
 
     eq: Scalar | None = None
     ne: Scalar | None = None
-    lt: float | None = None
-    le: float | None = None
-    gt: float | None = None
-    ge: float | None = None
-    in_: list[Scalar] | None = Field(default=None, alias="in", min_length=1)
-    not_in: list[Scalar] | None = Field(default=None, min_length=1)
+    lt: Number | None = None
+    le: Number | None = None
+    gt: Number | None = None
+    ge: Number | None = None
+    in_: list[Scalar] | None = Field(default=None, alias="in", min_length=1, max_length=MAX_IN_VALUES)
+    not_in: list[Scalar] | None = Field(default=None, min_length=1, max_length=MAX_IN_VALUES)
     exists: bool | None = None
     contains: str | None = None
     not_contains: str | None = None
@@ -66,6 +390,18 @@ class Check(_Model):
     def _not_empty(self) -> Check:
         if not self.model_fields_set:
             raise ValueError(f"a check needs at least one of {', '.join(OPERATORS)}")
+        for name in sorted(self.model_fields_set):
+            if getattr(self, name) is None:
+                shown = "in" if name == "in_" else name
+                raise ValueError(
+                    f"{shown}: null tests nothing; to test that a key is absent, write exists: false"
+                )
+        for name, values in (("in", self.in_), ("not_in", self.not_in)):
+            for index, value in enumerate(values or ()):
+                # Listed twice, a value of `in:` would link the rule's branch twice in the Rete
+                # network (and fire it twice); it never means anything else.
+                if any(_same(value, other) for other in (values or ())[:index]):
+                    raise ValueError(f"`{name}` lists {_show(value)} twice; list each value once")
         return self
 
     def holds(self, value: Any, present: bool) -> bool:
@@ -110,7 +446,7 @@ def _same(a: Any, b: Any) -> bool:
 
 
 Condition = Scalar | Check
-When = dict[str, Condition]
+When = dict[FactKeyName, Condition]
 
 
 def when_holds(when: When, fact: dict[str, Any]) -> bool:
@@ -137,6 +473,170 @@ def when_holds(when: When, fact: dict[str, Any]) -> bool:
         elif key not in fact or not _same(fact[key], condition):
             return False
     return True
+
+
+def when_kinds(when: When) -> tuple[str, ...]:
+    """The rule kinds whose facts a condition mapping can match (none for a derived-fact mapping)."""
+    if DERIVED_KEY in when:
+        return ()
+    test = when.get("kind")
+    if test is None:
+        return RULE_KINDS
+    return tuple(k for k in RULE_KINDS if when_holds({"kind": test}, {"kind": k}))
+
+
+def key_catalog(when: When, *, derived: bool) -> Mapping[str, FactKey]:
+    """The keys the facts a condition mapping can match carry (of every kind it can match)."""
+    if derived and DERIVED_KEY in when:
+        return derived_fact_keys()
+    kinds = when_kinds(when)
+    if not kinds:  # a kind no policy rule has: check the keys against every kind's
+        kinds = RULE_KINDS
+    merged: dict[str, FactKey] = {}
+    for kind in kinds:
+        for key, info in fact_keys(kind).items():
+            known = merged.get(key)
+            if known is None or (known.shape == info.shape and known.choices and info.choices):
+                choices = tuple(dict.fromkeys((*(known.choices if known else ()), *info.choices)))
+                merged[key] = FactKey(info.shape, choices)
+    return merged
+
+
+@dataclass(frozen=True)
+class ConditionProblem:
+    """One problem of a condition mapping: where in it (from the mapping down), what, and a fix."""
+
+    path: tuple[str | int, ...]
+    message: str
+    suggestion: str | None = None
+    on_key: bool = False
+    """Whether ``path`` names a key (point at the key rather than its value)."""
+
+
+_ORDERED = ("lt", "le", "gt", "ge")
+
+
+def _value_problem(key: str, info: FactKey, value: Any, op: str) -> tuple[str, str | None] | None:
+    """Why ``value`` can never be the value of ``key``, with a suggestion, or None."""
+    # A value the key never holds makes a positive test never hold and a negative one always.
+    outcome = "this test always holds" if op in ("ne", "not_in", "not_contains") else "this test never holds"
+    if info.shape == "number":
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return f"{key} holds a number, never {_show(value)}: {outcome}", None
+    elif info.shape == "bool":
+        if not isinstance(value, bool):
+            return f"{key} holds true or false, never {_show(value)}: {outcome}", None
+    elif not isinstance(value, str):
+        return f"{key} holds text, never {_show(value)}: {outcome}", None
+    elif info.choices and value not in info.choices:
+        return (
+            f"{key} is one of {', '.join(info.choices)}, never {_show(value)}: {outcome}",
+            closest(value, info.choices),
+        )
+    return None
+
+
+def condition_problems(when: When, *, derived: bool) -> list[ConditionProblem]:
+    """Problems of a condition mapping against the keys facts carry.
+
+    ``derived`` says whether the mapping may match derived facts (impact rules);
+    conflict sides and remedies match policy rules only. A key no fact of the
+    matched kinds carries, an operator the key's values cannot meet, or a
+    value the key never holds would make a condition that silently never holds.
+    """
+    problems: list[ConditionProblem] = []
+    if DERIVED_KEY in when and not derived:
+        problems.append(
+            ConditionProblem(
+                (DERIVED_KEY,),
+                "only impact rules match derived facts; this condition matches policy rules",
+                on_key=True,
+            )
+        )
+        return problems
+    catalog = key_catalog(when, derived=derived)
+    for key, condition in when.items():
+        info = catalog.get(key)
+        if info is None or info.shape == "whole":
+            problems.append(ConditionProblem((key,), *_unknown_key(key, when, derived, catalog), on_key=True))
+            continue
+        ops: list[tuple[str, Any]]
+        if isinstance(condition, Check):
+            ops = [(name, getattr(condition, "in_" if name == "in" else name)) for name in OPERATORS]
+            ops = [(name, value) for name, value in ops if value is not None]
+        else:
+            ops = [("", condition)]
+        for op, value in ops:
+            path: tuple[str | int, ...] = (key, op) if op else (key,)
+            problem = _operator_problem(key, info, op)
+            if problem is not None:
+                problems.append(ConditionProblem(path, problem))
+                continue
+            if op in ("", "eq", "ne", "contains", "not_contains"):
+                member = FactKey("text", info.choices) if info.shape == "list" else info
+                found = _value_problem(key, member, value, op)
+                if found is not None:
+                    problems.append(ConditionProblem(path, *found))
+            elif op in ("in", "not_in"):
+                for index, item in enumerate(value):
+                    found = _value_problem(key, info, item, op)
+                    if found is not None:
+                        problems.append(ConditionProblem((*path, index), *found))
+    return problems
+
+
+def _operator_problem(key: str, info: FactKey, op: str) -> str | None:
+    if op == "exists":
+        return None
+    if info.shape == "list":
+        if op in ("contains", "not_contains"):
+            return None
+        return (
+            f"{key} is a list: test its members with contains / not_contains, or its length with {key}.count"
+        )
+    if op in ("contains", "not_contains"):
+        return f"{op} tests the members of a list field; {key} holds one {info.shape} value"
+    if op in _ORDERED and info.shape != "number":
+        return f"{op} compares numbers; {key} holds {'true or false' if info.shape == 'bool' else 'text'}"
+    return None
+
+
+def _unknown_key(
+    key: str, when: When, derived: bool, catalog: Mapping[str, FactKey]
+) -> tuple[str, str | None]:
+    """The message and suggestion for a key no matched fact carries."""
+    testable = [k for k, info in catalog.items() if info.shape != "whole"]
+    kinds = () if derived and DERIVED_KEY in when else when_kinds(when)
+    where = "derived facts" if not kinds else f"{kinds[0]} facts" if len(kinds) == 1 else "policy rule facts"
+    base, _, member = key.partition(f".{MEMBER_PREFIX}")
+    if member and catalog.get(base, _WHOLE).shape == "list":
+        return f"{key} is no key: test a list's members with `{base}: {{contains: {member}}}`", None
+    if key in catalog:  # a list, mapping or nested value shown whole
+        parts = sorted(k for k in testable if k.startswith(f"{key}."))
+        return f"facts carry {key} only in parts: {', '.join(parts)}", None
+    elsewhere = [kind for kind in RULE_KINDS if key in fact_keys(kind) and kind not in kinds]
+    if elsewhere and len(kinds) < len(RULE_KINDS):
+        owners = "policy rule" if len(elsewhere) == len(RULE_KINDS) else ", ".join(elsewhere)
+        return f"{key} is a key of {owners} facts, not of {where}: this condition never holds", None
+    return f"no fact key {key} in {where}; the README lists the fact keys", closest(key, testable)
+
+
+def template_name_problem(
+    name: str, keys: Mapping[str, FactKey], shown: str | None = None
+) -> tuple[str, str | None] | None:
+    """Why placeholder ``name`` names nothing the matched facts carry, with a suggestion, or None.
+
+    ``shown`` is the placeholder as written, when it carries a side prefix (``a.``).
+    """
+    names = template_keys(keys)
+    if name in names:
+        return None
+    prefix = (shown or name).removesuffix(name)
+    suggestion = closest(name, names)
+    return (
+        f"{{{shown or name}}} names no key of the facts the rule matches, so it would always print (unset)",
+        prefix + suggestion if suggestion else None,
+    )
 
 
 class Criterion(_Model):
@@ -174,8 +674,12 @@ class Verdicts(_Model):
 class Scoring(_Model):
     """How contributions become side scores."""
 
-    saturation: float = Field(gt=0)
-    """Weighted points at which a side reaches about 76 (tanh(1)); see the README."""
+    saturation: float = Field(ge=1, le=1000)
+    """Weighted points at which a side reaches about 76 (tanh(1)); see the README.
+
+    At least one weighted point (below it one point saturates a side); at most
+    1,000 (beyond it every realistic sum rounds to a score of 0, and an
+    infinite saturation makes every score 0)."""
     verdicts: Verdicts
     spillover: Spillover
 
@@ -211,7 +715,7 @@ class ImpactRule(_Model):
     when: When = Field(min_length=1)
     impacts: dict[CriterionId, Annotated[int, Field(ge=-5, le=5)]] = Field(default_factory=dict)
     derive: StrList = Field(default_factory=list)
-    because: str
+    because: Template
     evidence: StrList = Field(default_factory=list)
     examples: Examples = Field(default_factory=Examples)
 
@@ -243,7 +747,7 @@ class ConflictRule(_Model):
     b: When = Field(min_length=1)
     across: Literal["same-policy", "other-policies", "any"] = "any"
     """Whether a and b come from one policy, two policies (with overlapping scopes), or either."""
-    because: str
+    because: Template
     """Template; placeholders {a.field}, {b.field}, {a.policy}, {b.policy}."""
     remedies: StrList = Field(default_factory=list)
     evidence: StrList = Field(default_factory=list)
@@ -262,3 +766,34 @@ class Remedy(_Model):
     patch: dict[str, Any] = Field(min_length=1)
     """Fields to set on the matched rule; null removes an optional field."""
     evidence: StrList = Field(default_factory=list)
+
+
+def canonical_when(when: When) -> frozenset[tuple[str, str, Any]]:
+    """A condition mapping as a set of (key, operator, value): equal when the conditions are.
+
+    A bare value is ``eq``; ``in`` / ``not_in`` lists compare as sets, so the
+    order of their values does not matter.
+    """
+    terms: set[tuple[str, str, Any]] = set()
+    for key, condition in when.items():
+        if not isinstance(condition, Check):
+            terms.add((key, "eq", _canonical(condition)))
+            continue
+        for op in OPERATORS:
+            value = getattr(condition, "in_" if op == "in" else op)
+            if value is None:
+                continue
+            if isinstance(value, list):
+                terms.add((key, op, frozenset(_canonical(v) for v in value)))
+            else:
+                terms.add((key, op, _canonical(value)))
+    return frozenset(terms)
+
+
+def _canonical(value: Any) -> tuple[str, Any]:
+    # Booleans stay apart from 0 and 1 (as in _same); 1 and 1.0 are one number.
+    if isinstance(value, bool):
+        return ("bool", value)
+    if isinstance(value, (int, float)):
+        return ("number", float(value))
+    return ("text", value)
