@@ -8,7 +8,6 @@ and do not depend on input order.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,8 +19,8 @@ from engine.policy import Policy, format_minutes
 from engine.results import Contribution, Evaluation, PolicyResult
 from engine.rete import Firing, run_impact
 from engine.rulebook import Rulebook, load_rulebook
-from engine.rulebook.models import PLACEHOLDER
 from engine.scoring import score, verdict
+from engine.templates import render_reason
 
 _DEFAULT_RULEBOOK: Rulebook | None = None
 
@@ -55,14 +54,12 @@ def signed(value: float) -> str:
 
 
 def fill(template: str, lookup: Callable[[str], Any]) -> str:
-    """Fill ``{key}`` placeholders from ``lookup`` (which returns None for unknown keys)."""
+    """Fill ``{key}`` placeholders from ``lookup`` (which returns None for unknown keys).
 
-    def one(match: re.Match[str]) -> str:
-        key = match.group(1)
-        value = lookup(key)
-        return "(unset)" if value is None else format_value(key, value)
-
-    return PLACEHOLDER.sub(one, template)
+    Only names the rulebook's placeholder pattern accepts ever reach ``lookup``
+    (see ``engine.templates.render_reason``): no attribute access, no formatting.
+    """
+    return render_reason(template, lookup, format_value)
 
 
 class PolicyValues:
@@ -82,10 +79,14 @@ class PolicyValues:
             return policy.id
         if key == "title":
             return policy.title
+        # Only declared model fields are read: a key can never reach an attribute
+        # such as ``__class__`` or ``model_fields``, whoever calls this.
         if key.startswith("scope."):
-            return getattr(policy.scope, key[len("scope.") :], None)
+            name = key[len("scope.") :]
+            return getattr(policy.scope, name, None) if name in type(policy.scope).model_fields else None
         if key.startswith("policy."):
-            return getattr(policy, key[len("policy.") :], None)
+            name = key[len("policy.") :]
+            return getattr(policy, name, None) if name in type(policy).model_fields else None
         if index is None:
             return None
         data: Any = self._rules.get(index)
