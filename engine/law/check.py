@@ -1,0 +1,312 @@
+"""The guardrail checker: a policy's break rules held to the legal guardrails of its jurisdiction.
+
+``check_guardrails`` takes one policy, the guardrail packs
+(``engine.rulebook.guardrails``) and the checker's settings, and returns
+``guardrail`` conflicts; without a jurisdiction it gives no legal verdict at
+all. It decides what breaks the law; where breaks fit is worked out by
+``engine.law.placement`` and every sentence comes from ``engine.law.wording``.
+
+How the checker reads a policy (every choice below is deliberate and tested):
+
+- **Shift length.** ``scope.shift_hours`` (breaks included), rounded to the
+  minute; a requirement applies when the shift is *over* its threshold
+  (6 h 00 is not over 6 hours, 6 h 01 is) or *reaches* it (France: 6 h 00
+  does). Without ``shift_hours`` the checker assumes
+  ``GuardrailSettings.default_shift_hours`` (8) and says so.
+- **Shift starts.** Every entry of ``scope.shift_starts`` is checked. Without
+  any, one shift starting at ``GuardrailSettings.default_shift_start`` (09:00)
+  is assumed and the explanation says so; set it to None to skip the timing
+  checks instead (the report's note then says they were not checked).
+- **Which rules a requirement holds.** A requirement *binds* some break kinds
+  (``lunch``, ``rest``, ``any``): such a rule shorter than the legal minimum is
+  a breach naming both figures. Other kinds *count if long enough*: in the
+  general break laws (EU, UK, DE, FR, NL) a ``rest`` rule at least as long as
+  one lawful break can be the statutory break, while a shorter one (a
+  10-minute micro-break) is an extra break the law says nothing about. A rest
+  period is never a meal period: California meal periods and the Philippine
+  meal break bind ``lunch`` and ``any`` only, California rest periods and
+  Philippine coffee breaks bind ``rest`` and ``any`` only. Each break rule
+  stands for one break per shift.
+- **Satisfied by the policy, not by each rule.** The length is met when one
+  counting rule is long enough (or, where the law allows splitting, when the
+  counting rules of at least the minimum part add up to the total). The timing
+  is met at a shift start when any counting rule can place its breaks; only
+  when none can is each of them reported. An unpaid rule where the law counts
+  the break as paid is a breach of that rule whatever the others say.
+- **Where a break may go.** Each break due is ``max(rule's min_minutes,
+  shortest lawful break)`` minutes long (the shortest lawful break is the
+  minimum part where the law allows splitting), kept clear of the rule's
+  blocked windows, ``edge_margin_minutes`` (30) from either end of the shift
+  and that far from the break before it; ``engine.law.placement`` has the time
+  line and the deadlines.
+
+There is one conflict per (break rule, requirement): several failing shift
+starts share it, listed in one sentence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from engine.law import wording
+from engine.law.placement import Break, BreakPlan, Deadline, Margins, ShiftPlacement, Window, place_breaks
+from engine.law.wording import NO_JURISDICTION, ShortCase
+from engine.policy import BreakRule, Policy, Time, minutes_of_day
+from engine.results import Conflict, rule_ref
+from engine.rulebook.guardrails import (
+    BreakRequirement,
+    DueBreak,
+    GuardrailPacks,
+    hours_to_minutes,
+    load_guardrails,
+)
+
+__all__ = ["NO_JURISDICTION", "GuardrailReport", "GuardrailSettings", "check_guardrails"]
+
+Severity = Literal["error", "warning"]
+
+
+class GuardrailSettings(BaseModel):
+    """The checker's assumptions, each configurable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    edge_margin_minutes: int = Field(default=30, ge=0, le=240)
+    """A break must start this long after the shift starts and end this long before it ends;
+    breaks due on one shift are this long apart."""
+    default_shift_hours: float = Field(default=8.0, gt=0, le=24)
+    """Shift length assumed when the policy gives no scope.shift_hours."""
+    default_shift_start: Time | None = "09:00"
+    """Shift start assumed when the policy gives no scope.shift_starts; none: skip the timing checks."""
+    default_break_minutes: int = Field(default=15, gt=0, le=240)
+    """Break length checked where the law leaves it to national law (EU Directive, Art. 4)."""
+
+
+@dataclass(frozen=True)
+class GuardrailReport:
+    """The guardrail conflicts of one policy, and a note on the legal verdict."""
+
+    conflicts: list[Conflict] = field(default_factory=list)
+    """Guardrail conflicts, sorted by rule index, first failing shift start and code."""
+    note: str | None = None
+    """Why there is no legal verdict, or what was assumed; none when nothing needs saying."""
+
+
+@dataclass
+class _Finding:
+    """What is wrong with one break rule against one requirement."""
+
+    clauses: list[str] = field(default_factory=list)
+    severities: list[Severity] = field(default_factory=list)
+    first_start: int = -1
+    timing: bool = False
+
+    def add(self, clause: str, severity: Severity) -> None:
+        self.clauses.append(clause)
+        self.severities.append(severity)
+
+
+@dataclass(frozen=True)
+class _Shifts:
+    minutes: int
+    hours_assumed: bool
+    starts: tuple[int, ...]
+    start_assumed: bool
+
+
+def _shifts(policy: Policy, settings: GuardrailSettings) -> _Shifts:
+    scope = policy.scope
+    hours = scope.shift_hours if scope.shift_hours is not None else settings.default_shift_hours
+    if scope.shift_starts:
+        starts = tuple(sorted({minutes_of_day(s) for s in scope.shift_starts}))
+        assumed = False
+    elif settings.default_shift_start is not None:
+        starts, assumed = (minutes_of_day(settings.default_shift_start),), True
+    else:
+        starts, assumed = (), False
+    return _Shifts(hours_to_minutes(hours), scope.shift_hours is None, starts, assumed)
+
+
+def _shortest(req: BreakRequirement, rule: BreakRule, full: int) -> int:
+    """The shortest lawful single break for this rule: a part where splitting is allowed."""
+    if req.min_block_minutes is not None:
+        return req.min_block_minutes
+    short = req.shortened
+    if short is not None and rule.min_minutes >= short.min_minutes and (rule.paid or not short.paid):
+        return short.min_minutes
+    return full
+
+
+def _short_case(req: BreakRequirement, rule: BreakRule) -> tuple[ShortCase, Severity]:
+    """How a counting rule falls short of the legal minimum, and how severe that is."""
+    if req.min_minutes is None:
+        return "national", "error"
+    block = req.min_block_minutes
+    if block is not None:
+        return ("split-total" if rule.min_minutes >= block else "short-split"), "error"
+    short = req.shortened
+    if short is not None and rule.min_minutes >= short.min_minutes:
+        if rule.paid or not short.paid:
+            # Lawful in the cases the law names, which a policy cannot state: not certain enough for an error.
+            return ("shortened-paid" if short.paid else "shortened"), "warning"
+        return "shortened-unpaid", "error"
+    return "short", "error"
+
+
+def _candidates(
+    req: BreakRequirement, rules: Sequence[tuple[int, BreakRule]], full: int | None
+) -> list[tuple[int, BreakRule]]:
+    """The policy's break rules that count for the requirement (see the module docstring)."""
+    found = []
+    for index, rule in rules:
+        lengths = req.lengths
+        if lengths is not None and not lengths.from_minutes <= rule.min_minutes <= lengths.to_minutes:
+            continue
+        if rule.break_ in req.binds:
+            found.append((index, rule))
+        elif rule.break_ in req.counts_if_long_enough and full is not None:
+            part = req.min_block_minutes if req.min_block_minutes is not None else full
+            if rule.min_minutes >= part:
+                found.append((index, rule))
+    return found
+
+
+def _break(due: DueBreak, length: int) -> Break:
+    deadline = due.deadline
+    if deadline is None:
+        return Break(length)
+    return Break(length, Deadline(hours_to_minutes(deadline.hours), deadline.kind))
+
+
+def _placements(
+    due: Sequence[DueBreak], rule: BreakRule, length: int, shifts: _Shifts, margins: Margins
+) -> tuple[ShiftPlacement, ...]:
+    """Where the rule's breaks go on each shift start."""
+    plan = BreakPlan(
+        starts=shifts.starts,
+        shift_minutes=shifts.minutes,
+        breaks=tuple(_break(d, length) for d in due),
+        windows=tuple(Window(w.start, w.end) for w in rule.blocked_windows),
+        margins=margins,
+    )
+    return place_breaks(plan)
+
+
+def _check_requirement(
+    req: BreakRequirement,
+    rules: Sequence[tuple[int, BreakRule]],
+    shifts: _Shifts,
+    settings: GuardrailSettings,
+) -> dict[int, _Finding]:
+    """Findings per rule index for one requirement that applies to the shift length."""
+    full: int | None = None
+    if req.breaks:
+        full = req.min_minutes if req.min_minutes is not None else settings.default_break_minutes
+    candidates = _candidates(req, rules, full)
+    findings: dict[int, _Finding] = {index: _Finding() for index, _ in candidates}
+    if not candidates:
+        return {}
+    if full is not None:
+        block = req.min_block_minutes
+        total = sum(r.min_minutes for _, r in candidates if block is not None and r.min_minutes >= block)
+        met = any(r.min_minutes >= full for _, r in candidates) or (block is not None and total >= full)
+        if not met:
+            short = req.shortened
+            for index, rule in candidates:
+                case, severity = _short_case(req, rule)
+                clause = wording.short_break_clause(
+                    case,
+                    kind=rule.break_,
+                    minutes=rule.min_minutes,
+                    shift_minutes=shifts.minutes,
+                    required=full,
+                    applies=req.applies,
+                    total=total,
+                    block=block,
+                    shortened=short.min_minutes if short is not None else None,
+                    note=short.note if short is not None else None,
+                )
+                findings[index].add(clause, severity)
+    if req.paid:
+        for index, rule in candidates:
+            if not rule.paid:
+                clause = wording.unpaid_clause(kind=rule.break_, minutes=rule.min_minutes, label=req.label)
+                findings[index].add(clause, "error")
+    if full is not None and shifts.starts:
+        margin = settings.edge_margin_minutes
+        margins = Margins(edge=margin, gap=margin)
+        due = [d for d in req.breaks if d.when is None or d.when.holds(shifts.minutes)]
+        placements = {
+            index: _placements(due, rule, max(rule.min_minutes, _shortest(req, rule, full)), shifts, margins)
+            for index, rule in candidates
+        }
+        # The timing is met at a start when any counting rule fits there; only else is each reported.
+        failed: dict[int, list[ShiftPlacement]] = {}
+        for position in range(len(shifts.starts)):
+            if any(shifts_of_rule[position].fits for shifts_of_rule in placements.values()):
+                continue
+            for index, shifts_of_rule in placements.items():
+                failed.setdefault(index, []).append(shifts_of_rule[position])
+        deadline_hours = [d.deadline.hours if d.deadline is not None else None for d in due]
+        for index, missed in failed.items():
+            finding = findings[index]
+            finding.first_start = missed[0].start
+            finding.timing = True
+            for clause in wording.timing_clauses(missed, margins=margins, deadline_hours=deadline_hours):
+                finding.add(clause, "error")
+    return {index: f for index, f in findings.items() if f.clauses}
+
+
+def check_guardrails(
+    policy: Policy,
+    *,
+    settings: GuardrailSettings | None = None,
+    packs: GuardrailPacks | None = None,
+) -> GuardrailReport:
+    """Hold a policy's break rules to the legal guardrails of its jurisdiction."""
+    if policy.jurisdiction is None:
+        return GuardrailReport([], NO_JURISDICTION)
+    settings = settings if settings is not None else GuardrailSettings()
+    rules = [(i, r) for i, r in enumerate(policy.rules) if isinstance(r, BreakRule)]
+    if not rules:
+        return GuardrailReport([], None)
+    packs = packs if packs is not None else load_guardrails()
+    pack = packs.get(policy.jurisdiction)
+    if pack is None:
+        return GuardrailReport([], wording.no_pack_note(policy.jurisdiction))
+    shifts = _shifts(policy, settings)
+    assumed_hours = settings.default_shift_hours if shifts.hours_assumed else None
+    assumed_start = settings.default_shift_start if shifts.start_assumed else None
+    found: list[tuple[tuple[int, int, str], Conflict]] = []
+    for req in pack.requirements:
+        if not req.applies.holds(shifts.minutes):
+            continue
+        for index, finding in _check_requirement(req, rules, shifts, settings).items():
+            clauses = finding.clauses + wording.assumption_clauses(
+                shift_hours=assumed_hours,
+                shift_start=assumed_start if finding.timing else None,
+            )
+            severity: Severity = "error" if "error" in finding.severities else "warning"
+            if req.severity == "warning":
+                severity = "warning"
+            conflict = Conflict(
+                code=req.code,
+                kind="guardrail",
+                severity=severity,
+                policies=[policy.id],
+                rules=[rule_ref(policy.id, index)],
+                explanation=wording.explanation(clauses, req.citation),
+                citation=req.citation,
+            )
+            found.append(((index, finding.first_start, req.code), conflict))
+    found.sort(key=lambda item: item[0])
+    note = wording.notes(
+        shift_hours=assumed_hours,
+        shift_start=assumed_start,
+        starts_missing=not shifts.starts,
+    )
+    return GuardrailReport([c for _, c in found], note)

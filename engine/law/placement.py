@@ -1,0 +1,263 @@
+"""Break placement on a shift's time line: where the breaks due go, or what keeps one out.
+
+A pure function of plain minutes: ``place_breaks`` takes a ``BreakPlan`` (the
+shifts' starts and length, the blocked windows, the breaks due in order, the
+margins) and returns, for each shift start, the breaks placed at their minutes
+or the first break that cannot be placed: how long it is, by when it is due,
+the blocked window the deadline falls in and the windows in its way. It says
+nothing in words; ``engine.law.wording`` does.
+
+- **Time line.** Minutes from the midnight of the day the shift starts, unrolled
+  onto 48 hours, so a shift starting 22:00 (minute 1320) runs to 06:00 as minute
+  1800; every blocked window is laid on both days. Windows are half-open: a
+  window 10:00-12:00 lets a break end at 10:00 or start at 12:00.
+- **Where a break may go.** It must not touch a blocked window, must start at
+  least ``Margins.edge`` after the shift starts and end at least that long
+  before it ends (a break at the very start or end of a shift does not
+  interrupt it), and starts at least ``Margins.gap`` after the break before it
+  ends. A ``start-by`` deadline of N minutes: the break may start at shift
+  start + N, that minute included, and not one minute later; ``end-by``: it
+  must end by then. No deadline: it only has to fit in the shift.
+- **Order.** Breaks are placed in the order given, each as early as possible,
+  which finds a placement whenever one exists: placing a break earlier never
+  leaves less room for the ones after it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+__all__ = [
+    "DAY_MINUTES",
+    "Break",
+    "BreakPlan",
+    "Deadline",
+    "DeadlineKind",
+    "Margins",
+    "Miss",
+    "PlacedBreak",
+    "ShiftPlacement",
+    "Window",
+    "place_breaks",
+]
+
+DAY_MINUTES = 24 * 60
+"""Minutes in a day: a time line's second day starts here."""
+
+DeadlineKind = Literal["start-by", "end-by"]
+"""Whether a break must start or end by its deadline."""
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+@dataclass(frozen=True, order=True)
+class Window:
+    """A blocked window within one day, in minutes of the day: ``start`` included, ``end`` excluded."""
+
+    start: int
+    end: int
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.start < self.end <= DAY_MINUTES:
+            raise ValueError(
+                f"a window lies within one day and starts before it ends; got {self.start}-{self.end}"
+            )
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """By when a break is due, counted from the shift's start."""
+
+    minutes: int
+    """Minutes after the shift starts; the minute itself is still in time."""
+    kind: DeadlineKind
+
+
+@dataclass(frozen=True)
+class Break:
+    """One break due on a shift."""
+
+    length: int
+    """Minutes the break lasts."""
+    deadline: Deadline | None = None
+    """By when it is due; none: anywhere in the shift."""
+
+    def __post_init__(self) -> None:
+        if self.length <= 0:
+            raise ValueError(f"a break lasts at least one minute; got {self.length}")
+
+
+@dataclass(frozen=True)
+class Margins:
+    """Room kept around breaks, in minutes."""
+
+    edge: int = 0
+    """A break starts at least this long after the shift starts and ends at least this long before it ends."""
+    gap: int = 0
+    """A break starts at least this long after the break before it ends."""
+
+
+@dataclass(frozen=True)
+class BreakPlan:
+    """What to place: shifts of one length at several starts, the breaks due on each, what blocks them."""
+
+    starts: tuple[int, ...]
+    """Minutes of the day the shifts start (00:00 is 0); each gets its own result, in this order."""
+    shift_minutes: int
+    """Length of every shift, breaks included."""
+    breaks: tuple[Break, ...]
+    """The breaks due on each shift, in the order they are taken."""
+    windows: tuple[Window, ...] = ()
+    """Blocked windows, the same every day."""
+    margins: Margins = Margins()
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True)
+class PlacedBreak:
+    """A break placed on the time line."""
+
+    index: int
+    """Which break of the plan (0 is the first)."""
+    start: int
+    """Minute on the time line it starts (past 1439: the next day)."""
+    end: int
+    """Minute on the time line it ends (excluded)."""
+
+
+@dataclass(frozen=True)
+class Miss:
+    """The first break due on a shift that cannot be placed, and what stands in its way."""
+
+    index: int
+    """Which break of the plan (0 is the first)."""
+    count: int
+    """How many breaks are due on the shift."""
+    due: Break
+    """The break that cannot be placed: its length and deadline."""
+    deadline: int | None
+    """Its deadline as a minute on the time line; none: it only has to fit in the shift."""
+    earliest: int
+    """The earliest minute it could start: past the edge margin, or past the break before it and the gap."""
+    latest: int
+    """The latest minute it could start, for the deadline and the edge margin (below ``earliest``: none)."""
+    inside: Window | None
+    """The blocked window the deadline falls in, if it does."""
+    blocking: tuple[Window, ...]
+    """Blocked windows from the first usable minute of the shift to the last start looked at, in time order."""
+    fits_without_margins: bool
+    """Whether every break would fit were there no margins: then the margins are what leave no room."""
+
+
+@dataclass(frozen=True)
+class ShiftPlacement:
+    """Where the breaks go on one shift, or the first that cannot go anywhere."""
+
+    start: int
+    """Minute of the day the shift starts."""
+    end: int
+    """Minute on the time line it ends."""
+    placed: tuple[PlacedBreak, ...]
+    """The breaks placed, in order: all of them, or those before the miss."""
+    miss: Miss | None
+    """The first break that cannot be placed; none: every break fits."""
+
+    @property
+    def fits(self) -> bool:
+        """Whether every break due on the shift is placed."""
+        return self.miss is None
+
+
+# --------------------------------------------------------------------------- placing
+
+_Block = tuple[int, int, Window]
+"""A blocked window laid on the time line: start, end (excluded), and the window of the day."""
+
+
+def place_breaks(plan: BreakPlan) -> tuple[ShiftPlacement, ...]:
+    """Place the plan's breaks on the shift at each start; one result per start, in the plan's order."""
+    blocks = _unroll(plan.windows)
+    return tuple(_place_shift(plan, blocks, start) for start in plan.starts)
+
+
+def _unroll(windows: Sequence[Window]) -> list[_Block]:
+    blocks = [(w.start + day * DAY_MINUTES, w.end + day * DAY_MINUTES, w) for w in windows for day in (0, 1)]
+    return sorted(blocks, key=lambda block: (block[0], block[1]))
+
+
+def _earliest(blocks: Sequence[_Block], earliest: int, latest: int, length: int) -> int | None:
+    """The earliest start in [earliest, latest] of a break of ``length`` that touches no block."""
+    start = earliest
+    while start <= latest:
+        clash = [end for begin, end, _ in blocks if begin < start + length and start < end]
+        if not clash:
+            return start
+        # Nothing starting before the last clashing window ends can fit: jump past it.
+        start = max(clash)
+    return None
+
+
+def _limit(due: Break, start: int) -> int | None:
+    return start + due.deadline.minutes if due.deadline is not None else None
+
+
+def _fill(
+    blocks: Sequence[_Block], plan: BreakPlan, start: int, margins: Margins
+) -> tuple[list[PlacedBreak], tuple[int, int, int] | None]:
+    """Place the breaks in order, each as early as possible; the (index, earliest, latest) of the first miss."""
+    end = start + plan.shift_minutes
+    earliest = start + margins.edge
+    placed: list[PlacedBreak] = []
+    for index, due in enumerate(plan.breaks):
+        latest = end - margins.edge - due.length
+        limit = _limit(due, start)
+        if due.deadline is not None and limit is not None:
+            latest = min(latest, limit if due.deadline.kind == "start-by" else limit - due.length)
+        at = _earliest(blocks, earliest, latest, due.length)
+        if at is None:
+            return placed, (index, earliest, latest)
+        placed.append(PlacedBreak(index, at, at + due.length))
+        earliest = at + due.length + margins.gap
+    return placed, None
+
+
+def _place_shift(plan: BreakPlan, blocks: Sequence[_Block], start: int) -> ShiftPlacement:
+    placed, missed = _fill(blocks, plan, start, plan.margins)
+    end = start + plan.shift_minutes
+    if missed is None:
+        return ShiftPlacement(start, end, tuple(placed), None)
+    index, earliest, latest = missed
+    due = plan.breaks[index]
+    limit = _limit(due, start)
+    inside: Window | None = None
+    if due.deadline is not None and limit is not None:
+        start_by = due.deadline.kind == "start-by"
+        for begin, stop, window in blocks:
+            if (begin <= limit < stop) if start_by else (begin < limit <= stop):
+                inside = window
+                break
+    # Windows from the first usable minute on: for a later break, they are what pushed the earlier ones.
+    high = max(earliest, latest) + due.length
+    blocking: list[Window] = []
+    for begin, stop, window in blocks:
+        if begin < high and stop > start + plan.margins.edge and window not in blocking:
+            blocking.append(window)
+    margins = plan.margins
+    loose = (margins.edge > 0 or margins.gap > 0) and _fill(blocks, plan, start, Margins())[1] is None
+    miss = Miss(
+        index=index,
+        count=len(plan.breaks),
+        due=due,
+        deadline=limit,
+        earliest=earliest,
+        latest=latest,
+        inside=inside,
+        blocking=tuple(blocking),
+        fits_without_margins=loose,
+    )
+    return ShiftPlacement(start, end, tuple(placed), miss)

@@ -1,0 +1,381 @@
+"""The wording of legal findings: named sentence templates, filled from structured results.
+
+Every sentence and every piece of one that a guardrail conflict or note says is
+a ``str.format`` template in ``TEMPLATES``, under a name; the functions below
+choose the template and fill it with the values of a finding (minutes, shift
+starts, blocked windows, the law's figures), never the other way round. Values
+are inserted, not parsed, so a brace in a pack's label or note is printed as is.
+
+Explanations name the values (shift start, deadline, blocked windows, minutes)
+and end with the article. The timing clauses of one break rule and requirement
+group the shift starts that miss the same way into one sentence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from types import MappingProxyType
+from typing import Literal, Protocol
+
+from engine.law.placement import DeadlineKind, Margins, Miss, ShiftPlacement, Window
+from engine.policy import format_minutes
+
+__all__ = [
+    "NO_JURISDICTION",
+    "TEMPLATES",
+    "ShiftCondition",
+    "ShortCase",
+    "assumption_clauses",
+    "duration",
+    "explanation",
+    "hours",
+    "join",
+    "no_pack_note",
+    "notes",
+    "short_break_clause",
+    "threshold_phrase",
+    "timing_clauses",
+    "unpaid_clause",
+    "window",
+]
+
+TEMPLATES: Mapping[str, str] = MappingProxyType(
+    {
+        # ---- quantities and lists
+        "hours.one": "1 hour",
+        "hours.many": "{hours:g} hours",
+        "duration.hour": "1 hour",
+        "duration.hours": "{hours} hours",
+        "duration.minute": "1 minute",
+        "duration.minutes": "{minutes} minutes",
+        "list.last": "{init} and {last}",
+        "window": "{start}-{end}",
+        # ---- shift lengths a requirement applies to
+        "threshold.every-shift": "on every shift",
+        "threshold.over": "once a shift is over {hours}",
+        "threshold.reaches": "once a shift reaches {hours}",
+        "threshold.over-up-to": "for shifts over {low:g} and up to {high}",
+        "threshold.reaches-up-to": "for shifts of {low:g} up to {high}",
+        # ---- a break rule shorter than the law's minimum
+        "length.on": "on shifts of {shift}, {kinds} of {minutes} minutes",
+        "length.national": (
+            "{on} are shorter than the {required} minutes assumed for the break due {when}, "
+            "a length left to national law"
+        ),
+        "length.split-total": (
+            "{on} count towards the {required} minutes required {when}, "
+            "but the policy's breaks add up to {total} minutes"
+        ),
+        "length.short": "{on} are shorter than the {required} minutes required {when}",
+        "length.short-split": (
+            "{on} are shorter than the {required} minutes required {when} "
+            "(which may be split into parts of at least {block} minutes)"
+        ),
+        "length.shortened": (
+            "{on} are shorter than the {required} minutes required {when}, "
+            "and a shorter break of at least {shortened} minutes is lawful only {note}"
+        ),
+        "length.shortened-paid": (
+            "{on} are shorter than the {required} minutes required {when}, "
+            "and a shorter paid break of at least {shortened} minutes is lawful only {note}"
+        ),
+        "length.shortened-unpaid": (
+            "{on} are shorter than the {required} minutes required {when}, and a shorter break must be paid"
+        ),
+        # ---- pay
+        "pay.unpaid": "{kinds} of {minutes} minutes are unpaid, but {label} count as paid working time",
+        # ---- timing: the break looked for
+        "break.one": "no {length}-minute break",
+        "break.nth": "the {ordinal} of {count} {length}-minute breaks",
+        "break.room": "a {length}-minute break",
+        "margin.edges": " (breaks in the first or last {edge} minutes of a shift do not count)",
+        "margin.edges-gap": (
+            " (breaks in the first or last {edge} minutes of a shift do not count, "
+            "and breaks are at least {gap} minutes apart)"
+        ),
+        # ---- timing: a deadline that cannot be met
+        "blocked.inside": ", inside the blocked window {window}",
+        "blocked.inside-also": ", and breaks are also blocked {windows}",
+        "blocked.each-inside": ", each inside a blocked window",
+        "blocked.each-inside-and": ", and breaks are blocked {windows}",
+        "blocked.before": " and breaks are blocked {windows}",
+        "timing.deadline.shift.one": (
+            "the shift starting {start} reaches {hours} at {deadline}{blocked}{note}, "
+            "so {breaks} can {verb} by {deadline}"
+        ),
+        "timing.deadline.shift.several": (
+            "the shift starting {start} reaches {hours} at {deadline}{blocked}{note}, "
+            "so {breaks} cannot {verb} by {deadline}"
+        ),
+        "timing.deadline.shifts.one": (
+            "the shifts starting {starts} reach {hours} at {deadlines}{blocked}{note}, "
+            "so {breaks} can {verb} by then"
+        ),
+        "timing.deadline.shifts.several": (
+            "the shifts starting {starts} reach {hours} at {deadlines}{blocked}{note}, "
+            "so {breaks} cannot {verb} by then"
+        ),
+        # ---- timing: no room anywhere in the shift
+        "fit.shift": "the shift from {start} to {end}",
+        "fit.shifts": "the shifts starting {starts}",
+        "timing.blocked.one": "breaks are blocked {windows}{note}, so {breaks} fits in {fit}",
+        "timing.blocked.several": "breaks are blocked {windows}{note}, so {breaks} does not fit in {fit}",
+        "timing.no-room.shift": "{fit} leaves no room for {room}{note}",
+        "timing.no-room.shifts": "{fit} leave no room for {room}{note}",
+        # ---- what was assumed, and verdicts not given
+        "assuming.hours": "assuming {hours:g}-hour shifts, as the policy gives no shift_hours",
+        "assuming.start": "assuming a shift starting {start}, as the policy gives no shift_starts",
+        "note.assumed-hours": "assumed {hours:g}-hour shifts (no shift_hours given)",
+        "note.assumed-start": "assumed a shift starting {start} (no shift_starts given)",
+        "note.no-starts": "break deadlines not checked (no shift_starts given)",
+        "note.no-jurisdiction": "no jurisdiction set: no legal verdict",
+        "note.no-pack": "no guardrails for jurisdiction {jurisdiction}: no legal verdict",
+        # ---- the whole explanation
+        "explanation": "{clauses} ({citation})",
+    }
+)
+"""Every template, by name."""
+
+_SEPARATOR = "; "
+"""Between the clauses of one explanation, and between the notes of one report."""
+_ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth")
+_NUMBERS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight")
+_KINDS: Mapping[str, str] = MappingProxyType(
+    {"lunch": "lunch breaks", "rest": "rest breaks", "any": "breaks"}
+)
+_VERBS: Mapping[DeadlineKind, str] = MappingProxyType({"start-by": "start", "end-by": "end"})
+
+NO_JURISDICTION = TEMPLATES["note.no-jurisdiction"]
+"""The report's note for a policy without ``jurisdiction``."""
+
+ShortCase = Literal[
+    "national", "split-total", "short", "short-split", "shortened", "shortened-paid", "shortened-unpaid"
+]
+"""How a break rule falls short of the law's minimum, each case a ``length.*`` template."""
+
+
+class ShiftCondition(Protocol):
+    """A shift-length condition, as a guardrail pack states it (``Threshold``)."""
+
+    @property
+    def over_hours(self) -> float | None: ...
+
+    @property
+    def reaches_hours(self) -> float | None: ...
+
+    @property
+    def up_to_hours(self) -> float | None: ...
+
+
+def _fill(name: str, **values: object) -> str:
+    return TEMPLATES[name].format(**values)
+
+
+# --------------------------------------------------------------------------- pieces
+
+
+def join(items: Sequence[str]) -> str:
+    """Join words the way a sentence lists them: a; a and b; a, b and c."""
+    if len(items) <= 1:
+        return "".join(items)
+    return _fill("list.last", init=", ".join(items[:-1]), last=items[-1])
+
+
+def hours(value: float) -> str:
+    """A law's figure in hours: "1 hour", "6 hours", "4.5 hours"."""
+    return _fill("hours.one") if value == 1 else _fill("hours.many", hours=value)
+
+
+def duration(minutes: int) -> str:
+    """480 gives "8 hours", 361 "6 hours 1 minute", 30 "30 minutes"."""
+    whole, rest = divmod(minutes, 60)
+    parts = []
+    if whole:
+        parts.append(_fill("duration.hour") if whole == 1 else _fill("duration.hours", hours=whole))
+    if rest or not whole:
+        parts.append(_fill("duration.minute") if rest == 1 else _fill("duration.minutes", minutes=rest))
+    return " ".join(parts)
+
+
+def window(value: Window) -> str:
+    """A blocked window as the policy writes it: "10:00-12:00"."""
+    return _fill("window", start=format_minutes(value.start), end=format_minutes(value.end))
+
+
+def threshold_phrase(condition: ShiftCondition) -> str:
+    """The condition in words: "once a shift is over 6 hours"."""
+    over, reaches, up_to = condition.over_hours, condition.reaches_hours, condition.up_to_hours
+    if up_to is not None:
+        if over is not None:
+            return _fill("threshold.over-up-to", low=over, high=hours(up_to))
+        return _fill("threshold.reaches-up-to", low=reaches, high=hours(up_to))
+    if over is not None:
+        return _fill("threshold.every-shift") if over == 0 else _fill("threshold.over", hours=hours(over))
+    return _fill("threshold.reaches", hours=hours(reaches or 0))
+
+
+# --------------------------------------------------------------------------- length and pay
+
+
+def short_break_clause(
+    case: ShortCase,
+    *,
+    kind: str,
+    minutes: int,
+    shift_minutes: int,
+    required: int,
+    applies: ShiftCondition,
+    total: int = 0,
+    block: int | None = None,
+    shortened: int | None = None,
+    note: str | None = None,
+) -> str:
+    """A break rule of ``kind`` and ``minutes`` on shifts of ``shift_minutes``, short of ``required``.
+
+    ``total`` is what the policy's breaks add up to (case ``split-total``), ``block`` the
+    shortest part where the law allows splitting, ``shortened`` and ``note`` the shorter
+    break the law allows in some cases and when.
+    """
+    on = _fill("length.on", shift=duration(shift_minutes), kinds=_KINDS[kind], minutes=minutes)
+    return _fill(
+        f"length.{case}",
+        on=on,
+        required=required,
+        when=threshold_phrase(applies),
+        total=total,
+        block=block,
+        shortened=shortened,
+        note=note,
+    )
+
+
+def unpaid_clause(*, kind: str, minutes: int, label: str) -> str:
+    """An unpaid break rule where the law counts the breaks it calls ``label`` as paid."""
+    return _fill("pay.unpaid", kinds=_KINDS[kind], minutes=minutes, label=label)
+
+
+# --------------------------------------------------------------------------- timing
+
+
+def _breaks_phrase(miss: Miss) -> str:
+    """Name the break looked for: no 20-minute break, or the second of two 10-minute breaks."""
+    if miss.count == 1:
+        return _fill("break.one", length=miss.due.length)
+    return _fill(
+        "break.nth", ordinal=_ORDINALS[miss.index], count=_NUMBERS[miss.count], length=miss.due.length
+    )
+
+
+def _margin_note(margins: Margins, several: bool) -> str:
+    if several:
+        return _fill("margin.edges-gap", edge=margins.edge, gap=margins.gap)
+    return _fill("margin.edges", edge=margins.edge)
+
+
+def _blocked(single: bool, inside: str | None, windows: Sequence[str]) -> str:
+    """What blocks a deadline: the window it falls in, then the other windows in the way."""
+    if inside is not None:
+        if single:
+            others = [w for w in windows if w != inside]
+            text = _fill("blocked.inside", window=inside)
+            return text + (_fill("blocked.inside-also", windows=join(others)) if others else "")
+        text = _fill("blocked.each-inside")
+        return text + (_fill("blocked.each-inside-and", windows=join(windows)) if windows else "")
+    return _fill("blocked.before", windows=join(windows)) if windows else ""
+
+
+def _misses(group: Sequence[ShiftPlacement]) -> list[Miss]:
+    misses = [shift.miss for shift in group if shift.miss is not None]
+    if len(misses) != len(group):
+        raise ValueError("timing clauses are for shifts whose breaks do not fit")
+    return misses
+
+
+def _timing_clause(group: Sequence[ShiftPlacement], margins: Margins, deadline_hours: float | None) -> str:
+    """One clause for shift starts that miss the same way."""
+    misses = _misses(group)
+    first = misses[0]
+    starts = [format_minutes(shift.start) for shift in group]
+    single = len(group) == 1
+    several = "one" if first.count == 1 else "several"
+    windows: list[str] = []
+    for miss in misses:
+        windows.extend(text for text in map(window, miss.blocking) if text not in windows)
+    note = _margin_note(margins, first.count > 1) if first.fits_without_margins else ""
+    breaks = _breaks_phrase(first)
+    deadline = first.due.deadline
+    if deadline is not None and deadline_hours is not None:
+        deadlines = [format_minutes(miss.deadline or 0) for miss in misses]
+        inside = window(first.inside) if first.inside is not None else None
+        return _fill(
+            f"timing.deadline.{'shift' if single else 'shifts'}.{several}",
+            start=starts[0],
+            starts=join(starts),
+            hours=hours(deadline_hours),
+            deadline=deadlines[0],
+            deadlines=join(deadlines),
+            blocked=_blocked(single, inside, windows),
+            note=note,
+            breaks=breaks,
+            verb=_VERBS[deadline.kind],
+        )
+    if single:
+        fit = _fill("fit.shift", start=starts[0], end=format_minutes(group[0].end))
+    else:
+        fit = _fill("fit.shifts", starts=join(starts))
+    if windows:
+        return _fill(f"timing.blocked.{several}", windows=join(windows), note=note, breaks=breaks, fit=fit)
+    room = _fill("break.room", length=first.due.length) if first.count == 1 else breaks
+    return _fill(f"timing.no-room.{'shift' if single else 'shifts'}", fit=fit, room=room, note=note)
+
+
+def timing_clauses(
+    failed: Sequence[ShiftPlacement], *, margins: Margins, deadline_hours: Sequence[float | None]
+) -> list[str]:
+    """The clauses for shifts whose breaks do not fit, one per group of starts that miss the same way.
+
+    ``deadline_hours`` gives, for each break of the plan, its deadline in hours as the
+    law states it (none: no deadline); groups come in the order of their first start.
+    """
+    groups: dict[tuple[object, ...], list[ShiftPlacement]] = {}
+    for shift, miss in zip(failed, _misses(failed), strict=True):
+        key = (miss.index, miss.count, miss.inside is not None, miss.fits_without_margins)
+        groups.setdefault(key, []).append(shift)
+    return [
+        _timing_clause(group, margins, deadline_hours[_misses(group)[0].index]) for group in groups.values()
+    ]
+
+
+# --------------------------------------------------------------------------- assumptions and notes
+
+
+def assumption_clauses(*, shift_hours: float | None, shift_start: str | None) -> list[str]:
+    """Clauses for what a finding assumed: the shift length, the shift start (none: not assumed)."""
+    clauses = []
+    if shift_hours is not None:
+        clauses.append(_fill("assuming.hours", hours=shift_hours))
+    if shift_start is not None:
+        clauses.append(_fill("assuming.start", start=shift_start))
+    return clauses
+
+
+def notes(*, shift_hours: float | None, shift_start: str | None, starts_missing: bool) -> str | None:
+    """The report's note: what was assumed for the whole policy, or that deadlines were not checked."""
+    found = []
+    if shift_hours is not None:
+        found.append(_fill("note.assumed-hours", hours=shift_hours))
+    if shift_start is not None:
+        found.append(_fill("note.assumed-start", start=shift_start))
+    elif starts_missing:
+        found.append(_fill("note.no-starts"))
+    return _SEPARATOR.join(found) or None
+
+
+def no_pack_note(jurisdiction: str) -> str:
+    """The report's note for a jurisdiction the packs do not cover."""
+    return _fill("note.no-pack", jurisdiction=jurisdiction)
+
+
+def explanation(clauses: Sequence[str], citation: str) -> str:
+    """A conflict's explanation: its clauses, then the article."""
+    return _fill("explanation", clauses=_SEPARATOR.join(clauses), citation=citation)

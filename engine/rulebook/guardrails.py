@@ -1,0 +1,299 @@
+"""Guardrail packs: the legal requirements on breaks, per jurisdiction, as rulebook data.
+
+The requirements live in ``engine/rulebook/data/guardrails.yaml`` (one pack per
+jurisdiction, each requirement with a stable ``GRD`` code, its figures, the
+article it comes from and how the article is read); an organisation's rulebook
+may carry its own ``guardrails.yaml``. This module holds the file's models and
+its loader: ``load_guardrails`` reports every problem at its file, line and
+column, checks what one requirement cannot see (each pack's key, codes unique
+across the file), and caches a file while it is unchanged.
+
+How the requirements are held to a policy is ``engine.law``'s job.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from pathlib import Path
+from types import MappingProxyType
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
+
+from engine.errors import InputError, Problem
+from engine.law.wording import threshold_phrase
+from engine.policy import Jurisdiction
+from engine.yamldoc import YamlDocument, format_path, load_yaml, problems_from_validation
+
+__all__ = [
+    "GUARDRAILS_FILE",
+    "BreakKind",
+    "BreakRequirement",
+    "Deadline",
+    "DueBreak",
+    "GuardrailFile",
+    "GuardrailPack",
+    "GuardrailPacks",
+    "LengthRange",
+    "ShortenedBreak",
+    "Threshold",
+    "hours_to_minutes",
+    "load_guardrails",
+]
+
+GUARDRAILS_FILE = Path(__file__).parent / "data" / "guardrails.yaml"
+"""The bundled guardrail packs."""
+
+BreakKind = Literal["lunch", "rest", "any"]
+"""The break kinds of policy format v1 (a break rule's ``break``)."""
+Code = Annotated[str, StringConstraints(pattern=r"^GRD[0-9]{3}$")]
+Name = Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]+(\.[a-z0-9.-]+)+$", max_length=80)]
+Text = Annotated[str, StringConstraints(min_length=1, max_length=2000, strip_whitespace=True)]
+
+
+def hours_to_minutes(hours: float) -> int:
+    """Hours as whole minutes, the unit every comparison and placement is made in."""
+    return round(hours * 60)
+
+
+class _Model(BaseModel):
+    """Base of the guardrail file's models: strict, closed, immutable."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, use_attribute_docstrings=True)
+
+
+class Threshold(_Model):
+    """A shift-length condition: over (strictly longer than) or reaches X hours, optionally up to Y."""
+
+    over_hours: float | None = Field(default=None, ge=0, le=24)
+    """Holds for shifts strictly longer than this many hours."""
+    reaches_hours: float | None = Field(default=None, gt=0, le=24)
+    """Holds for shifts of this many hours or longer."""
+    up_to_hours: float | None = Field(default=None, gt=0, le=24)
+    """Holds only for shifts of at most this many hours (included)."""
+
+    @model_validator(mode="after")
+    def _one_bound(self) -> Threshold:
+        if (self.over_hours is None) == (self.reaches_hours is None):
+            raise ValueError("give exactly one of over_hours and reaches_hours")
+        low = self.over_hours if self.over_hours is not None else self.reaches_hours
+        if self.up_to_hours is not None and low is not None and self.up_to_hours <= low:
+            raise ValueError(
+                f"up_to_hours must be above the threshold of {low:g} hours; got {self.up_to_hours:g}"
+            )
+        return self
+
+    def holds(self, shift_minutes: int) -> bool:
+        """Whether a shift of this many minutes meets the condition (compared in whole minutes)."""
+        if self.over_hours is not None:
+            low_ok = shift_minutes > hours_to_minutes(self.over_hours)
+        else:
+            low_ok = shift_minutes >= hours_to_minutes(self.reaches_hours or 0)
+        return low_ok and (self.up_to_hours is None or shift_minutes <= hours_to_minutes(self.up_to_hours))
+
+    def phrase(self) -> str:
+        """The condition in words: "once a shift is over 6 hours" (worded by ``engine.law.wording``)."""
+        return threshold_phrase(self)
+
+
+class Deadline(_Model):
+    """When a break must start (start-by) or end (end-by), counted from the shift's start."""
+
+    hours: float = Field(gt=0, le=24)
+    """Hours after the shift starts; the minute itself is still in time."""
+    kind: Literal["start-by", "end-by"]
+    """Whether the break must start or end by then."""
+
+
+class DueBreak(_Model):
+    """One break due on a shift."""
+
+    when: Threshold | None = None
+    """A further shift-length condition for this break; none: whenever the requirement applies."""
+    deadline: Deadline | None = None
+    """By when the break must be taken; none: anywhere in the shift."""
+
+
+class ShortenedBreak(_Model):
+    """A shorter break the law allows in some cases."""
+
+    min_minutes: int = Field(gt=0, le=240)
+    """Shortest length of the shortened break."""
+    paid: bool
+    """Whether the shortened break must be paid."""
+    note: Text
+    """When the law allows it, in words that follow "only"."""
+
+
+class LengthRange(_Model):
+    """Break lengths a requirement concerns, both ends included."""
+
+    from_minutes: int = Field(gt=0, le=240)
+    to_minutes: int = Field(gt=0, le=240)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> LengthRange:
+        if self.from_minutes > self.to_minutes:
+            raise ValueError(f"from_minutes {self.from_minutes} is above to_minutes {self.to_minutes}")
+        return self
+
+
+class BreakRequirement(_Model):
+    """One legal requirement on breaks, with its figures and article."""
+
+    code: Code
+    """Stable code, GRD and three digits."""
+    jurisdiction: Jurisdiction
+    """The pack it belongs to."""
+    name: Name
+    """Dotted name, e.g. uk.rest-break."""
+    label: Text
+    """What the law calls these breaks, plural (used in explanations)."""
+    summary: Text
+    """One line."""
+    applies: Threshold
+    """Shift lengths the requirement applies to."""
+    binds: list[BreakKind] = Field(min_length=1, max_length=3)
+    """Break kinds held to the requirement."""
+    counts_if_long_enough: list[BreakKind] = Field(default_factory=list, max_length=3)
+    """Break kinds that count only when at least one lawful break long."""
+    breaks: list[DueBreak] = Field(default_factory=list, max_length=8)
+    """The breaks due, in order; empty: the law rules on breaks given but requires none."""
+    min_minutes: int | None = Field(default=None, gt=0, le=240)
+    """Shortest lawful total; none: left to national law (GuardrailSettings.default_break_minutes)."""
+    min_block_minutes: int | None = Field(default=None, gt=0, le=240)
+    """Shortest part, where the law allows splitting the total."""
+    shortened: ShortenedBreak | None = None
+    """A shorter break allowed in some cases."""
+    lengths: LengthRange | None = None
+    """Only breaks of these lengths are concerned."""
+    paid: bool = False
+    """Whether the law counts the break as paid working time."""
+    off_duty: bool = False
+    """Whether the worker must be relieved of all duty (not checkable in policy format v1)."""
+    severity: Literal["error", "warning"] = "error"
+    """Severity of a breach: warning where the reading is uncertain."""
+    citation: Text
+    """The article, as conflicts cite it."""
+    source: Text
+    """Where the figures come from and how they are read."""
+    assumption: Text | None = None
+    """What the pack assumes beyond the text of the law."""
+
+    @model_validator(mode="after")
+    def _consistent(self) -> BreakRequirement:
+        both = sorted(set(self.binds) & set(self.counts_if_long_enough))
+        if both:
+            raise ValueError(f"{', '.join(both)} is listed in both binds and counts_if_long_enough")
+        if not self.breaks:
+            if (
+                self.min_minutes is not None
+                or self.min_block_minutes is not None
+                or self.shortened is not None
+            ):
+                raise ValueError(
+                    "a requirement with no breaks due has no length to check; remove the lengths"
+                )
+            if not self.paid:
+                raise ValueError("a requirement with no breaks due checks only pay, so it needs paid: true")
+        block, total = self.min_block_minutes, self.min_minutes
+        if block is not None and total is not None and block >= total:
+            raise ValueError(
+                f"min_block_minutes ({self.min_block_minutes}) must be below min_minutes ({self.min_minutes})"
+            )
+        if self.shortened is not None:
+            if self.min_minutes is None or self.shortened.min_minutes >= self.min_minutes:
+                raise ValueError("shortened.min_minutes must be below the requirement's min_minutes")
+            if self.min_block_minutes is not None:
+                raise ValueError("give either shortened or min_block_minutes, not both")
+        return self
+
+
+class GuardrailPack(_Model):
+    """The requirements of one jurisdiction."""
+
+    title: Text
+    """The jurisdiction and its law, for people."""
+    requirements: list[BreakRequirement] = Field(min_length=1, max_length=50)
+    """The requirements, checked in this order."""
+
+
+class GuardrailFile(_Model):
+    """The guardrails file: a format version and one pack per jurisdiction."""
+
+    version: Literal[1]
+    """Format version of the file."""
+    packs: dict[Jurisdiction, GuardrailPack]
+    """Jurisdiction to its pack."""
+
+
+GuardrailPacks = Mapping[str, GuardrailPack]
+"""Loaded packs: jurisdiction to pack."""
+
+
+def load_guardrails(path: str | Path | None = None) -> GuardrailPacks:
+    """Load guardrail packs (the bundled file when ``path`` is None); cached while the file is unchanged.
+
+    Raises ``InputError`` with located problems for a file that cannot be read or is invalid.
+    """
+    file = Path(path) if path is not None else GUARDRAILS_FILE
+    try:
+        stat = file.stat()
+    except OSError:
+        return _read(str(file))  # raises the located "cannot read" problem
+    return _cached(str(file), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=16)
+def _cached(file: str, mtime_ns: int, size: int) -> GuardrailPacks:
+    # mtime and size are part of the key so an edited file is read again.
+    return _read(file)
+
+
+def _read(file: str) -> GuardrailPacks:
+    doc = load_yaml(file)
+    try:
+        parsed = GuardrailFile.model_validate(doc.data)
+    except ValidationError as err:
+        raise InputError(problems_from_validation(doc, err, model=GuardrailFile)) from None
+    problems = _cross_check(doc, parsed)
+    if problems:
+        raise InputError(problems)
+    return MappingProxyType({str(key): pack for key, pack in parsed.packs.items()})
+
+
+def _cross_check(doc: YamlDocument, parsed: GuardrailFile) -> list[Problem]:
+    """Check what one requirement cannot see: its pack's key and codes unique across the file."""
+    problems: list[Problem] = []
+    first: dict[str, int] = {}
+    for key, pack in parsed.packs.items():
+        for index, req in enumerate(pack.requirements):
+            base = ("packs", key, "requirements", index)
+            if req.jurisdiction != key:
+                path = (*base, "jurisdiction")
+                line, column = doc.locate(path)
+                problems.append(
+                    Problem(
+                        doc.file,
+                        line,
+                        column,
+                        format_path(path),
+                        f"{req.code} is in the {key} pack but names jurisdiction {req.jurisdiction}",
+                    )
+                )
+            path = (*base, "code")
+            line, column = doc.locate(path)
+            if req.code in first:
+                problems.append(
+                    Problem(
+                        doc.file,
+                        line,
+                        column,
+                        format_path(path),
+                        f"code {req.code} already used on line {first[req.code]}",
+                    )
+                )
+            else:
+                first[req.code] = line
+    return sorted(problems, key=lambda p: (p.line, p.column, p.message))

@@ -1,0 +1,268 @@
+"""The wording of legal findings: named templates filled from structured placement results."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from engine.law import wording
+from engine.law.placement import Break, BreakPlan, Deadline, Margins, ShiftPlacement, Window, place_breaks
+from engine.rulebook.guardrails import Threshold
+
+
+def hm(text: str) -> int:
+    hours, minutes = text.split(":")
+    return int(hours) * 60 + int(minutes)
+
+
+MARGINS = Margins(30, 30)
+
+
+def failed(
+    *starts: str,
+    breaks: tuple[Break, ...],
+    windows: tuple[str, ...] = (),
+    hours: float = 8,
+    margins: Margins = MARGINS,
+) -> list[ShiftPlacement]:
+    """The shifts of a plan whose breaks do not fit, as the checker hands them to the wording."""
+    blocked = tuple(Window(hm(w.split("-")[0]), hm(w.split("-")[1])) for w in windows)
+    plan = BreakPlan(tuple(hm(s) for s in starts), round(hours * 60), breaks, blocked, margins)
+    result = [shift for shift in place_breaks(plan) if not shift.fits]
+    assert len(result) == len(starts), "every start should miss"
+    return result
+
+
+START_BY_6H = (Break(20, Deadline(360, "start-by")),)
+END_BY_6H = (Break(20, Deadline(360, "end-by")),)
+TWO_BY_2H_AND_4H = (Break(10, Deadline(120, "start-by")), Break(10, Deadline(240, "start-by")))
+TWO_ANYWHERE = (Break(10), Break(10))
+OVER_6 = Threshold(over_hours=6)
+
+
+def timing(shifts: list[ShiftPlacement], hours: list[float | None], margins: Margins = MARGINS) -> str:
+    return " | ".join(wording.timing_clauses(shifts, margins=margins, deadline_hours=hours))
+
+
+# Every case: a finding's structured values in, the exact text out.
+CASES: dict[str, tuple[Callable[[], str], str]] = {
+    "deadline-inside-window-and-windows-before": (
+        lambda: timing(failed("08:00", breaks=START_BY_6H, windows=("08:00-10:00", "10:00-14:30")), [6]),
+        "the shift starting 08:00 reaches 6 hours at 14:00, inside the blocked window 10:00-14:30, "
+        "and breaks are also blocked 08:00-10:00, so no 20-minute break can start by 14:00",
+    ),
+    "shifts-grouped-each-inside": (
+        lambda: timing(failed("06:00", "08:00", breaks=START_BY_6H, windows=("06:00-14:30",)), [6]),
+        "the shifts starting 06:00 and 08:00 reach 6 hours at 12:00 and 14:00, each inside a blocked "
+        "window, and breaks are blocked 06:00-14:30, so no 20-minute break can start by then",
+    ),
+    "end-by-windows-before": (
+        lambda: timing(failed("08:00", breaks=END_BY_6H, windows=("08:00-13:45",)), [6]),
+        "the shift starting 08:00 reaches 6 hours at 14:00 and breaks are blocked 08:00-13:45, "
+        "so no 20-minute break can end by 14:00",
+    ),
+    "second-break-late": (
+        lambda: timing(
+            failed("08:00", breaks=TWO_BY_2H_AND_4H, windows=("08:00-08:30", "08:40-12:30")), [2, 4]
+        ),
+        "the shift starting 08:00 reaches 4 hours at 12:00, inside the blocked window 08:40-12:30, "
+        "so the second of two 10-minute breaks cannot start by 12:00",
+    ),
+    "second-break-late-on-two-shifts": (
+        lambda: timing(failed("08:00", "08:10", breaks=TWO_BY_2H_AND_4H, windows=("09:00-12:30",)), [2, 4.0]),
+        "the shifts starting 08:00 and 08:10 reach 4 hours at 12:00 and 12:10, each inside a blocked "
+        "window, and breaks are blocked 09:00-12:30 (breaks in the first or last 30 minutes of a shift do "
+        "not count, and breaks are at least 30 minutes apart), so the second of two 10-minute breaks cannot "
+        "start by then",
+    ),
+    "law-figure-as-stated": (
+        lambda: timing(failed("08:00", breaks=START_BY_6H, windows=("08:00-16:00",)), [5.999]),
+        "the shift starting 08:00 reaches 5.999 hours at 14:00, inside the blocked window 08:00-16:00, "
+        "so no 20-minute break can start by 14:00",
+    ),
+    "no-deadline-blocked": (
+        lambda: timing(failed("09:00", breaks=(Break(30),), windows=("09:00-17:00",)), [None]),
+        "breaks are blocked 09:00-17:00, so no 30-minute break fits in the shift from 09:00 to 17:00",
+    ),
+    "no-deadline-second-break-blocked-on-two-shifts": (
+        lambda: timing(failed("09:00", "09:05", breaks=TWO_ANYWHERE, windows=("09:45-18:00",)), [None, None]),
+        "breaks are blocked 09:45-18:00 (breaks in the first or last 30 minutes of a shift do not count, and "
+        "breaks are at least 30 minutes apart), so the second of two 10-minute breaks does not fit in the "
+        "shifts starting 09:00 and 09:05",
+    ),
+    "no-room-margins": (
+        lambda: timing(failed("08:00", breaks=(Break(30),), hours=1), [None]),
+        "the shift from 08:00 to 09:00 leaves no room for a 30-minute break "
+        "(breaks in the first or last 30 minutes of a shift do not count)",
+    ),
+    "no-room-margins-and-gap-on-two-shifts": (
+        lambda: timing(
+            failed("08:00", "12:00", breaks=TWO_ANYWHERE, hours=1, margins=Margins(20, 25)),
+            [None, None],
+            Margins(20, 25),
+        ),
+        "the shifts starting 08:00 and 12:00 leave no room for the second of two 10-minute breaks "
+        "(breaks in the first or last 20 minutes of a shift do not count, and breaks are at least "
+        "25 minutes apart)",
+    ),
+    "starts-that-miss-differently-get-a-clause-each": (
+        lambda: timing(failed("06:00", "10:00", breaks=END_BY_6H, windows=("06:00-15:45",)), [6]),
+        "the shift starting 06:00 reaches 6 hours at 12:00, inside the blocked window 06:00-15:45, so no "
+        "20-minute break can end by 12:00 | the shift starting 10:00 reaches 6 hours at 16:00 and breaks "
+        "are blocked 06:00-15:45, so no 20-minute break can end by 16:00",
+    ),
+    "length-national": (
+        lambda: wording.short_break_clause(
+            "national", kind="rest", minutes=10, shift_minutes=480, required=15, applies=OVER_6
+        ),
+        "on shifts of 8 hours, rest breaks of 10 minutes are shorter than the 15 minutes assumed for the "
+        "break due once a shift is over 6 hours, a length left to national law",
+    ),
+    "length-split-total": (
+        lambda: wording.short_break_clause(
+            "split-total",
+            kind="any",
+            minutes=15,
+            shift_minutes=361,
+            required=30,
+            applies=OVER_6,
+            total=15,
+            block=15,
+        ),
+        "on shifts of 6 hours 1 minute, breaks of 15 minutes count towards the 30 minutes required once a "
+        "shift is over 6 hours, but the policy's breaks add up to 15 minutes",
+    ),
+    "length-short": (
+        lambda: wording.short_break_clause(
+            "short", kind="lunch", minutes=15, shift_minutes=60, required=20, applies=OVER_6
+        ),
+        "on shifts of 1 hour, lunch breaks of 15 minutes are shorter than the 20 minutes required once a "
+        "shift is over 6 hours",
+    ),
+    "length-short-split": (
+        lambda: wording.short_break_clause(
+            "short-split",
+            kind="lunch",
+            minutes=10,
+            shift_minutes=541,
+            required=45,
+            applies=Threshold(over_hours=9),
+            block=15,
+        ),
+        "on shifts of 9 hours 1 minute, lunch breaks of 10 minutes are shorter than the 45 minutes required "
+        "once a shift is over 9 hours (which may be split into parts of at least 15 minutes)",
+    ),
+    "length-shortened": (
+        lambda: wording.short_break_clause(
+            "shortened",
+            kind="lunch",
+            minutes=20,
+            shift_minutes=30,
+            required=30,
+            applies=Threshold(reaches_hours=1),
+            shortened=20,
+            note="by {agreement}",
+        ),
+        "on shifts of 30 minutes, lunch breaks of 20 minutes are shorter than the 30 minutes required once "
+        "a shift reaches 1 hour, and a shorter break of at least 20 minutes is lawful only by {agreement}",
+    ),
+    "length-shortened-paid": (
+        lambda: wording.short_break_clause(
+            "shortened-paid",
+            kind="lunch",
+            minutes=20,
+            shift_minutes=480,
+            required=60,
+            applies=Threshold(over_hours=5, up_to_hours=9),
+            shortened=20,
+            note="where the worker is paid",
+        ),
+        "on shifts of 8 hours, lunch breaks of 20 minutes are shorter than the 60 minutes required for "
+        "shifts over 5 and up to 9 hours, and a shorter paid break of at least 20 minutes is lawful only "
+        "where the worker is paid",
+    ),
+    "length-shortened-unpaid": (
+        lambda: wording.short_break_clause(
+            "shortened-unpaid",
+            kind="lunch",
+            minutes=20,
+            shift_minutes=480,
+            required=60,
+            applies=Threshold(reaches_hours=3.5, up_to_hours=6),
+            shortened=20,
+        ),
+        "on shifts of 8 hours, lunch breaks of 20 minutes are shorter than the 60 minutes required for "
+        "shifts of 3.5 up to 6 hours, and a shorter break must be paid",
+    ),
+    "every-shift": (lambda: wording.threshold_phrase(Threshold(over_hours=0)), "on every shift"),
+    "unpaid": (
+        lambda: wording.unpaid_clause(kind="rest", minutes=10, label="rest periods {paid}"),
+        "rest breaks of 10 minutes are unpaid, but rest periods {paid} count as paid working time",
+    ),
+    "assumptions": (
+        lambda: " | ".join(wording.assumption_clauses(shift_hours=7.5, shift_start="22:30")),
+        "assuming 7.5-hour shifts, as the policy gives no shift_hours | "
+        "assuming a shift starting 22:30, as the policy gives no shift_starts",
+    ),
+    "notes-assumed": (
+        lambda: str(wording.notes(shift_hours=8.0, shift_start="09:00", starts_missing=False)),
+        "assumed 8-hour shifts (no shift_hours given); assumed a shift starting 09:00 (no shift_starts given)",
+    ),
+    "notes-no-starts": (
+        lambda: str(wording.notes(shift_hours=None, shift_start=None, starts_missing=True)),
+        "break deadlines not checked (no shift_starts given)",
+    ),
+    "no-jurisdiction": (lambda: wording.NO_JURISDICTION, "no jurisdiction set: no legal verdict"),
+    "no-pack": (lambda: wording.no_pack_note("ph"), "no guardrails for jurisdiction ph: no legal verdict"),
+    "explanation": (
+        lambda: wording.explanation(["a", "b {c}"], "Art. {4}"),
+        "a; b {c} (Art. {4})",
+    ),
+}
+
+
+@pytest.mark.parametrize(("make", "expected"), CASES.values(), ids=CASES.keys())
+def test_wording(make: Callable[[], str], expected: str) -> None:
+    assert make() == expected
+
+
+def test_every_template_is_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    used: set[str] = set()
+    fill = wording._fill
+
+    def spy(name: str, **values: object) -> str:
+        used.add(name)
+        return fill(name, **values)
+
+    monkeypatch.setattr(wording, "_fill", spy)
+    for make, _ in CASES.values():
+        make()
+    # Read without filling: the constant is the template itself.
+    used.add("note.no-jurisdiction")
+    assert sorted(set(wording.TEMPLATES) - used) == []
+
+
+def test_notes_say_nothing_when_nothing_was_assumed() -> None:
+    assert wording.notes(shift_hours=None, shift_start=None, starts_missing=False) is None
+
+
+@pytest.mark.parametrize(
+    ("minutes", "text"),
+    [(1, "1 minute"), (30, "30 minutes"), (60, "1 hour"), (61, "1 hour 1 minute"), (480, "8 hours")],
+)
+def test_duration(minutes: int, text: str) -> None:
+    assert wording.duration(minutes) == text
+
+
+@pytest.mark.parametrize(
+    ("items", "text"), [([], ""), (["a"], "a"), (["a", "b"], "a and b"), (["a", "b", "c"], "a, b and c")]
+)
+def test_join(items: list[str], text: str) -> None:
+    assert wording.join(items) == text
+
+
+def test_timing_clauses_refuse_a_shift_that_fits() -> None:
+    plan = BreakPlan((hm("08:00"),), 480, START_BY_6H)
+    with pytest.raises(ValueError, match="do not fit"):
+        wording.timing_clauses(place_breaks(plan), margins=Margins(), deadline_hours=[6])
