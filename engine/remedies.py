@@ -11,18 +11,27 @@ patch's fields are set on the rule (``null`` removes a field; a value
 ``{compute: legal-break-slot}`` is worked out from the guardrail breach, see
 ``legal_break_slot``), and the data is validated again; a patch that makes an
 invalid policy is a rulebook bug and raises ``RulebookError`` naming the remedy.
-The patched policy is scored on its own (its scores depend on nothing else),
-and the conflicts that involve it are detected again against the rest of the
-library (``detect_conflicts``, without remedies, so there is no recursion);
-the Rete joins then see only the patched policy's facts and the facts of
-other policies that can pair with them (an index built once), so the work of
-one patch grows with what it can clash with, not with the library.
+The patched policy is scored on its own (its scores depend on nothing else):
+that is one *re-evaluation*. Its conflicts are then tested again
+(``detect_conflicts``, without remedies, so there is no recursion), but only
+where the patch can change them: a patch changes the fact of one rule, so a
+join conflict between two other rules stays as it was, and the Rete joins see
+only the patched rule's fact and the facts that can pair with it (the policy's
+own, and other policies' from an index built once). Trade-offs and guardrail
+breaches, which come from the whole policy, are found again. So the work of
+one patch grows with what the patched rule can clash with, not with the
+conflicts of the policy (a 100-rule policy with 2,500 conflicts used to test
+all 2,500 again per patch) nor with the library.
 ``resolves`` says whether the conflict (same code, policies and rules) is
 gone; ``new_conflicts`` lists the codes of conflicts of the patched policy that
 were not there before. The same patch is worked out once however many
-conflicts try it, and at most ``MAX_PATCHES`` patches are worked out per
-evaluation: past that (libraries of thousands of clashing policies), the
-remaining conflicts, the least severe in the sorted order, get no remedies.
+conflicts try it.
+
+The work is bounded by a ``RemedyBudget``: at most ``MAX_PATCHES``
+re-evaluations per evaluation by default. Conflicts are served in their sorted
+order, most severe first; a conflict whose untried patches would go past the
+budget gets no remedies, and the budget counts it in ``skipped`` so the
+command can say so.
 
 Ranking (best first):
 
@@ -35,9 +44,10 @@ Ranking (best first):
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
@@ -70,6 +80,7 @@ __all__ = [
     "NEW_CONFLICT_PENALTY",
     "WORSE_WEIGHT",
     "Candidate",
+    "RemedyBudget",
     "apply_patch",
     "attach_remedies",
     "benefit",
@@ -88,7 +99,7 @@ WORSE_WEIGHT = 2
 NEW_CONFLICT_PENALTY = 20
 """Points a remedy loses in the ranking for each new conflict it creates."""
 MAX_PATCHES = 1_000
-"""Distinct patches worked out per evaluation."""
+"""Re-evaluations (distinct patches worked out) per evaluation, unless a ``RemedyBudget`` says otherwise."""
 
 COMPUTED_PATCHES = ("legal-break-slot",)
 """Names a patch value ``{compute: NAME}`` may take."""
@@ -110,6 +121,7 @@ class Candidate:
         """The declarative patch as conflicts show it."""
         return {"policy": self.policy, "rule_index": self.rule_index, "set": dict(self.values)}
 
+    @functools.cached_property
     def key(self) -> str:
         """One string per distinct patch, for caching."""
         return json.dumps([self.remedy.code, self.patch()], sort_keys=True)
@@ -248,17 +260,26 @@ def _is_noop(policy: Policy, index: int, values: Mapping[str, Any]) -> bool:
     return True
 
 
-def _fact(run: EvaluationRun, policy_id: str, index: int) -> Fact | None:
-    for fact in run.traces[policy_id].facts:
-        if fact.get(INDEX_KEY) == index:
-            return fact
-    return None
+FactIndex = Mapping[tuple[str, int], Fact]
+
+
+def fact_index(run: EvaluationRun) -> dict[tuple[str, int], Fact]:
+    """Every policy rule's fact by (policy id, rule index)."""
+    return {(pid, int(f[INDEX_KEY])): f for pid, trace in run.traces.items() for f in trace.facts}
 
 
 def candidates(
-    run: EvaluationRun, conflict: Conflict, *, settings: Settings | None = None
+    run: EvaluationRun,
+    conflict: Conflict,
+    *,
+    settings: Settings | None = None,
+    facts: FactIndex | None = None,
 ) -> list[Candidate]:
-    """The remedies a conflict tries, each on a rule it fits, patches worked out (at most MAX_CANDIDATES)."""
+    """The remedies a conflict tries, each on a rule it fits, patches worked out (at most MAX_CANDIDATES).
+
+    ``facts`` is ``fact_index(run)``, when the caller asks for many conflicts.
+    """
+    facts = fact_index(run) if facts is None else facts
     book = run.rulebook
     rule = book.rules_by_code.get(conflict.code)
     if isinstance(rule, ConflictRule):
@@ -270,7 +291,7 @@ def candidates(
     for ref in conflict.rules:
         policy_id, index = parse_rule_ref(ref)
         policy = run.policies.get(policy_id)
-        fact = _fact(run, policy_id, index) if policy is not None else None
+        fact = facts.get((policy_id, index)) if policy is not None else None
         if policy is None or fact is None:
             continue
         for remedy in listed:
@@ -295,10 +316,11 @@ def candidates(
 
 
 class _Partners:
-    """Facts by the conflict-rule sides they meet: what a patched policy can pair with."""
+    """Facts by the conflict-rule sides they meet: what a patched policy rule can pair with."""
 
     def __init__(self, run: EvaluationRun) -> None:
         self.rules = run.rulebook.conflict_rules
+        self.codes = frozenset(rule.code for rule in self.rules)
         self.by_side: dict[tuple[str, str], list[Fact]] = {}
         for pid in sorted(run.traces):
             if not active_across(run.policies[pid]):
@@ -316,10 +338,21 @@ class _Partners:
                 found.append((rule.code, "b"))
         return found
 
-    def join_facts(self, run: EvaluationRun, patched: Policy, facts: Sequence[Fact]) -> list[Fact]:
-        """The patched policy's facts and the other policies' facts that can pair with one of them."""
-        wanted = {(code, "b" if side == "a" else "a") for fact in facts for code, side in self._sides(fact)}
-        out = list(facts)
+    def join_facts(
+        self, run: EvaluationRun, patched: Policy, facts: Sequence[Fact], changed: Fact
+    ) -> list[Fact]:
+        """The patched rule's fact and every fact that can pair with it.
+
+        Those are the patched policy's other facts and the other policies'
+        facts (when the scopes overlap) that meet the other side of a conflict
+        rule the changed fact meets. Pairs that do not involve the changed
+        fact are not affected by the patch, so they are not looked for again.
+        """
+        wanted = {(code, "b" if side == "a" else "a") for code, side in self._sides(changed)}
+        out = [changed]
+        if not wanted:
+            return out
+        out.extend(f for f in facts if f is not changed and any(k in wanted for k in self._sides(f)))
         seen: set[tuple[Any, Any]] = set()
         for key in sorted(wanted):
             for fact in self.by_side.get(key, ()):
@@ -332,13 +365,50 @@ class _Partners:
         return out
 
 
+@dataclass
+class RemedyBudget:
+    """The work remedies may do in one evaluation, counted in policies evaluated again.
+
+    Every distinct patch is one re-evaluation (the patched policy is scored
+    again and its conflicts are tested again); ``limit`` bounds them. Conflicts
+    are served in their sorted order (most severe first), so when the budget
+    runs out it is the least severe ones that are left without remedies, and
+    ``skipped`` says how many. Pass one to ``attach_remedies`` to read it after.
+    """
+
+    limit: int = field(default_factory=lambda: MAX_PATCHES)
+    """Re-evaluations allowed (``MAX_PATCHES`` unless given)."""
+    evaluations: int = 0
+    """Re-evaluations done."""
+    skipped: int = 0
+    """Conflicts that had remedies to try but got none because the budget was spent."""
+
+
+class _Before:
+    """A policy's conflicts before any patch, as identities, its join conflicts by policy rule."""
+
+    def __init__(self) -> None:
+        self.identities: set[tuple[str, ...]] = set()
+        self.joins: set[tuple[str, ...]] = set()
+        self.joins_by_rule: dict[str, set[tuple[str, ...]]] = {}
+
+    def add(self, conflict: Conflict, join_codes: Collection[str]) -> None:
+        identity = conflict_identity(conflict)
+        self.identities.add(identity)
+        if conflict.code in join_codes:
+            self.joins.add(identity)
+            for ref in conflict.rules:
+                self.joins_by_rule.setdefault(ref, set()).add(identity)
+
+
 def _outcome(
     run: EvaluationRun,
     candidate: Candidate,
     settings: Settings | None,
     partners: _Partners,
-    earlier: Collection[tuple[str, ...]],
+    before: _Before,
 ) -> _Outcome:
+    """Score the patched policy again and test again the conflicts the patched rule can take part in."""
     from engine.evaluation import EvaluationRun, evaluate
 
     original = run.policies[candidate.policy]
@@ -357,34 +427,51 @@ def _outcome(
         rulebook=run.rulebook,
         files=run.files,
     )
-    join_facts = partners.join_facts(merged, patched, alone.traces[patched.id].facts)
-    after = detect_conflicts(merged, wanted={patched.id}, settings=settings, join_facts=join_facts)
-    identities = frozenset(conflict_identity(c) for c in after)
-    new = tuple(sorted({c.code for c in after if conflict_identity(c) not in earlier}))
-    return _Outcome(result.scores.employee, result.scores.customer, identities, new)
+    facts = alone.traces[patched.id].facts
+    changed = next(f for f in facts if f.get(INDEX_KEY) == candidate.rule_index)
+    join_facts = partners.join_facts(merged, patched, facts, changed)
+    found = detect_conflicts(merged, wanted={patched.id}, settings=settings, join_facts=join_facts)
+    ref = rule_ref(patched.id, candidate.rule_index)
+    # A patch changes one rule's fact: a join conflict between two other rules is as it was.
+    # Trade-offs and guardrail breaches come from the whole policy and were found again.
+    kept = before.joins - before.joins_by_rule.get(ref, set())
+    fresh = {conflict_identity(c) for c in found if c.code not in partners.codes or ref in c.rules}
+    after = frozenset(kept | fresh)
+    new = tuple(sorted({i[0] for i in fresh if i not in before.identities}))
+    return _Outcome(result.scores.employee, result.scores.customer, after, new)
 
 
 class _Trials:
     """The patches of one evaluation, each worked out once, and what every conflict makes of them."""
 
-    def __init__(self, run: EvaluationRun, before: Sequence[Conflict], settings: Settings | None) -> None:
+    def __init__(
+        self,
+        run: EvaluationRun,
+        before: Sequence[Conflict],
+        settings: Settings | None,
+        budget: RemedyBudget | None = None,
+    ) -> None:
         self.run = run
         self.settings = settings
+        self.budget = budget if budget is not None else RemedyBudget()
         self.cache: dict[str, _Outcome] = {}
-        self.earlier: dict[str, set[tuple[str, ...]]] = {}
-        for conflict in before:
-            for policy_id in conflict.policies:
-                self.earlier.setdefault(policy_id, set()).add(conflict_identity(conflict))
+        self.before = before
+        self._earlier: dict[str, _Before] | None = None
         self._partners: _Partners | None = None
 
     def outcome(self, candidate: Candidate) -> _Outcome:
-        key = candidate.key()
+        key = candidate.key
         found = self.cache.get(key)
         if found is None:
-            if self._partners is None:
+            if self._partners is None or self._earlier is None:
                 self._partners = _Partners(self.run)
-            earlier = self.earlier.get(candidate.policy, set())
-            found = self.cache[key] = _outcome(self.run, candidate, self.settings, self._partners, earlier)
+                self._earlier = {}
+                for conflict in self.before:
+                    for policy_id in conflict.policies:
+                        self._earlier.setdefault(policy_id, _Before()).add(conflict, self._partners.codes)
+            before = self._earlier.get(candidate.policy, _Before())
+            self.budget.evaluations += 1
+            found = self.cache[key] = _outcome(self.run, candidate, self.settings, self._partners, before)
         return found
 
     def result(self, conflict: Conflict, candidate: Candidate) -> RemedyResult:
@@ -435,14 +522,26 @@ def rank_key(result: RemedyResult) -> tuple[Any, ...]:
 
 
 def attach_remedies(
-    run: EvaluationRun, conflicts: Sequence[Conflict], *, settings: Settings | None = None
+    run: EvaluationRun,
+    conflicts: Sequence[Conflict],
+    *,
+    settings: Settings | None = None,
+    budget: RemedyBudget | None = None,
 ) -> list[Conflict]:
-    """Copies of ``conflicts`` with their ranked remedies (at most MAX_REMEDIES each, MAX_PATCHES in all)."""
-    trials = _Trials(run, conflicts, settings)
+    """Copies of ``conflicts`` with their ranked remedies (at most MAX_REMEDIES each).
+
+    ``budget`` bounds the re-evaluations (default: ``MAX_PATCHES``) and records
+    what was done; a conflict whose untried patches would exceed it gets none.
+    """
+    trials = _Trials(run, conflicts, settings, budget)
+    spent = trials.budget
+    facts = fact_index(run)
     out: list[Conflict] = []
     for conflict in conflicts:
-        tried = candidates(run, conflict, settings=settings)
-        if len(trials.cache) + sum(c.key() not in trials.cache for c in tried) > MAX_PATCHES:
+        tried = candidates(run, conflict, settings=settings, facts=facts)
+        untried = {c.key for c in tried} - set(trials.cache)
+        if spent.evaluations + len(untried) > spent.limit:
+            spent.skipped += 1
             out.append(conflict)
             continue
         results = sorted((trials.result(conflict, c) for c in tried), key=rank_key)

@@ -238,8 +238,8 @@ def test_bad_settings_file_is_bad_input(lib: Path, capsys: pytest.CaptureFixture
     Path("policyeval.toml").write_text('fail_on = "sometimes"\n', encoding="utf-8")
     code, _, err = run_cli(capsys, "lib")
     assert code == 2
-    expected = "fail_on: Input should be 'error', 'warning' or 'never'"
-    assert err == f"{Path('policyeval.toml').resolve()}:1:1: {expected}\n"
+    expected = "fail_on: expected one of error, warning, never; got 'sometimes'"
+    assert err == f"{Path('policyeval.toml').resolve()}:1:11: {expected}\n"
 
 
 # --------------------------------------------------------------------------- formats

@@ -340,7 +340,7 @@ def test_outside_a_git_repository(
     assert code == 2
     assert (
         err
-        == f"error: not a git repository: {folder}; diff --git compares a revision with the working tree\n"
+        == "error: policies is not in a git repository; diff --git compares a revision with the working tree\n"
     )
 
 
@@ -350,3 +350,60 @@ def test_text_output_shows_control_characters_instead_of_obeying_them(book: Rule
     text = render_text(diff_runs(old, new))
     assert "\x1b" not in text
     assert "    Clear \\x1b[2J screen\n" in text
+
+
+@needs_git
+def test_a_folder_deleted_from_the_work_tree_is_all_removed(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shutil.rmtree(repo / "policies")
+    code, out, err = run_cli(
+        capsys, "diff", "--git", "HEAD", "policies", "--rulebook", "rulebook", "--format", "json"
+    )
+    assert code == 0, err
+    data = json.loads(out)
+    at_head = sorted(p.stem for p in OLD.glob("*.yaml"))
+    assert sorted(p["id"] for p in data["removed"]) == at_head
+    assert data["added"] == data["changed"] == []
+
+
+@needs_git
+def test_a_path_at_neither_side_is_an_input_error(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run_cli(capsys, "diff", "--git", "HEAD", "nowhere", "--rulebook", "rulebook")
+    assert (code, out) == (2, "")
+    assert err == "error: nowhere exists neither in the working tree nor at revision HEAD\n"
+
+
+@needs_git
+def test_diff_git_reads_the_repository_that_holds_the_path(
+    repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Run from another repository: the revision is looked up where PATH lives, not here.
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    _git(elsewhere, "init", "-q")
+    monkeypatch.chdir(elsewhere)
+    code, out, err = run_cli(
+        capsys, "diff", "--git", "HEAD", str(repo / "policies"), "--rulebook", str(repo / "rulebook")
+    )
+    assert code == 0, err
+    assert out.startswith(f"diff HEAD:policies -> {repo / 'policies'}\n1 added, 1 removed, 3 changed, ")
+    # The same from a folder that is in no repository at all.
+    monkeypatch.chdir(tmp_path)
+    code, again, err = run_cli(
+        capsys, "diff", "--git", "HEAD", str(repo / "policies"), "--rulebook", str(repo / "rulebook")
+    )
+    assert (code, again) == (0, out), err
+
+
+@needs_git
+def test_diff_git_of_a_deleted_folder_in_another_repository(
+    repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shutil.rmtree(repo / "policies")
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_cli(
+        capsys, "diff", "--git", "HEAD", str(repo / "policies"), "--rulebook", str(repo / "rulebook")
+    )
+    assert code == 0, err
+    assert f"0 added, {len(list(OLD.glob('*.yaml')))} removed, 0 changed" in out

@@ -16,7 +16,9 @@ from engine.remedies import (
     MAX_REMEDIES,
     NEW_CONFLICT_PENALTY,
     WORSE_WEIGHT,
+    RemedyBudget,
     apply_patch,
+    attach_remedies,
     benefit,
     candidates,
     legal_break_slot,
@@ -338,3 +340,160 @@ def test_patches_are_capped_per_evaluation(monkeypatch: pytest.MonkeyPatch) -> N
     # The contradiction (an error, first in order) takes both patches; the trade-offs get none.
     assert [r.code for r in only(found, "CON001").remedies] == ["REM005", "REM006"]
     assert all(c.remedies == [] for c in found if c.code != "CON001")
+
+
+# --------------------------------------------------------------------------- the work remedies do
+
+
+def _many_clashing_rules(pairs: int, id: str = "big") -> Policy:
+    """One policy of ``2 * pairs`` rules: pay-linked handle-time caps and resolution targets, all clashing."""
+    rules: list[dict[str, Any]] = []
+    for i in range(pairs):
+        rules.append({**AHT_CAP, "max_minutes": 3 + i % 4})
+        rules.append({**FCR_BONUS, "target": 60 + i % 30})
+    return make_policy(*rules, id=id, scope={"teams": ["support"]})
+
+
+class _Counter:
+    """Calls through to the real function and counts the calls and the facts each was given."""
+
+    def __init__(self, real: Any) -> None:
+        self.real = real
+        self.sizes: list[int] = []
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        self.sizes.append(len(args[1]) if len(args) > 1 else len(args[0]))
+        return self.real(*args, **kwargs)
+
+
+def test_remedies_on_a_large_policy_retest_only_the_patched_rule(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Regression: a 100-rule policy with 2,500 conflicts took 41 s, because each patch ran the
+    # whole conflict detection of the policy again (2,500 joins per patch).
+    import engine.conflicts
+    import engine.evaluation
+
+    policy = _many_clashing_rules(50)
+    run = evaluate([policy], rulebook=BOOK, conflicts=False)
+    found = find_conflicts(run, remedies=False)
+    assert sum(c.code == "CON001" for c in found) == 50 * 50
+    evaluations = _Counter(engine.evaluation.evaluate)
+    joins = _Counter(engine.conflicts.run_joins)
+    monkeypatch.setattr(engine.evaluation, "evaluate", evaluations)
+    monkeypatch.setattr(engine.conflicts, "run_joins", joins)
+    budget = RemedyBudget()
+    with_remedies = attach_remedies(run, found, budget=budget)
+    # One re-evaluation per distinct patch: two remedies on each of the 50 caps, one on each target.
+    assert budget.evaluations == len(evaluations.sizes) <= 3 * 50
+    assert all(size == 1 for size in evaluations.sizes)  # the patched policy alone
+    assert budget.skipped == 0
+    # The joins of a patch see the patched rule and the rules it can clash with, never the whole policy.
+    assert joins.sizes and max(joins.sizes) <= 1 + 50
+    assert all(c.remedies for c in with_remedies if c.code == "CON001")
+
+
+def _full_retest(run: Any, conflict: Conflict, before: list[Conflict]) -> list[tuple[Any, ...]]:
+    """What each remedy of ``conflict`` does, worked out the slow way: the whole policy tested again."""
+    from engine.conflicts import conflict_identity, detect_conflicts
+    from engine.evaluation import EvaluationRun
+    from engine.results import Evaluation
+
+    out = []
+    for candidate in candidates(run, conflict):
+        patched = apply_patch(
+            run.policies[candidate.policy], candidate.rule_index, candidate.values, remedy="x"
+        )
+        alone = evaluate([patched], rulebook=run.rulebook, conflicts=False)
+        merged = EvaluationRun(
+            evaluation=Evaluation(
+                policies=[
+                    alone.result(patched.id) if r.id == patched.id else r for r in run.evaluation.policies
+                ],
+                conflicts=[],
+            ),
+            policies={**run.policies, patched.id: patched},
+            traces={**run.traces, patched.id: alone.traces[patched.id]},
+            firings=[],
+            rulebook=run.rulebook,
+        )
+        after = detect_conflicts(merged, wanted={patched.id})
+        earlier = {conflict_identity(c) for c in before if patched.id in c.policies}
+        identities = {conflict_identity(c) for c in after}
+        scores = alone.result(patched.id).scores
+        out.append(
+            (
+                candidate.remedy.code,
+                candidate.patch(),
+                scores.employee,
+                scores.customer,
+                conflict_identity(conflict) not in identities,
+                sorted({c.code for c in after if conflict_identity(c) not in earlier}),
+            )
+        )
+    return sorted(out, key=lambda o: (o[0], str(o[1])))
+
+
+def test_retesting_only_the_patched_rule_gives_what_a_full_retest_gives() -> None:
+    # Clashes inside the big policy, with other policies and with itself, trade-offs and a guardrail.
+    ban = {
+        "kind": "break-rule",
+        "break": "lunch",
+        "min_minutes": 30,
+        "scheduling": "fixed",
+        "blocked_windows": [{"from": "10:00", "to": "12:00"}],
+    }
+    policies = [
+        _many_clashing_rules(6),
+        make_policy(AHT_CAP, FCR_BONUS, id="both", scope={"teams": ["support", "sales"]}),
+        make_policy(FCR_BONUS, id="other-team", scope={"teams": ["sales"]}),
+        make_policy(ban, id="ban"),
+        _berlin([("08:30", "14:30")], ["08:00"]),
+        # Rebalancing volume pay (REM009) makes the pay contradict the cap of the same policy (CON008).
+        make_policy(
+            {"kind": "compensation-link", "weights": {"calls_handled": 100}},
+            {"kind": "metric-target", "metric": "customer_satisfaction", "target": 85, "unit": "pct"},
+            AHT_CAP,
+            id="volume",
+            scope={"teams": ["hr"]},
+        ),
+        # The same across two policies: the new contradiction is with another policy's cap.
+        make_policy(
+            {"kind": "compensation-link", "weights": {"calls_handled": 100}},
+            {"kind": "metric-target", "metric": "customer_satisfaction", "target": 85, "unit": "pct"},
+            id="volume-ops",
+            scope={"teams": ["ops"]},
+        ),
+        make_policy(AHT_CAP, id="cap-ops", scope={"teams": ["ops"]}),
+        make_policy({**AHT_CAP, "max_minutes": 4}, id="retired", status="retired"),
+    ]
+    run = evaluate(policies, rulebook=BOOK, conflicts=False)
+    found = find_conflicts(run, remedies=False)
+    assert {c.kind for c in found} >= {"contradiction", "trade-off", "guardrail"}
+    for conflict in attach_remedies(run, found):
+        quick = [
+            (
+                r.code,
+                r.patch,
+                r.scores_after["employee"],
+                r.scores_after["customer"],
+                r.resolves,
+                r.new_conflicts,
+            )
+            for r in conflict.remedies
+        ]
+        full = _full_retest(run, conflict, found)
+        # Only the best MAX_REMEDIES are kept: each kept one matches the full retest.
+        assert all(item in full for item in quick), conflict.code
+
+
+def test_the_remedy_budget_bounds_re_evaluations_and_counts_what_it_left_out() -> None:
+    run = evaluate([_many_clashing_rules(20)], rulebook=BOOK, conflicts=False)
+    found = find_conflicts(run, remedies=False)
+    budget = RemedyBudget(limit=10)
+    with_remedies = attach_remedies(run, found, budget=budget)
+    assert budget.evaluations <= 10
+    without = [c for c in with_remedies if not c.remedies and candidates(run, c)]
+    assert budget.skipped == len(without) > 0
+    # The most severe conflicts are served first.
+    assert with_remedies[0].remedies
+    first_left_out = next(i for i, c in enumerate(with_remedies) if c in without)
+    assert all(c.remedies for c in with_remedies[:first_left_out] if candidates(run, c))

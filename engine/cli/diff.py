@@ -1,13 +1,16 @@
 """`policyeval diff`: what changed between two versions of a policy library.
 
 ``diff OLD NEW`` compares two files or folders; ``diff --git REF [PATH]``
-compares PATH (default ``policies``) at a git revision with the working tree.
-The revision's files are read with ``git ls-tree`` and ``git show`` into a
+compares PATH (default ``policies``) at a git revision with the working tree,
+in the repository that holds PATH (wherever the command runs from). A PATH
+new since REF is all added; a PATH deleted since REF is all removed. The
+revision's files are read with ``git ls-tree`` and ``git show`` into a
 temporary folder, so nothing in the repository or its index is touched.
 """
 
 from __future__ import annotations
 
+import os
 import subprocess
 import tempfile
 from collections.abc import Sequence
@@ -16,20 +19,30 @@ from pathlib import Path, PurePosixPath
 import click
 
 from engine.cli.options import config_option, format_option, rulebook_option
-from engine.config import load_settings, resolve_rulebook
+from engine.config import Settings, load_settings, resolve_rulebook
+from engine.conflicts import find_conflicts
 from engine.diff import RENDERERS, diff_runs
 from engine.errors import InputError, PolicyevalError, Problem
 from engine.evaluation import EvaluationRun, evaluate
 from engine.loading import POLICY_SUFFIXES, load_library
+from engine.policy import Policy
 from engine.rulebook import Rulebook
 
 DEFAULT_GIT_PATH = "policies"
 
 
 def _evaluate(
-    paths: Sequence[str | Path], book: Rulebook, *, rename: dict[str, str] | None = None
+    paths: Sequence[str | Path],
+    book: Rulebook,
+    settings: Settings,
+    *,
+    rename: dict[str, str] | None = None,
 ) -> EvaluationRun:
-    """Load and evaluate a library; ``rename`` maps temporary file names back to what users know."""
+    """Load and evaluate a library; ``rename`` maps temporary file names back to what users know.
+
+    Conflicts are found without remedies: a diff shows no remedy, and working
+    them out is most of the cost on a large library.
+    """
     try:
         library = load_library(list(paths))
     except InputError as err:
@@ -37,7 +50,15 @@ def _evaluate(
             raise
         raise InputError([_renamed(p, rename) for p in err.problems]) from None
     files = {p.id: _rename(p.file, rename or {}) for p in library}
-    return evaluate(library.models, rulebook=book, files=files)
+    return _evaluate_models(library.models, book, settings, files)
+
+
+def _evaluate_models(
+    models: Sequence[Policy], book: Rulebook, settings: Settings, files: dict[str, str] | None = None
+) -> EvaluationRun:
+    run = evaluate(models, rulebook=book, files=files, conflicts=False, settings=settings)
+    run.evaluation.conflicts = find_conflicts(run, settings=settings, remedies=False)
+    return run
 
 
 def _rename(file: str, rename: dict[str, str]) -> str:
@@ -65,14 +86,26 @@ def _git(args: list[str], cwd: Path) -> subprocess.CompletedProcess[bytes]:
         raise PolicyevalError("git is not installed or not on PATH; diff --git needs it") from None
 
 
-def git_toplevel(cwd: Path) -> Path:
-    """The top folder of the git work tree holding ``cwd``; a PolicyevalError when there is none."""
-    done = _git(["rev-parse", "--show-toplevel"], cwd)
+def git_toplevel(folder: Path, shown: str | None = None) -> Path:
+    """The top folder of the git work tree holding ``folder``; a PolicyevalError when there is none.
+
+    ``shown`` names the path in the message (default: ``folder``).
+    """
+    done = _git(["rev-parse", "--show-toplevel"], folder)
     if done.returncode != 0:
         raise PolicyevalError(
-            f"not a git repository: {cwd}; diff --git compares a revision with the working tree"
+            f"{shown or folder} is not in a git repository; diff --git compares a revision "
+            "with the working tree"
         )
     return Path(done.stdout.decode().strip())
+
+
+def _nearest_folder(path: Path) -> Path:
+    """``path`` if it is a folder, else the nearest folder above it that exists (PATH may be deleted)."""
+    folder = path
+    while not folder.is_dir() and folder != folder.parent:
+        folder = folder.parent
+    return folder
 
 
 def check_revision(ref: str, top: Path) -> None:
@@ -88,9 +121,10 @@ def export_revision(ref: str, path: str, cwd: Path, into: Path) -> tuple[Path, s
     Returns the exported path (file or folder), how to name it in messages
     (``REF:path``), and the policy files written (repository-relative).
     """
-    top = git_toplevel(cwd)
-    check_revision(ref, top)
     absolute = (cwd / path).resolve()
+    # The repository that holds PATH, which need not be the one of the working directory.
+    top = git_toplevel(_nearest_folder(absolute), path)
+    check_revision(ref, top)
     try:
         relative = absolute.relative_to(top.resolve()).as_posix()
     except ValueError:
@@ -156,19 +190,25 @@ def command(
     book = resolve_rulebook(settings, rulebook)
     if git_ref is None:
         old_path, new_path = paths
-        old = _evaluate([old_path], book)
-        new = _evaluate([new_path], book)
+        old = _evaluate([old_path], book, settings)
+        new = _evaluate([new_path], book, settings)
         diff = diff_runs(old, new, old_label=old_path, new_label=new_path)
     else:
         path = paths[0] if paths else DEFAULT_GIT_PATH
         with tempfile.TemporaryDirectory(prefix="policyeval-diff-") as tmp:
             exported, label, written = export_revision(git_ref, path, Path.cwd(), Path(tmp))
             if written:
-                old = _evaluate([exported], book, rename={str(exported): label})
+                old = _evaluate([exported], book, settings, rename={str(exported): label})
             else:
                 # The path did not exist at that revision (or held no policy): everything is new.
-                old = evaluate([], rulebook=book)
-        new = _evaluate([path], book)
+                old = _evaluate_models([], book, settings)
+        if os.path.lexists(path):
+            new = _evaluate([path], book, settings)
+        elif written:
+            # Deleted from the working tree since the revision: every policy it held is removed.
+            new = _evaluate_models([], book, settings)
+        else:
+            raise PolicyevalError(f"{path} exists neither in the working tree nor at revision {git_ref}")
         diff = diff_runs(old, new, old_label=label, new_label=path)
     click.echo(RENDERERS[fmt](diff), nl=False)
     return 0

@@ -4,8 +4,15 @@ from __future__ import annotations
 
 import click
 
-from engine.cli.options import config_option, format_option, paths_argument, rulebook_option
+from engine.cli.options import (
+    config_option,
+    format_option,
+    note_remedy_budget,
+    paths_argument,
+    rulebook_option,
+)
 from engine.project import evaluate_paths
+from engine.remedies import RemedyBudget
 from engine.render.text import make_console, render_evaluation
 
 
@@ -23,7 +30,8 @@ def command(paths: tuple[str, ...], fmt: str, rulebook: str | None, config: str 
 
     Example: policyeval evaluate policies/ --format json
     """
-    run = evaluate_paths(paths, rulebook=rulebook, config=config)
+    budget = RemedyBudget()
+    run = evaluate_paths(paths, rulebook=rulebook, config=config, budget=budget)
     if fmt == "json":
         click.echo(run.evaluation.model_dump_json(indent=2))
     elif fmt == "markdown":
@@ -32,4 +40,5 @@ def command(paths: tuple[str, ...], fmt: str, rulebook: str | None, config: str 
         click.echo(render_markdown(run), nl=False)
     else:
         render_evaluation(run, make_console())
+    note_remedy_budget(budget, len(run.evaluation.conflicts))
     return 0

@@ -6,11 +6,12 @@ from pathlib import Path
 
 import click
 
-from engine.cli.options import config_option, rulebook_option
+from engine.cli.options import config_option, note_remedy_budget, rulebook_option
 from engine.errors import PolicyevalError
 from engine.explain import derive
 from engine.loading import load_library
 from engine.project import open_project
+from engine.remedies import RemedyBudget
 from engine.render.text import make_console, render_derivation
 
 
@@ -51,8 +52,10 @@ def command(policy: str, paths: tuple[str, ...], rulebook: str | None, config: s
             loaded = library.by_key(wanted)
         except PolicyevalError:
             loaded = library.by_id(wanted)  # re-raise the id error: its suggestion names ids
-    run = project.evaluate()
+    budget = RemedyBudget()
+    run = project.evaluate(budget=budget)
     render_derivation(derive(run, loaded.id), make_console())
+    note_remedy_budget(budget, len(run.evaluation.conflicts))
     return 0
 
 

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import os
+import stat
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+
+from engine.remedies import RemedyBudget
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -58,24 +65,109 @@ def format_option(*choices: str, default: str = "text") -> Callable[[F], F]:
 
 def refuse_to_overwrite(target: Path | None, force: bool) -> None:
     """Stop before any work if ``target`` exists and ``--force`` was not given."""
-    if target is not None and target.exists() and not force:
+    if target is not None and os.path.lexists(target) and not force:
         raise click.ClickException(f"{target} already exists; pass --force to overwrite it")
 
 
 def write_output(text: str, target: Path | None, force: bool) -> bool:
     """Print ``text``, or write it to ``target``; never replace a file without ``--force``.
 
-    Returns whether a file was written. The file is opened in exclusive mode unless
-    ``--force`` is given, so a file that appeared since the check is not replaced either.
+    Returns whether a file was written. A file is written whole or not at all:
+    the text goes to a temporary file in the same folder, which then takes the
+    target's name (``os.replace`` with ``--force``; without it a hard link,
+    which fails if a file of that name appeared meanwhile, so nothing is ever
+    replaced). A failed or interrupted write removes the temporary file and
+    leaves any existing file as it was. An existing target that is not a
+    regular file (``/dev/stdout``, a FIFO) is written in place with ``--force``;
+    a FIFO nobody reads is refused instead of waited on.
     """
     if target is None:
         click.echo(text, nl=False)
         return False
+    data = text.encode("utf-8")
     try:
-        with target.open("w" if force else "x", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
+        try:
+            mode = os.stat(target).st_mode
+        except FileNotFoundError:
+            mode = None
+        if mode is not None and not force:
+            raise FileExistsError(errno.EEXIST, "exists", str(target))
+        if mode is not None and stat.S_ISDIR(mode):
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(target))
+        if mode is not None and not stat.S_ISREG(mode):
+            _write_in_place(target, data)
+        else:
+            _write_atomically(Path(os.path.realpath(target)), data, replace=force, mode=mode)
     except FileExistsError:
         raise click.ClickException(f"{target} already exists; pass --force to overwrite it") from None
     except OSError as err:
-        raise click.ClickException(f"cannot write {target}: {err.strerror or err}") from None
+        reason = "no process is reading it" if err.errno == errno.ENXIO else (err.strerror or str(err))
+        raise click.ClickException(f"cannot write {target}: {reason}") from None
     return True
+
+
+def write_all(fd: int, data: bytes) -> None:
+    """Write every byte of ``data`` to ``fd``, or raise: a short write is carried on, never dropped."""
+    view = memoryview(data)
+    done = 0
+    while done < len(view):
+        done += os.write(fd, view[done:])
+
+
+def _write_in_place(target: Path, data: bytes) -> None:
+    # O_NONBLOCK: opening a FIFO that no process reads fails (ENXIO) instead of waiting forever.
+    fd = os.open(target, os.O_WRONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    try:
+        os.set_blocking(fd, True)
+        write_all(fd, data)
+    finally:
+        os.close(fd)
+
+
+def _new_file_mode() -> int:
+    """The permissions ``open()`` would give a new file: 0o666 less the umask."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def _write_atomically(target: Path, data: bytes, *, replace: bool, mode: int | None) -> None:
+    fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        try:
+            write_all(fd, data)
+            os.fchmod(fd, stat.S_IMODE(mode) if mode is not None else _new_file_mode())
+            os.fsync(fd)  # the data is on disk before the name points at it
+        finally:
+            os.close(fd)
+        if replace:
+            os.replace(temporary, target)
+        else:
+            _link_exclusively(temporary, target)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+
+
+def _link_exclusively(temporary: str, target: Path) -> None:
+    """Give ``temporary`` the name ``target`` unless that name exists (FileExistsError then)."""
+    try:
+        os.link(temporary, target)
+    except FileExistsError:
+        raise
+    except OSError:
+        # A file system without hard links: the check and the rename are two steps here.
+        if os.path.lexists(target):
+            raise FileExistsError(errno.EEXIST, "exists", str(target)) from None
+        os.rename(temporary, target)
+
+
+def note_remedy_budget(budget: RemedyBudget, conflicts: int) -> None:
+    """Say on standard error when some conflicts were left without remedies (the budget ran out)."""
+    if budget.skipped:
+        click.echo(
+            f"note: {budget.skipped:,} of {conflicts:,} conflicts are listed without remedies: working "
+            f"them out would evaluate more than {budget.limit:,} patched policies again, the limit per "
+            "run (the most severe conflicts got theirs first)",
+            err=True,
+        )

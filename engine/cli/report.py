@@ -8,12 +8,14 @@ import click
 
 from engine.cli.options import (
     config_option,
+    note_remedy_budget,
     paths_argument,
     refuse_to_overwrite,
     rulebook_option,
     write_output,
 )
 from engine.project import evaluate_paths
+from engine.remedies import RemedyBudget
 
 
 @click.command("report")
@@ -68,7 +70,8 @@ def command(
     refuse_to_overwrite(target, force)
     if target is not None and not target.parent.is_dir():
         raise click.BadParameter(f"folder {target.parent} does not exist", param_hint="'-o' / '--output'")
-    run = evaluate_paths(paths, rulebook=rulebook, config=config)
+    budget = RemedyBudget()
+    run = evaluate_paths(paths, rulebook=rulebook, config=config, budget=budget)
     if fmt == "markdown":
         from engine.render.markdown import render_markdown
 
@@ -77,7 +80,8 @@ def command(
         from engine.render.html import render_html
 
         text = render_html(run, title=title, date=date)
-    if not write_output(text, target, force):
-        return 0
-    click.echo(f"wrote {target} ({len(run.evaluation.policies)} policies, {fmt})", err=True)
+    written = write_output(text, target, force)
+    note_remedy_budget(budget, len(run.evaluation.conflicts))
+    if written:
+        click.echo(f"wrote {target} ({len(run.evaluation.policies)} policies, {fmt})", err=True)
     return 0
