@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from engine.cli import main
-from engine.diff import PolicyDiff, contribution_changes, diff_runs, render_text
+from engine.diff import PolicyDiff, contribution_changes, diff_runs
 from engine.evaluation import evaluate
+from engine.render.diff import render_text
 from engine.results import Conflict, Contribution
 from engine.rulebook import Rulebook, load_rulebook
 from tests.golden.report.build import EXPECTED, GOLDENS, NEW, OLD, golden_diff
@@ -346,7 +347,9 @@ def test_outside_a_git_repository(
 
 def test_text_output_shows_control_characters_instead_of_obeying_them(book: Rulebook) -> None:
     old = evaluate([], rulebook=book)
-    new = evaluate([make_policy(TRAINING, id="t", title="Clear \x1b[2J screen")], rulebook=book)
+    # The loader refuses such a title; the renderer must still be safe for one made in code.
+    hostile = make_policy(TRAINING, id="t").model_copy(update={"title": "Clear \x1b[2J screen"})
+    new = evaluate([hostile], rulebook=book)
     text = render_text(diff_runs(old, new))
     assert "\x1b" not in text
     assert "    Clear \\x1b[2J screen\n" in text

@@ -129,9 +129,14 @@ def cli() -> None:
 
 
 def _tell(message: str) -> None:
-    """Write one message to standard error; a standard error that is gone is not an error too."""
+    """Write one message to standard error; a standard error that is gone is not an error too.
+
+    Messages quote what users wrote; no line of them may read as a CI workflow command.
+    """
+    from engine.render.escape import guard_lines
+
     with contextlib.suppress(OSError, ValueError):
-        click.echo(message, err=True)
+        click.echo(guard_lines(message), err=True)
 
 
 class WholeWrites(io.RawIOBase):

@@ -15,24 +15,25 @@ from engine.errors import InputError
 from engine.evaluation import default_rulebook
 from engine.gate import GateResult, input_result, run_gate
 from engine.project import open_project
+from engine.render.escape import json_document
 from engine.rulebook import Rulebook
 
 
 def _render(result: GateResult, fmt: str, book: Rulebook) -> str:
     """The check's output in one format."""
     if fmt == "json":
-        return json.dumps(result.as_dict(), indent=2) + "\n"
+        return json_document(json.dumps(result.as_dict(), indent=2)) + "\n"
     if fmt == "sarif":
         from engine.render.sarif import render_sarif
 
-        return json.dumps(render_sarif(result, book), indent=2) + "\n"
+        return json_document(json.dumps(render_sarif(result, book), indent=2)) + "\n"
     if fmt == "github":
         from engine.render.github import render_github
 
         return render_github(result)
-    lines = [f.text_line() for f in result.findings]
-    lines.append(result.summary_line())
-    return "\n".join(lines) + "\n"
+    from engine.render.text import render_findings
+
+    return render_findings(result)
 
 
 @click.command("check")

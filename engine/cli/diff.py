@@ -21,11 +21,12 @@ import click
 from engine.cli.options import config_option, format_option, rulebook_option
 from engine.config import Settings, load_settings, resolve_rulebook
 from engine.conflicts import find_conflicts
-from engine.diff import RENDERERS, diff_runs
+from engine.diff import diff_runs
 from engine.errors import InputError, PolicyevalError, Problem
 from engine.evaluation import EvaluationRun, evaluate
 from engine.loading import POLICY_SUFFIXES, load_library
 from engine.policy import Policy
+from engine.render.diff import RENDERERS
 from engine.rulebook import Rulebook
 
 DEFAULT_GIT_PATH = "policies"

@@ -13,6 +13,7 @@ from engine.cli.options import (
 )
 from engine.project import evaluate_paths
 from engine.remedies import RemedyBudget
+from engine.render.escape import json_document
 from engine.render.text import make_console, render_evaluation
 
 
@@ -33,7 +34,7 @@ def command(paths: tuple[str, ...], fmt: str, rulebook: str | None, config: str 
     budget = RemedyBudget()
     run = evaluate_paths(paths, rulebook=rulebook, config=config, budget=budget)
     if fmt == "json":
-        click.echo(run.evaluation.model_dump_json(indent=2))
+        click.echo(json_document(run.evaluation.model_dump_json(indent=2)))
     elif fmt == "markdown":
         from engine.render.markdown import render_markdown
 

@@ -17,11 +17,12 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-from engine.diff import PolicyDiff, diff_runs, render_json, render_text
-from engine.diff import render_markdown as diff_markdown
+from engine.diff import PolicyDiff, diff_runs
 from engine.evaluation import EvaluationRun, evaluate
 from engine.loading import load_library
 from engine.policy import Policy
+from engine.render.diff import render_json, render_text
+from engine.render.diff import render_markdown as diff_markdown
 from engine.render.html import render_html
 from engine.render.markdown import render_markdown
 from engine.results import Conflict, RemedyResult
