@@ -19,7 +19,7 @@
   count for the rule whose firing started the chain. A trade-off is a
   ``warning``, or ``info`` when the losing side loses no more than twice the
   verdict margin.
-- **guardrail**: ``engine.guardrails.check_guardrails`` for every policy with a
+- **guardrail**: ``engine.law.check.check_guardrails`` for every policy with a
   jurisdiction.
 
 Conflicts are sorted by severity (highest first), kind, code, policies and
@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from engine.config import Settings
 from engine.facts import INDEX_KEY, POLICY_KEY, Fact
-from engine.guardrails import GuardrailSettings, check_guardrails
+from engine.law.check import GuardrailSettings, check_guardrails
 from engine.policy import Policy
 from engine.results import SEVERITY_RANK, Conflict, Contribution, Severity, parse_rule_ref, rule_ref
 from engine.rete import run_joins

@@ -14,7 +14,7 @@ from typing import Any
 
 from engine.config import Settings
 from engine.facts import INDEX_KEY, POLICY_KEY, Fact, rule_facts
-from engine.guardrails import NO_JURISDICTION
+from engine.law.wording import NO_JURISDICTION
 from engine.policy import Policy, format_minutes
 from engine.results import Contribution, Evaluation, PolicyResult
 from engine.rete import Firing, run_impact

@@ -63,10 +63,11 @@ from engine.conflicts import (
 )
 from engine.errors import RulebookError
 from engine.facts import INDEX_KEY, POLICY_KEY, Fact
-from engine.guardrails import GuardrailPacks, GuardrailSettings, check_guardrails
+from engine.law.check import GuardrailSettings, check_guardrails
 from engine.policy import BreakRule, Policy, dump_policy, format_minutes
 from engine.results import Conflict, Evaluation, RemedyResult
 from engine.rulebook import ConflictRule, Remedy
+from engine.rulebook.guardrails import GuardrailPacks
 from engine.rulebook.models import when_holds
 
 if TYPE_CHECKING:

@@ -16,7 +16,7 @@ from engine.conflicts import (
     sort_conflicts,
 )
 from engine.evaluation import NO_JURISDICTION, evaluate
-from engine.guardrails import check_guardrails
+from engine.law.check import check_guardrails
 from engine.policy import RULE_MODELS, Policy
 from engine.results import Conflict
 from engine.rulebook import ConflictRule, Criterion, ImpactRule, Rulebook, Scoring, load_rulebook

@@ -9,16 +9,10 @@ from typing import Any
 import pytest
 
 from engine.errors import InputError
-from engine.guardrails import (
-    GUARDRAILS_FILE,
-    NO_JURISDICTION,
-    GuardrailReport,
-    GuardrailSettings,
-    Threshold,
-    check_guardrails,
-    load_guardrails,
-)
+from engine.law.check import GuardrailReport, GuardrailSettings, check_guardrails
+from engine.law.wording import NO_JURISDICTION
 from engine.policy import JURISDICTIONS
+from engine.rulebook.guardrails import GUARDRAILS_FILE, Threshold, load_guardrails
 from tests.helpers import make_policy
 
 UK = "UK Working Time Regulations 1998, reg. 12"

@@ -10,7 +10,7 @@ import pytest
 from engine.conflicts import find_conflicts
 from engine.errors import RulebookError
 from engine.evaluation import evaluate
-from engine.guardrails import GuardrailSettings, check_guardrails
+from engine.law.check import GuardrailSettings, check_guardrails
 from engine.policy import Policy
 from engine.remedies import (
     MAX_REMEDIES,

@@ -17,9 +17,9 @@ import pytest
 from engine.cli import main
 from engine.conflicts import TRADE_OFF_CODES
 from engine.gate import GATE_CODES
-from engine.guardrails import load_guardrails
 from engine.render.sarif import to_uri
 from engine.rulebook import load_rulebook
+from engine.rulebook.guardrails import load_guardrails
 from tests.helpers import CAP_YAML, DATA, FCR_YAML, ROOT
 
 SCHEMA = json.loads((DATA / "sarif-2.1.0.json").read_text(encoding="utf-8"))

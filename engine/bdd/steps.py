@@ -52,8 +52,8 @@ from engine.bdd.patching import is_policy_field
 from engine.bdd.vocabulary import Keyword, StepRegistry
 from engine.bdd.world import PolicyWorld, policy_source
 from engine.conflicts import TRADE_OFF_CODES
-from engine.guardrails import load_guardrails
 from engine.results import Conflict, PolicyResult
+from engine.rulebook.guardrails import load_guardrails
 
 __all__ = ["REGISTRY", "TYPES", "policy_world"]
 

@@ -25,9 +25,9 @@ from typing import Any
 from engine import __version__
 from engine.conflicts import TRADE_OFF_CODES
 from engine.gate import GATE_CODES, INVALID_INPUT, Finding, GateResult, Location
-from engine.guardrails import GuardrailPacks, load_guardrails
 from engine.render.escape import sarif_text, sarif_uri
 from engine.rulebook import Rulebook
+from engine.rulebook.guardrails import GuardrailPacks, load_guardrails
 
 __all__ = [
     "SARIF_SCHEMA",

@@ -35,8 +35,8 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from engine.errors import InputError, Problem, RulebookError
 from engine.facts import DERIVED_KEY, MEMBER_PREFIX, POLICY_KEY, member_key
-from engine.guardrails import GuardrailPacks, load_guardrails
 from engine.policy import RULE_KINDS
+from engine.rulebook.guardrails import GuardrailPacks, load_guardrails
 from engine.rulebook.models import (
     MAX_IN_VALUES,
     Check,
