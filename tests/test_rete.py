@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import re
 import resource
 import shutil
 from pathlib import Path
@@ -10,9 +11,10 @@ from pathlib import Path
 import pytest
 
 from engine import rete
+from engine.config import Settings
 from engine.errors import EvaluationError, RulebookError
-from engine.evaluation import evaluate
 from engine.facts import rule_facts
+from engine.orchestration import evaluate
 from engine.rulebook import Rulebook, load_rulebook
 from engine.rulebook.models import Check, ImpactRule, when_holds
 from tests.helpers import DATA, make_policy
@@ -56,9 +58,24 @@ def test_unmatched_facts_are_fine(mini_rulebook: Rulebook) -> None:
     assert rete.run_impact(mini_rulebook, rule_facts(policy)) == []
 
 
-def test_reserved_key_is_refused(mini_rulebook: Rulebook) -> None:
-    with pytest.raises(EvaluationError, match="reserved key"):
-        rete.run_impact(mini_rulebook, [{"policy": "p", "rule_index": 0, "id": 3, "kind": "training"}])
+@pytest.mark.parametrize("key", ["id", "sid", "$type"])
+def test_reserved_key_is_refused(mini_rulebook: Rulebook, key: str) -> None:
+    with pytest.raises(EvaluationError, match=rf"reserved key\(s\) \[{re.escape(repr(key))}\]"):
+        rete.run_impact(mini_rulebook, [{"policy": "p", "rule_index": 0, key: 3, "kind": "training"}])
+
+
+def test_firings_hold_the_facts_as_given(mini_rulebook: Rulebook) -> None:
+    # durable-rules is given only the keys rules test; firings carry the whole fact.
+    facts = rule_facts(make_policy({**AHT, "note": "n"}, {"kind": "training", "topics": ["communication"]}))
+    firings = rete.run_impact(mini_rulebook, facts)
+    assert [f.facts[0] is facts[0] for f in firings if f.code == "CTC002"] == [True]
+    assert [f.facts[0] is facts[1] for f in firings if f.code == "TRN001"] == [True]
+    derived = next(f.facts[0] for f in firings if f.code == "DRV001")
+    assert derived == {
+        **{k: v for k, v in facts[0].items() if k.startswith(("scope.", "policy."))},
+        "derived": "rushed-contacts",
+        "policy": "p",
+    }
 
 
 def test_firing_bound_stops_with_a_clear_error(mini_rulebook: Rulebook) -> None:
@@ -70,10 +87,10 @@ def test_an_exception_in_an_action_becomes_a_real_error(
     mini_rulebook: Rulebook, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # A reason template is filled outside the action; break the action itself instead.
-    def broken_clean(fact: object) -> object:
+    def broken_lookup(session: object, message: object) -> object:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(rete, "_clean", broken_clean)
+    monkeypatch.setattr(rete, "_original", broken_lookup)
     with pytest.raises(EvaluationError, match=r"rule CTC002 failed: RuntimeError: boom"):
         rete.run_impact(mini_rulebook, rule_facts(make_policy(AHT)))
 
@@ -134,9 +151,10 @@ def test_evaluation_order_does_not_change_results(mini_rulebook: Rulebook) -> No
         make_policy(AHT, id="b"),
         make_policy({"kind": "training", "topics": ["communication"]}, id="a"),
     ]
-    one = evaluate(policies, rulebook=mini_rulebook, conflicts=False).evaluation.model_dump_json()
-    two = evaluate(policies[::-1], rulebook=mini_rulebook, conflicts=False).evaluation.model_dump_json()
-    assert one == two
+    settings = Settings()
+    one = evaluate(policies, rulebook=mini_rulebook, settings=settings, conflicts=False)
+    two = evaluate(policies[::-1], rulebook=mini_rulebook, settings=settings, conflicts=False)
+    assert one.evaluation.model_dump_json() == two.evaluation.model_dump_json()
 
 
 def test_when_holds_agrees_with_the_compiled_conditions(mini_rulebook: Rulebook) -> None:
