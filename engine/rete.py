@@ -74,6 +74,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import datetime
 import itertools
 import math
 import threading
@@ -280,6 +281,23 @@ class _Closure(durable_engine.Closure):  # type: ignore[misc]
 
 # durable's action loop builds its contexts by this module-level name.
 durable_engine.Closure = _Closure
+
+
+_EPOCH = datetime.datetime(1970, 1, 1)
+
+
+def _unix_now() -> float:
+    """durable's ``_unix_now`` to the same value, without ``datetime.utcfromtimestamp``.
+
+    durable calls it for every action context; on Python 3.12 and later the
+    deprecated call warns each time (hundreds of thousands of warnings in a batch,
+    each costing time and, under a warnings recorder, memory).
+    ``utcfromtimestamp(0)`` is this naive epoch, so the value is unchanged.
+    """
+    return (datetime.datetime.now() - _EPOCH).total_seconds()
+
+
+durable_engine._unix_now = _unix_now
 
 
 class _QuietHost(durable_engine.Host):  # type: ignore[misc]

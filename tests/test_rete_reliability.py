@@ -643,3 +643,21 @@ def test_a_given_firing_limit_says_it_was_given(mini_rulebook: Rulebook, ruleboo
     facts = [f for i in range(2) for f in rule_facts(make_policy(AHT_CAP, FCR_BONUS, id=f"p{i}"))]
     with pytest.raises(EvaluationError, match=r"conflict detection stopped after 1 rule firings .*limit set"):
         rete.run_joins(rulebook, facts, max_firings=1)
+
+
+def test_durable_sessions_raise_no_deprecation_warning(mini_rulebook: Rulebook) -> None:
+    """Regression: on Python 3.12+ every durable action context warned (utcfromtimestamp)."""
+    import datetime
+    import warnings
+
+    from durable import engine as durable_engine
+
+    assert durable_engine._unix_now is rete._unix_now
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        assert datetime.datetime.utcfromtimestamp(0) == rete._EPOCH
+    policy = make_policy(AHT_CAP)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert rete.run_impact(mini_rulebook, rule_facts(policy))
+    assert [str(w.message) for w in caught if issubclass(w.category, DeprecationWarning)] == []
