@@ -28,7 +28,7 @@ from pydantic import ValidationError
 
 from engine.errors import InputError, PolicyevalError, Problem
 from engine.policy import Policy
-from engine.suggest import char_name, did_you_mean, printable, quote
+from engine.suggest import char_name, closest, did_you_mean, printable, quote
 from engine.yamldoc import YamlDocument, load_yaml, not_a_regular_file, parse_yaml, problems_from_validation
 
 POLICY_SUFFIXES = (".yaml", ".yml")
@@ -98,6 +98,24 @@ class Library:
                 return loaded
         keys = [p.key for p in self.policies]
         raise UnknownPolicyError(f"no policy file {quote(key)} in the library{did_you_mean(key, keys)}")
+
+    def find(self, name: str) -> LoadedPolicy:
+        """Return the policy whose id or file key is ``name``; raise ``UnknownPolicyError`` if none.
+
+        A person naming a policy may write either, so the suggestion is the closest
+        of both; when ``name`` is too short for a close match (``pie-van``) but part
+        of exactly one id or key, that one is suggested.
+        """
+        for loaded in self.policies:
+            if name in (loaded.policy.id, loaded.key):
+                return loaded
+        names = sorted({n for p in self.policies for n in (p.policy.id, p.key)})
+        suggestion = closest(name, names)
+        if suggestion is None and name.strip():
+            holding = {p.key for p in self.policies if name in p.policy.id or name in p.key}
+            suggestion = holding.pop() if len(holding) == 1 else None
+        hint = f" (did you mean {suggestion!r}?)" if suggestion else ""
+        raise UnknownPolicyError(f"no policy with id or file key {quote(name)} in the library{hint}")
 
 
 def _validate(doc: YamlDocument) -> Policy:

@@ -119,7 +119,8 @@ def yaml_scalar(value: Any) -> str:
         return repr(value)
     if isinstance(value, str):
         # Plain only when every YAML reader (1.1 or 1.2) sees the same string; JSON quoting otherwise.
-        if _PLAIN.match(value) and value.lower() not in _KEYWORDS:
+        # fullmatch: `$` alone also matches before a final line break, and "A\n" is not plain.
+        if _PLAIN.fullmatch(value) and value.lower() not in _KEYWORDS:
             return value
         return "".join(_escape(c) for c in json.dumps(value, ensure_ascii=False))
     if isinstance(value, (list, tuple)):

@@ -25,15 +25,16 @@ from __future__ import annotations
 import os
 import re
 import stat
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import UnionType
-from typing import Annotated, Any, Union, get_args, get_origin
+from typing import Annotated, Any, Protocol, Union, get_args, get_origin
 
 import yaml
 from pydantic import BaseModel, Field, ValidationError
 from pydantic.fields import FieldInfo
+from pydantic_core import ErrorDetails
 
 from engine.errors import InputError, Problem
 from engine.suggest import as_name, char_name, closest, excerpt, quote
@@ -144,6 +145,10 @@ class YamlDocument:
         if key in self.key_positions:
             return self.key_positions[key]
         return self.locate(key)
+
+    def spell(self, path: Sequence[str | int]) -> str:
+        """``path`` as messages show it: ``rules[0].scheduling``."""
+        return format_path(path)
 
 
 # --------------------------------------------------------------------------- reading
@@ -533,13 +538,22 @@ def describe(value: object) -> str:
 
 
 def _quoted_choices(expected: str) -> list[str]:
-    return re.findall(r"'((?:[^'\\]|\\.)*)'", expected)
+    quoted = re.findall(r"'((?:[^'\\]|\\.)*)'", expected)
+    if quoted or not expected:
+        return quoted
+    # Literals that are not strings (``version: Literal[1]``) are listed unquoted: "1 or 2".
+    return [part for part in re.split(r", | or ", expected) if part]
 
 
 _PATTERN_WORDS = {
     r"^[a-z0-9]+(-[a-z0-9]+)*$": "lowercase letters and digits in words joined by single dashes "
     "(like 'peak-lunch-ban')",
     r"^[A-Z]{3}$": "a three-letter code in capitals (like 'EUR')",
+    r"^[A-Z]{2,5}[0-9]{3}$": "a code of two to five capital letters and three digits (like 'CTC002')",
+    r"^GRD[0-9]{3}$": "GRD and three digits (like 'GRD010')",
+    r"^[a-z0-9-]+(\.[a-z0-9-]+)+$": "a dotted name of lowercase words (like 'break-rule.stagger')",
+    r"^(employee|customer)\.[a-z0-9_-]+$": "employee. or customer. and a lowercase name "
+    "(like 'employee.wellbeing')",
 }
 
 
@@ -618,8 +632,8 @@ def field_names(model: type[BaseModel], skip: Iterable[str] = ()) -> list[str]:
     return [n for n in names if n not in skipped]
 
 
-def _find_model(name: str) -> type[BaseModel] | None:
-    """Find the one model class called ``name`` (pydantic errors name the model they come from)."""
+def _model_named(name: str) -> type[BaseModel] | None:
+    """The one product model class called ``name``; only for callers that do not pass their model yet."""
     found: list[type[BaseModel]] = []
     pending: list[type[BaseModel]] = [BaseModel]
     while pending:
@@ -768,6 +782,8 @@ def _message(item: Any, located: _Located) -> tuple[str, str | None]:
     if kind == "literal_error":
         expected = _quoted_choices(str(ctx.get("expected", "")))
         got = quote(value) if isinstance(value, str) else describe(value)
+        if len(expected) == 1:
+            return f"expected {expected[0]}; got {got}", None
         return f"expected one of {', '.join(expected)}; got {got}", closest(value, expected)
     if kind in ("value_error", "assertion_error"):
         # A validator's own text is already plain words; only pydantic's prefix goes.
@@ -816,49 +832,87 @@ def _message(item: Any, located: _Located) -> tuple[str, str | None]:
     return str(item["msg"]), None
 
 
-def problems_from_validation(
-    doc: YamlDocument,
+class Locator(Protocol):
+    """Where a path of a validated document sits in its source file.
+
+    Implemented by ``YamlDocument`` (policies, rulebook files, guardrail packs)
+    and by the settings' TOML positions (``engine.config.SettingsOrigin``), so one
+    translator turns every pydantic error into a located problem whatever the format.
+    Paths are full paths from the root of the file.
+    """
+
+    @property
+    def file(self) -> str:
+        """The file named in messages."""
+        ...
+
+    def locate(self, path: Sequence[str | int]) -> tuple[int, int]:
+        """(line, column), 1-based, of the value at ``path`` or of its nearest located parent."""
+        ...
+
+    def locate_key(self, path: Sequence[str | int]) -> tuple[int, int]:
+        """(line, column) of the key of the entry at ``path`` (its value's when it has no key)."""
+        ...
+
+    def spell(self, path: Sequence[str | int]) -> str:
+        """``path`` the way the file's format writes it (``rules[0].scheduling``)."""
+        ...
+
+
+Wording = Callable[[ErrorDetails, PathKey], tuple[str, str | None] | None]
+"""A format's own words for one error (message, suggestion), or None to use the common words.
+
+Called with the error and its path relative to the validated data, after the
+location has been matched against the model (union tags and member labels dropped)."""
+
+
+def translate_validation_error(
     err: ValidationError,
+    *,
+    model: type[BaseModel] | None,
+    source: Locator,
+    data: Any,
     prefix: PathKey = (),
-    model: type[BaseModel] | None = None,
+    wording: Wording | None = None,
 ) -> list[Problem]:
     """Turn a pydantic error into located problems in plain words, sorted by position.
 
-    ``prefix`` is where the validated data sits in the document. ``model`` is the
-    validated model (found by the error's title when not given); it lets messages
-    list the fields a mapping may hold.
+    The one translator from pydantic's error shapes to ``Problem``s, used for
+    policies, rulebook files, guardrail packs and settings. ``model`` is the
+    model that validated ``data``: it maps pydantic's locations (which hold
+    union tags and member labels that the document does not) back to paths in
+    the document, and lets messages list the fields a mapping may hold.
+    ``prefix`` is where ``data`` sits in the file; ``wording`` gives a format's
+    own messages (settings speak of TOML values and settings, not YAML fields).
+    ``tests/test_pydantic_errors.py`` pins the location shapes this relies on.
     """
-    if model is None:
-        model = _find_model(err.title)
-    data: Any = doc.data
-    for part in prefix:
-        data = _child(data, part)
     found: list[tuple[Problem, str, PathKey, tuple[PathKey, Any] | None]] = []
     for item in err.errors(include_url=False):
         kind = item["type"]
         located = _Located(model, list(item["loc"]), data, kind)
         path: PathKey = (*prefix, *located.path)
-        message, suggestion = _message(item, located)
+        words = wording(item, tuple(located.path)) if wording is not None else None
+        message, suggestion = words if words is not None else _message(item, located)
         if kind == "missing":
-            line, column = doc.locate(path[:-1])
+            line, column = source.locate(path[:-1])
             shown = path[:-1]
         elif kind == "extra_forbidden" or "[key]" in item["loc"]:
-            line, column = doc.locate_key(path)
+            line, column = source.locate_key(path)
             shown = path
         elif kind == "union_tag_invalid":
             shown = (*path, str(_ctx(item, "discriminator", "kind")).strip("'"))
-            line, column = doc.locate(shown)
+            line, column = source.locate(shown)
         elif kind in _SELF_KINDS and isinstance(located.node, dict):
             # A model validator's message that names exactly one of the fields present
             # is about that field: point there rather than at the whole mapping.
             named = [k for k in located.node if re.search(rf"(?<![\w-]){re.escape(k)}(?![\w-])", message)]
             shown = (*path, named[0]) if len(named) == 1 else path
-            line, column = doc.locate(shown)
+            line, column = source.locate(shown)
         else:
             shown = path
-            line, column = doc.locate(path)
+            line, column = source.locate(path)
         union = None if located.union_at is None else ((*prefix, *located.union_at), located.union_node)
-        problem = Problem(doc.file, line, column, format_path(shown), message, suggestion)
+        problem = Problem(source.file, line, column, source.spell(shown), message, suggestion)
         found.append((problem, kind, path, union))
     # An unknown key that is a typo of a missing field ("brake" for "break") says it all:
     # the "missing required field" problem for the same field would only repeat it.
@@ -874,12 +928,32 @@ def problems_from_validation(
             inside = len(path) > len(union[0])  # an error within a member, past its type check
             unions.setdefault(union[0], []).append((problem, kind, union[1], inside))
     for union_path, members in unions.items():
-        problems.extend(_union_problems(doc, union_path, members))
+        problems.extend(_union_problems(source, union_path, members))
     return sorted(problems, key=_problem_order)
 
 
+def problems_from_validation(
+    doc: YamlDocument,
+    err: ValidationError,
+    prefix: PathKey = (),
+    model: type[BaseModel] | None = None,
+) -> list[Problem]:
+    """``translate_validation_error`` for data read from a YAML document, at ``prefix`` in it.
+
+    ``model`` is the model that validated the data. Without it the model is
+    looked up by the class name pydantic puts in the error's title, among the
+    product's models; that lookup stays only until every caller passes its model.
+    """
+    if model is None:
+        model = _model_named(err.title)
+    data: Any = doc.data
+    for part in prefix:
+        data = _child(data, part)
+    return translate_validation_error(err, model=model, source=doc, data=data, prefix=prefix)
+
+
 def _union_problems(
-    doc: YamlDocument, path: PathKey, members: list[tuple[Problem, str, Any, bool]]
+    source: Locator, path: PathKey, members: list[tuple[Problem, str, Any, bool]]
 ) -> list[Problem]:
     """The problems of a value that fits no member of a union, without one line per member.
 
@@ -892,9 +966,11 @@ def _union_problems(
         return deeper
     expected = list(dict.fromkeys(_TYPE_KINDS[kind] for _, kind, _, _ in members))
     wanted = expected[0] if len(expected) == 1 else ", ".join(expected[:-1]) + " or " + expected[-1]
-    line, column = doc.locate(path)
+    line, column = source.locate(path)
     value = members[0][2]
-    return [Problem(doc.file, line, column, format_path(path), f"expected {wanted}; got {describe(value)}")]
+    return [
+        Problem(source.file, line, column, source.spell(path), f"expected {wanted}; got {describe(value)}")
+    ]
 
 
 def _ctx(item: Any, key: str, default: object) -> object:

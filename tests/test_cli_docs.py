@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 import pytest
 
@@ -36,4 +38,61 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_unknown_command_suggests(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["evalute"]) == 2
-    assert "No such command 'evalute'. (Did you mean one of: 'evaluate', 'validate'?)" in capsys.readouterr().err
+    assert (
+        "No such command 'evalute'. (Did you mean one of: 'evaluate', 'validate'?)" in capsys.readouterr().err
+    )
+
+
+def test_readme_commands_reference_matches_every_commands_help() -> None:
+    from engine.cli.docs import cli_reference_markdown, extract_block
+
+    block = extract_block(README)
+    assert block is not None, "README.md has no <!-- cli-reference:start/end --> markers"
+    assert block == cli_reference_markdown(), (
+        "README.md's commands reference is stale: run python scripts/update_cli_reference.py"
+    )
+
+
+def test_commands_reference_holds_each_commands_full_help() -> None:
+    from engine.cli.docs import cli_reference_markdown, command_help
+
+    block = cli_reference_markdown()
+    for name in COMMANDS:
+        assert f"#### `policyeval {name}`\n\n```text\n{command_help(name).rstrip()}\n```" in block
+        # Every option of the command is in its copy, with the short help flag.
+        for param in cli.commands[name].params:
+            if isinstance(param, click.Option):
+                assert param.opts[-1] in command_help(name), (name, param.opts)
+        assert "-h, --help" in command_help(name)
+
+
+def test_update_cli_reference_script_rewrites_only_its_block(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    readme = tmp_path / "README.md"
+    readme.write_text(
+        "# x\n\nkept\n<!-- cli-reference:start -->\nold\n<!-- cli-reference:end -->\nkept too\n",
+        encoding="utf-8",
+    )
+    script = ROOT / "scripts" / "update_cli_reference.py"
+    done = subprocess.run(
+        [sys.executable, str(script), str(readme)], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == f"{readme}: updated\n"
+    text = readme.read_text(encoding="utf-8")
+    assert text.startswith(
+        "# x\n\nkept\n<!-- cli-reference:start -->\n<!-- generated from each command's --help"
+    )
+    assert text.endswith("```\n<!-- cli-reference:end -->\nkept too\n")
+    again = subprocess.run(
+        [sys.executable, str(script), str(readme)], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert again.stdout == f"{readme}: already up to date\n"
+    readme.write_text("no markers\n", encoding="utf-8")
+    refused = subprocess.run(
+        [sys.executable, str(script), str(readme)], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert refused.returncode == 2
+    assert "markers <!-- cli-reference:start --> and <!-- cli-reference:end --> are missing" in refused.stderr

@@ -60,9 +60,13 @@ def test_schema_output_file_and_force(tmp_path: Path, capsys: pytest.CaptureFixt
     assert target.read_text(encoding="utf-8") == schema_text()
 
 
-def test_schema_into_a_missing_folder_is_an_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["schema", "-o", str(tmp_path / "no" / "such.json")]) == 2
-    assert capsys.readouterr().err.startswith(f"Error: cannot write {tmp_path / 'no' / 'such.json'}: ")
+def test_schema_into_a_missing_folder_makes_the_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "no" / "such.json"
+    assert main(["schema", "-o", str(target)]) == 0
+    assert capsys.readouterr().err == f"wrote {target}\n"
+    assert target.read_text(encoding="utf-8") == schema_text()
 
 
 # --------------------------------------------------------------------------- new

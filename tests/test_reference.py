@@ -94,6 +94,14 @@ def test_update_script_refuses_a_readme_without_markers(tmp_path: Path, text: st
     assert readme.read_text(encoding="utf-8") == text
 
 
+@pytest.mark.parametrize("text", ["A\n", "peak\n", "a b\n"])
+def test_text_ending_in_a_line_break_is_quoted_not_written_plain(text: str) -> None:
+    # Regression: the plain-scalar pattern's `$` matched before the final line break.
+    line = f"a: {yaml_scalar(text)}\n"
+    assert parse_yaml(line).data == {"a": text}
+    assert yaml.safe_load(line) == {"a": text}
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=30))
 def test_yaml_scalar_reads_back_the_same_under_yaml_1_1_and_1_2(text: str) -> None:

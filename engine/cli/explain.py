@@ -7,7 +7,6 @@ from pathlib import Path
 import click
 
 from engine.cli.options import config_option, note_remedy_budget, rulebook_option
-from engine.errors import PolicyevalError
 from engine.explain import derive
 from engine.loading import load_library
 from engine.project import open_project
@@ -17,7 +16,7 @@ from engine.render.text import make_console, render_derivation
 
 @click.command("explain")
 @click.argument("policy")
-@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=str))
+@click.argument("paths", nargs=-1, metavar="[PATH...]", type=click.Path(exists=True, path_type=str))
 @rulebook_option
 @config_option
 def command(policy: str, paths: tuple[str, ...], rulebook: str | None, config: str | None) -> int:
@@ -28,7 +27,7 @@ def command(policy: str, paths: tuple[str, ...], rulebook: str | None, config: s
     POLICY is a policy file, or a policy id or file key (like breaks/pie-van-lunch-ban) found in
     PATH... (default: policies/). Conflicts with other policies are found among PATH....
 
-    Example: policyeval explain calls/aht-cap-bonus policies/
+    Example: policyeval explain breaks/pie-van-lunch-ban policies/
     """
     target = Path(policy)
     if target.is_file():
@@ -45,13 +44,7 @@ def command(policy: str, paths: tuple[str, ...], rulebook: str | None, config: s
         wanted = policy
     project = open_project(search, rulebook=rulebook, config=config)
     library = project.library
-    try:
-        loaded = library.by_id(wanted)
-    except PolicyevalError:
-        try:
-            loaded = library.by_key(wanted)
-        except PolicyevalError:
-            loaded = library.by_id(wanted)  # re-raise the id error: its suggestion names ids
+    loaded = library.find(wanted)
     budget = RemedyBudget()
     run = project.evaluate(budget=budget)
     render_derivation(derive(run, loaded.id), make_console())

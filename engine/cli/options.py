@@ -21,7 +21,11 @@ F = TypeVar("F", bound=Callable[..., Any])
 def paths_argument(func: F) -> F:
     """PATH... : policy files or directories (directories load recursively)."""
     return click.argument(
-        "paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=True, path_type=str)
+        "paths",
+        nargs=-1,
+        required=True,
+        metavar="PATH...",
+        type=click.Path(exists=True, dir_okay=True, path_type=str),
     )(func)
 
 
@@ -72,7 +76,7 @@ def refuse_to_overwrite(target: Path | None, force: bool) -> None:
 def write_output(text: str, target: Path | None, force: bool) -> bool:
     """Print ``text``, or write it to ``target``; never replace a file without ``--force``.
 
-    Returns whether a file was written. A file is written whole or not at all:
+    Returns whether a file was written. Missing folders on the way to ``target`` are made. A file is written whole or not at all:
     the text goes to a temporary file in the same folder, which then takes the
     target's name (``os.replace`` with ``--force``; without it a hard link,
     which fails if a file of that name appeared meanwhile, so nothing is ever
@@ -97,6 +101,10 @@ def write_output(text: str, target: Path | None, force: bool) -> bool:
         if mode is not None and not stat.S_ISREG(mode):
             _write_in_place(target, data)
         else:
+            if mode is None:
+                # `new -o policies/breaks/lunch.yaml` in a fresh repository: the folder is part of the
+                # name asked for, so it is made (nothing existing is touched: only missing folders).
+                _make_folders(Path(target).parent)
             _write_atomically(Path(os.path.realpath(target)), data, replace=force, mode=mode)
     except FileExistsError:
         raise click.ClickException(f"{target} already exists; pass --force to overwrite it") from None
@@ -104,6 +112,14 @@ def write_output(text: str, target: Path | None, force: bool) -> bool:
         reason = "no process is reading it" if err.errno == errno.ENXIO else (err.strerror or str(err))
         raise click.ClickException(f"cannot write {target}: {reason}") from None
     return True
+
+
+def _make_folders(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        # Something that is not a folder (a dangling link) holds the name: not "the output exists".
+        raise NotADirectoryError(errno.ENOTDIR, f"{folder} is not a folder") from None
 
 
 def write_all(fd: int, data: bytes) -> None:

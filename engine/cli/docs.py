@@ -1,0 +1,60 @@
+"""The commands reference of the README, generated from each command's ``--help``.
+
+The README carries the full help of every command between
+``<!-- cli-reference:start -->`` and ``<!-- cli-reference:end -->``;
+``scripts/update_cli_reference.py`` rewrites that block and
+``tests/test_cli_docs.py`` fails while it is stale, so the README never
+documents an option that is gone or misses one that was added. Help is laid out
+at a fixed width, so the block is the same on every terminal.
+"""
+
+from __future__ import annotations
+
+import click
+
+from engine.cli import COMMANDS, cli
+
+START_MARKER = "<!-- cli-reference:start -->"
+END_MARKER = "<!-- cli-reference:end -->"
+WIDTH = 100
+"""Columns the help is laid out in (the width ``--help`` uses on a wide terminal)."""
+
+
+def command_help(name: str | None) -> str:
+    """The ``--help`` text of one command (``None``: of ``policyeval`` itself), at ``WIDTH`` columns."""
+    settings = {**cli.context_settings, "terminal_width": WIDTH, "max_content_width": WIDTH}
+    root = click.Context(cli, info_name="policyeval", **settings)
+    if name is None:
+        return cli.get_help(root)
+    command = cli.commands[name]
+    ctx = click.Context(command, info_name=name, parent=root, terminal_width=WIDTH, max_content_width=WIDTH)
+    return command.get_help(ctx)
+
+
+def cli_reference_markdown() -> str:
+    """The README block: the help of ``policyeval`` and of every command, in ``--help`` order."""
+    parts = [
+        "<!-- generated from each command's --help by python scripts/update_cli_reference.py; "
+        "edit the commands' docstrings and option help -->",
+        "",
+    ]
+    for name in (None, *COMMANDS):
+        title = "policyeval" if name is None else f"policyeval {name}"
+        parts += [f"#### `{title}`", "", "```text", command_help(name).rstrip(), "```", ""]
+    return "\n".join(parts)
+
+
+def replace_block(text: str, block: str) -> str:
+    """Return ``text`` with the part between the reference markers replaced by ``block``."""
+    start, end = text.find(START_MARKER), text.find(END_MARKER)
+    if start < 0 or end < start:
+        raise ValueError(f"the markers {START_MARKER} and {END_MARKER} are missing or out of order")
+    return text[: start + len(START_MARKER)] + "\n" + block + text[end:]
+
+
+def extract_block(text: str) -> str | None:
+    """Return the part of ``text`` between the reference markers, or None when they are missing."""
+    start, end = text.find(START_MARKER), text.find(END_MARKER)
+    if start < 0 or end < start:
+        return None
+    return text[start + len(START_MARKER) : end].removeprefix("\n")
