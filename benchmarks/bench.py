@@ -26,9 +26,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from engine.evaluation import default_rulebook, evaluate  # noqa: E402
+from engine.config import Settings  # noqa: E402
+from engine.conflicts import find_conflicts  # noqa: E402
 from engine.loading import load_library  # noqa: E402
+from engine.orchestration import evaluate  # noqa: E402
 from engine.policy import Policy  # noqa: E402
+from engine.rulebook import default_rulebook  # noqa: E402
+
+SETTINGS = Settings()
 
 
 def rss_mib() -> float:
@@ -82,9 +87,9 @@ def bench_check(repeats: int) -> None:
 def bench_batch(n: int) -> None:
     policies = library_copies(n)
     book = default_rulebook()
-    evaluate(policies[:50], rulebook=book, conflicts=False)  # compile and warm up
+    evaluate(policies[:50], rulebook=book, settings=SETTINGS, conflicts=False)  # compile and warm up
     start = time.perf_counter()
-    run = evaluate(policies, rulebook=book, conflicts=False)
+    run = evaluate(policies, rulebook=book, settings=SETTINGS, conflicts=False)
     elapsed = time.perf_counter() - start
     contributions = sum(len(p.contributions) for p in run.evaluation.policies)
     print(
@@ -94,15 +99,13 @@ def bench_batch(n: int) -> None:
 
 
 def bench_conflicts(sizes: list[int]) -> None:
-    from engine.conflicts import find_conflicts
-
     book = default_rulebook()
     previous: tuple[int, float] | None = None
     for n in sizes:
         policies = library_copies(n, departments=True)
-        run = evaluate(policies, rulebook=book, conflicts=False)
+        run = evaluate(policies, rulebook=book, settings=SETTINGS, conflicts=False)
         start = time.perf_counter()
-        found = find_conflicts(run, remedies=False)
+        found = find_conflicts(run)
         elapsed = time.perf_counter() - start
         ratio = ""
         if previous is not None:
@@ -116,17 +119,19 @@ def bench_conflicts(sizes: list[int]) -> None:
     n = min(sizes)
     policies = library_copies(n, departments=True)
     start = time.perf_counter()
-    run = evaluate(policies, rulebook=book, conflicts=True)
+    run = evaluate(policies, rulebook=book, settings=SETTINGS)
     elapsed = time.perf_counter() - start
     remedies = sum(len(c.remedies) for c in run.evaluation.conflicts)
-    print(f"full evaluation with conflicts and remedies: N={n} in {elapsed:.2f} s ({remedies:,} remedies scored)")
+    print(
+        f"full evaluation with conflicts and remedies: N={n} in {elapsed:.2f} s ({remedies:,} remedies scored)"
+    )
 
 
 def bench_soak(n: int) -> None:
     policies = library_copies(20)
     book = default_rulebook()
     for _ in range(100):  # warm-up: caches and allocator pools settle
-        evaluate(policies, rulebook=book, conflicts=False)
+        evaluate(policies, rulebook=book, settings=SETTINGS, conflicts=False)
     gc.collect()
     start_rss = rss_mib()
     done = 0
@@ -134,7 +139,7 @@ def bench_soak(n: int) -> None:
     step = max(n // 10, len(policies))
     while done < n:
         for _ in range(step // len(policies)):
-            evaluate(policies, rulebook=book, conflicts=False)
+            evaluate(policies, rulebook=book, settings=SETTINGS, conflicts=False)
             done += len(policies)
         print(f"  soak: {done:>9,} evaluations, RSS {rss_mib():.1f} MiB")
     elapsed = time.perf_counter() - start

@@ -37,10 +37,12 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic_core import ErrorDetails
 
 from engine.errors import InputError, Problem
-from engine.rulebook import Rulebook, load_rulebook
+from engine.rulebook import Rulebook, default_rulebook, load_rulebook
 from engine.suggest import closest, quote
+from engine.yamldoc import translate_validation_error
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -106,9 +108,25 @@ class SettingsOrigin:
     def problem(self, path: Sequence[str | int], message: str, *, value: bool = False) -> Problem:
         """A problem at a settings key (or at its value), named as the file spells it."""
         full = (*self.prefix, *path)
-        where = _position(self.positions, full)
-        line, column = (where.value_line, where.value_column) if value else (where.line, where.column)
+        line, column = self.locate(full) if value else self.locate_key(full)
         return Problem(self.file, line, column, key_name(full), message)
+
+    # The three methods below make the origin an ``engine.yamldoc.Locator``: pydantic's errors
+    # on settings go through the same translator as those on policies. Paths are full paths.
+
+    def locate(self, path: Sequence[str | int]) -> tuple[int, int]:
+        """(line, column) where the value at ``path`` (or its nearest located parent's) starts."""
+        where = _position(self.positions, path)
+        return where.value_line, where.value_column
+
+    def locate_key(self, path: Sequence[str | int]) -> tuple[int, int]:
+        """(line, column) where the key at ``path`` (or its nearest located parent's) is written."""
+        where = _position(self.positions, path)
+        return where.line, where.column
+
+    def spell(self, path: Sequence[str | int]) -> str:
+        """``path`` as TOML writes it: ``tool.policyeval.weights."employee.wellbeing"``."""
+        return key_name(path)
 
 
 class Settings(SettingsFile):
@@ -258,7 +276,16 @@ def load_settings(path: str | Path | None = None, *, start: Path | None = None) 
         try:
             settings = SettingsFile.model_validate(table)
         except ValidationError as err:
-            problems.extend(_validation_problems(err, table, origin))
+            problems.extend(
+                translate_validation_error(
+                    err,
+                    model=SettingsFile,
+                    source=origin,
+                    data=table,
+                    prefix=origin.prefix,
+                    wording=_settings_wording,
+                )
+            )
     if problems:
         raise InputError(sorted(problems, key=lambda p: (p.line, p.column, p.path)))
     rulebook = settings.rulebook
@@ -334,22 +361,11 @@ def _misplaced_tool(value: Any, origin: SettingsOrigin) -> Problem:
     return origin.problem(("tool",), "unknown setting")
 
 
-def _validation_problems(
-    err: ValidationError, table: Mapping[str, Any], origin: SettingsOrigin
-) -> list[Problem]:
-    problems: list[Problem] = []
-    for item in err.errors():
-        loc = tuple(item["loc"])
-        kind = item["type"]
-        value = item.get("input")
-        if kind == "extra_forbidden":
-            problem = origin.problem(loc, "unknown setting")
-            hint = closest(str(loc[-1]), SETTING_NAMES) if len(loc) == 1 else None
-            problems.append(_with_hint(problem, hint))
-            continue
-        message, hint = _message(loc, kind, value, item.get("ctx") or {})
-        problems.append(_with_hint(origin.problem(loc, message, value=True), hint))
-    return problems
+def _settings_wording(item: ErrorDetails, loc: KeyPath) -> tuple[str, str | None]:
+    """Settings' own words: TOML value types, the allowed range of each setting, "unknown setting"."""
+    if item["type"] == "extra_forbidden":
+        return "unknown setting", closest(str(loc[-1]), SETTING_NAMES) if len(loc) == 1 else None
+    return _message(loc, item["type"], item.get("input"), item.get("ctx") or {})
 
 
 def _with_hint(problem: Problem, hint: str | None) -> Problem:
@@ -444,8 +460,6 @@ def resolve_rulebook(settings: Settings, override: str | Path | None = None) -> 
     A missing rulebook folder named in the settings and weights for unknown
     criteria are located at their key in the settings file.
     """
-    from engine.evaluation import default_rulebook
-
     origin = settings.origin
     named = settings.rulebook if override is None else None
     if named is not None and origin is not None and not Path(named).is_dir():

@@ -23,38 +23,37 @@
   jurisdiction.
 
 Conflicts are sorted by severity (highest first), kind, code, policies and
-rules. Unless ``remedies=False``, each conflict then gets its remedies
-(``engine.remedies``), which re-run this detection on patched copies.
+rules. Detection reads the evaluation's settings (the guardrails' edge margin)
+from the ``EvaluationRun`` it is given, and returns what it found without
+changing the run; remedies come after (``engine.remedies``, composed by
+``engine.orchestration``), and re-run this detection on patched copies.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
 from engine.config import Settings
+from engine.evaluation import EvaluationRun, fill, rule_value
 from engine.facts import INDEX_KEY, POLICY_KEY, Fact
 from engine.law.check import GuardrailSettings, check_guardrails
 from engine.policy import Policy
-from engine.results import SEVERITY_RANK, Conflict, Contribution, Severity, parse_rule_ref, rule_ref
+from engine.results import SEVERITY_RANK, Conflict, Contribution, Severity, rule_ref
 from engine.rete import run_joins
 from engine.rulebook import ConflictRule, Rulebook
 from engine.rulebook.models import when_holds
 from engine.scoring import bounded
 
-if TYPE_CHECKING:
-    from engine.evaluation import EvaluationRun
-
 __all__ = [
     "TRADE_OFF_CODES",
+    "Detection",
     "active_across",
     "conflict_identity",
     "detect_conflicts",
     "find_conflicts",
     "guardrail_settings",
-    "parse_rule_ref",
-    "rule_ref",
     "sort_conflicts",
 ]
 
@@ -73,11 +72,18 @@ TRADE_OFF_CODES: dict[str, tuple[str, str]] = {
 """Code to (dotted name, summary) of the trade-offs, which come from scores rather than rules."""
 
 
-def guardrail_settings(settings: Settings | None) -> GuardrailSettings:
+def guardrail_settings(settings: Settings) -> GuardrailSettings:
     """The guardrail checker's settings from the engine's settings."""
-    if settings is None:
-        return GuardrailSettings()
     return GuardrailSettings(edge_margin_minutes=settings.edge_margin_minutes)
+
+
+@dataclass(frozen=True)
+class Detection:
+    """What conflict detection found: the conflicts, sorted, and the legal notes of the policies checked."""
+
+    conflicts: list[Conflict]
+    legal: Mapping[str, str] = field(default_factory=dict)
+    """Policy id to the guardrail checker's note (assumptions it made, checks it could not make)."""
 
 
 def conflict_identity(conflict: Conflict) -> tuple[str, ...]:
@@ -102,41 +108,25 @@ def sort_conflicts(conflicts: Iterable[Conflict]) -> list[Conflict]:
     return sorted(conflicts, key=_sort_key)
 
 
-def find_conflicts(
-    run: EvaluationRun,
-    *,
-    settings: Settings | None = None,
-    remedies: bool = True,
-    focus: Collection[str] | None = None,
-) -> list[Conflict]:
-    """Every conflict in an evaluation, sorted, with remedies unless ``remedies=False``.
+def find_conflicts(run: EvaluationRun, *, focus: Collection[str] | None = None) -> list[Conflict]:
+    """Every conflict in an evaluation, sorted, without remedies.
 
-    ``settings`` gives the guardrails their edge margin (default settings
-    otherwise); ``focus`` limits detection to conflicts that involve one of
-    these policy ids.
+    ``focus`` limits detection to conflicts that involve one of these policy ids.
     """
     wanted = set(run.policies) if focus is None else set(focus) & set(run.policies)
-    ordered = detect_conflicts(run, wanted=wanted, settings=settings, note=focus is None)
-    if remedies and ordered:
-        from engine.remedies import attach_remedies  # late: remedies call back into this module
-
-        ordered = attach_remedies(run, ordered, settings=settings)
-    return ordered
+    return detect_conflicts(run, wanted=wanted).conflicts
 
 
 def detect_conflicts(
     run: EvaluationRun,
     *,
     wanted: Collection[str],
-    settings: Settings | None = None,
     join_facts: Sequence[Fact] | None = None,
-    note: bool = False,
-) -> list[Conflict]:
-    """The conflicts that involve a ``wanted`` policy, sorted, without remedies.
+) -> Detection:
+    """The conflicts that involve a ``wanted`` policy, sorted, without remedies; and their legal notes.
 
     ``join_facts`` are the facts the Rete joins see (default: every fact that
-    may pair with a wanted policy); ``note`` sets each policy's legal note from
-    its guardrail report.
+    may pair with a wanted policy).
     """
     chosen = set(wanted)
     found: list[Conflict] = []
@@ -144,8 +134,9 @@ def detect_conflicts(
     found.extend(_join_conflicts(run, chosen, facts))
     for pid in sorted(chosen):
         found.extend(_trade_offs(run, pid))
-    found.extend(_guardrail_conflicts(run, chosen, settings, note=note))
-    return sort_conflicts(found)
+    guardrails, notes = _guardrail_conflicts(run, chosen)
+    found.extend(guardrails)
+    return Detection(sort_conflicts(found), notes)
 
 
 # --------------------------------------------------------------------------- joins
@@ -186,8 +177,6 @@ def _join_facts(run: EvaluationRun, wanted: set[str]) -> list[Fact]:
 
 
 def _explain(rule: ConflictRule, a: _Side, b: _Side) -> str:
-    from engine.evaluation import fill, rule_value
-
     def lookup(key: str) -> Any:
         side, _, rest = key.partition(".")
         if side not in ("a", "b") or not rest:
@@ -409,19 +398,16 @@ def _trade_offs(run: EvaluationRun, pid: str) -> list[Conflict]:
 # --------------------------------------------------------------------------- guardrails
 
 
-def _guardrail_conflicts(
-    run: EvaluationRun, wanted: set[str], settings: Settings | None, *, note: bool
-) -> list[Conflict]:
-    checker_settings = guardrail_settings(settings)
+def _guardrail_conflicts(run: EvaluationRun, wanted: set[str]) -> tuple[list[Conflict], dict[str, str]]:
+    checker_settings = guardrail_settings(run.settings)
     found: list[Conflict] = []
+    notes: dict[str, str] = {}
     for pid in sorted(wanted):
         policy = run.policies[pid]
         if policy.jurisdiction is None:
             continue  # evaluation already says there is no legal verdict
         report = check_guardrails(policy, settings=checker_settings, packs=run.rulebook.guardrails)
         found.extend(report.conflicts)
-        if note and report.note:
-            result = run.result(pid)
-            if result.legal is None:
-                result.legal = report.note
-    return found
+        if report.note:
+            notes[pid] = report.note
+    return found, notes

@@ -1,4 +1,4 @@
-"""Errors and warnings the engine raises on purpose.
+"""Errors the engine raises on purpose.
 
 Anything a user wrote that is wrong becomes a ``PolicyevalError`` subclass with
 a message fit to print; anything else escaping the engine is a bug (exit 3).
@@ -7,10 +7,6 @@ a message fit to print; anything else escaping the engine is a bug (exit 3).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-
-
-class PolicyevalWarning(UserWarning):
-    """A warning of the engine's own (turned into an error in the test suite)."""
 
 
 @dataclass(frozen=True)

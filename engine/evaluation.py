@@ -1,56 +1,41 @@
 """Evaluation: policies to facts, facts through the Rete session, firings to scores.
 
 One session per evaluation holds the facts of every policy evaluated together,
-so impact rules fire per policy rule, derived facts chain within a policy, and
-conflict joins can pair rules across policies. Results are sorted by policy id
-and do not depend on input order.
+so impact rules fire per policy rule and derived facts chain within a policy.
+Results are sorted by policy id and do not depend on input order. This module
+scores; conflicts and remedies come after it (``engine.orchestration`` runs the
+whole way), and an ``EvaluationRun`` is never changed in place: a later step
+returns a new one.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from engine.config import Settings
 from engine.facts import INDEX_KEY, POLICY_KEY, Fact, rule_facts
+from engine.formatting import format_value
 from engine.law.wording import NO_JURISDICTION
-from engine.policy import Policy, format_minutes
+from engine.policy import Policy
 from engine.results import Contribution, Evaluation, PolicyResult
 from engine.rete import Firing, run_impact
-from engine.rulebook import Rulebook, load_rulebook
+from engine.rulebook import Rulebook
 from engine.scoring import score, verdict
 from engine.templates import render_reason
 
-_DEFAULT_RULEBOOK: Rulebook | None = None
-
-
-def default_rulebook() -> Rulebook:
-    """The bundled rulebook, loaded once per process."""
-    global _DEFAULT_RULEBOOK
-    if _DEFAULT_RULEBOOK is None:
-        _DEFAULT_RULEBOOK = load_rulebook()
-    return _DEFAULT_RULEBOOK
-
-
-def format_value(key: str, value: Any) -> str:
-    """A fact value as a person reads it: 5 not 5.0, yes/no, HH:MM for minutes of the day."""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if key.endswith(("first_start", "last_end")) and isinstance(value, int):
-        return format_minutes(value)
-    if isinstance(value, float):
-        return f"{value:g}" if value != int(value) else str(int(value))
-    if isinstance(value, (list, tuple)):
-        return ", ".join(format_value(key, v) for v in value)
-    if isinstance(value, dict):
-        return ", ".join(f"{k} {format_value(key, v)}" for k, v in value.items())
-    return str(value)
-
-
-def signed(value: float) -> str:
-    """A number with its sign, as scores are shown: +12, -3, 0."""
-    return f"{value:+g}" if value else "0"
+__all__ = [
+    "EvaluationRun",
+    "PolicyValues",
+    "Rescore",
+    "Trace",
+    "fill",
+    "rule_value",
+    "score_policies",
+]
 
 
 def fill(template: str, lookup: Callable[[str], Any]) -> str:
@@ -122,26 +107,52 @@ class Trace:
     firings: list[Firing]
 
 
-@dataclass
+@dataclass(frozen=True)
 class EvaluationRun:
-    """An evaluation plus what produced it: policies, traces, and all firings."""
+    """An evaluation plus what produced it: policies, traces, firings, rulebook and settings."""
 
     evaluation: Evaluation
-    policies: dict[str, Policy]
-    traces: dict[str, Trace]
-    firings: list[Firing]
+    policies: Mapping[str, Policy]
+    traces: Mapping[str, Trace]
+    firings: Sequence[Firing]
     rulebook: Rulebook
-    files: dict[str, str] = field(default_factory=dict)
-    settings: Settings | None = None
-    """Settings the evaluation ran with (guardrail edge margin); None for defaults."""
-    _index: dict[str, PolicyResult] = field(default_factory=dict, repr=False, compare=False)
+    settings: Settings
+    """Settings the evaluation runs with: conflict detection reads the guardrails' edge margin here."""
+    files: Mapping[str, str] = field(default_factory=dict)
+
+    @cached_property
+    def _index(self) -> dict[str, PolicyResult]:
+        return {r.id: r for r in self.evaluation.policies}
 
     def result(self, policy_id: str) -> PolicyResult:
         """The result of one policy by id."""
-        index = self._index
-        if len(index) != len(self.evaluation.policies):  # built on first use, and again if results change
-            index = self._index = {r.id: r for r in self.evaluation.policies}
-        return index[policy_id]
+        return self._index[policy_id]
+
+    def with_evaluation(self, evaluation: Evaluation) -> EvaluationRun:
+        """A copy of this run holding another evaluation of the same policies (conflicts found, notes set)."""
+        return dataclasses.replace(self, evaluation=evaluation)
+
+    def with_policy(self, policy: Policy, scored: EvaluationRun) -> EvaluationRun:
+        """A copy with ``policy`` replaced by its version scored alone in ``scored``; no conflicts.
+
+        The other policies' scores and facts do not depend on it, so they are kept as they are.
+        """
+        pid = policy.id
+        result = scored.result(pid).model_copy(update={"file": self.result(pid).file})
+        evaluation = Evaluation(
+            policies=[result if r.id == pid else r for r in self.evaluation.policies], conflicts=[]
+        )
+        return dataclasses.replace(
+            self,
+            evaluation=evaluation,
+            policies={**self.policies, pid: policy},
+            traces={**self.traces, pid: scored.traces[pid]},
+            firings=(),
+        )
+
+
+Rescore = Callable[[Policy], EvaluationRun]
+"""Scores one changed policy on its own: how remedies learn what a patch does to the scores."""
 
 
 def _contributions(policy: Policy, firings: Sequence[Firing], rulebook: Rulebook) -> list[Contribution]:
@@ -183,20 +194,18 @@ def _contributions(policy: Policy, firings: Sequence[Firing], rulebook: Rulebook
     return out
 
 
-def evaluate(
+def score_policies(
     policies: Sequence[Policy],
     *,
-    rulebook: Rulebook | None = None,
+    rulebook: Rulebook,
+    settings: Settings,
     files: Mapping[str, str] | None = None,
-    conflicts: bool = True,
-    settings: Settings | None = None,
 ) -> EvaluationRun:
-    """Evaluate policies together: scores and contributions per policy, and conflicts.
+    """Score policies together: contributions, scores and verdict per policy; no conflicts yet.
 
-    ``files`` maps policy id to its file, for output. With ``conflicts=False``
-    only scores are computed (remedies use this to score a patched copy).
+    ``files`` maps policy id to its file, for output.
     """
-    book = rulebook if rulebook is not None else default_rulebook()
+    book = rulebook
     by_id = {p.id: p for p in sorted(policies, key=lambda p: p.id)}
     facts_by_policy = {pid: rule_facts(p) for pid, p in by_id.items()}
     all_facts = [f for pid in by_id for f in facts_by_policy[pid]]
@@ -207,6 +216,7 @@ def evaluate(
         if len(firing.facts) == 1:
             per_policy[firing.facts[0][POLICY_KEY]].append(firing)
 
+    known = dict(files or {})
     results: list[PolicyResult] = []
     traces: dict[str, Trace] = {}
     margin = book.scoring.verdicts.margin
@@ -220,23 +230,18 @@ def evaluate(
                 verdict=verdict(scores.employee, scores.customer, margin),
                 scores=scores,
                 contributions=contributions,
-                file=(files or {}).get(pid),
+                file=known.get(pid),
                 legal=None if policy.jurisdiction else NO_JURISDICTION,
             )
         )
         traces[pid] = Trace(pid, facts_by_policy[pid], per_policy[pid])
 
-    run = EvaluationRun(
+    return EvaluationRun(
         evaluation=Evaluation(policies=results, conflicts=[]),
         policies=by_id,
         traces=traces,
         firings=firings,
         rulebook=book,
-        files=dict(files or {}),
         settings=settings,
+        files=known,
     )
-    if conflicts:
-        from engine.conflicts import find_conflicts  # late: conflicts re-evaluate remedies through here
-
-        run.evaluation.conflicts = find_conflicts(run, settings=settings)
-    return run

@@ -12,8 +12,9 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from engine.evaluation import EvaluationRun, PolicyValues, fill, format_value
+from engine.evaluation import EvaluationRun, PolicyValues, fill
 from engine.facts import DERIVED_KEY, INDEX_KEY, POLICY_KEY
+from engine.formatting import format_value
 from engine.results import Conflict, PolicyResult
 
 

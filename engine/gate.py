@@ -21,9 +21,8 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from engine.config import FailOn
-from engine.conflicts import parse_rule_ref
 from engine.errors import Problem
-from engine.results import SEVERITY_RANK, Conflict, Evaluation, Severity
+from engine.results import SEVERITY_RANK, Conflict, Evaluation, Severity, parse_rule_ref
 
 __all__ = [
     "GATE_CODES",
@@ -276,19 +275,15 @@ def run_gate(
     min_employee: int | None = None,
     min_customer: int | None = None,
     sources: Mapping[str, Source] | None = None,
-    conflicts: Sequence[Conflict] | None = None,
 ) -> GateResult:
-    """Findings of an evaluation under the gate's settings.
+    """Findings of an evaluation (its conflicts and scores) under the gate's settings.
 
-    ``conflicts`` defaults to the evaluation's own; ``sources`` maps policy id
-    to where it was loaded from, for file and line (else the result's file, line 1).
+    ``sources`` maps policy id to where it was loaded from, for file and line
+    (else the result's file, line 1).
     """
     sources = sources or {}
     files = {r.id: r.file for r in evaluation.policies}
-    found = [
-        _conflict_finding(c, fail_on, sources, files)
-        for c in (evaluation.conflicts if conflicts is None else conflicts)
-    ]
+    found = [_conflict_finding(c, fail_on, sources, files) for c in evaluation.conflicts]
     for result in evaluation.policies:
         for code, side, minimum in (
             (MIN_EMPLOYEE, "employee", min_employee),

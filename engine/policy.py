@@ -31,6 +31,8 @@ from pydantic import (
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, core_schema
 
+# Re-exported: times in policies read back as HH:MM with the one formatter.
+from engine.formatting import format_minutes as format_minutes
 from engine.suggest import char_name, excerpt, quote
 
 FORMAT_VERSION = 1
@@ -50,12 +52,6 @@ def minutes_of_day(value: str) -> int:
     """Return the minute of the day of an ``HH:MM`` time (``"10:30"`` gives 630)."""
     hours, minutes = value.split(":")
     return int(hours) * 60 + int(minutes)
-
-
-def format_minutes(minute: int) -> str:
-    """Return ``HH:MM`` for a minute count, wrapping past midnight."""
-    minute %= 24 * 60
-    return f"{minute // 60:02d}:{minute % 60:02d}"
 
 
 # Characters no text may hold. Output goes to terminals, CI logs and annotations: C0 and C1

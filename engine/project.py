@@ -1,7 +1,10 @@
 """One call from paths on disk to an evaluation: load the library, settings and rulebook, evaluate.
 
 The CLI commands and the BDD step library share this, so every way in
-evaluates a library the same way. Remedies are bounded by a ``RemedyBudget``
+evaluates a library the same way. The settings and the rulebook are resolved
+here, once (``--config`` or the nearest settings file; ``--rulebook`` or the
+settings' ``rulebook`` or the bundled one), and passed down to every step by
+``engine.orchestration``. Remedies are bounded by a ``RemedyBudget``
 (re-evaluations of patched policies); the CLI passes one to say afterwards
 when some conflicts were left without remedies.
 """
@@ -12,11 +15,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from engine import orchestration
 from engine.config import Settings, load_settings, resolve_rulebook
-from engine.conflicts import find_conflicts
-from engine.evaluation import EvaluationRun, evaluate
+from engine.evaluation import EvaluationRun
+from engine.gate import GateResult
 from engine.loading import Library, load_library
-from engine.remedies import RemedyBudget, attach_remedies
+from engine.remedies import RemedyBudget
 from engine.rulebook import Rulebook
 
 
@@ -28,21 +32,34 @@ class Project:
     settings: Settings
     rulebook: Rulebook
 
-    def evaluate(self, *, conflicts: bool = True, budget: RemedyBudget | None = None) -> EvaluationRun:
+    @property
+    def files(self) -> dict[str, str]:
+        """Policy id to the file it was loaded from."""
+        return {p.id: p.file for p in self.library}
+
+    def evaluate(
+        self, *, conflicts: bool = True, remedies: bool = True, budget: RemedyBudget | None = None
+    ) -> EvaluationRun:
         """Evaluate the whole library; ``budget`` bounds the remedies' work and records what it did."""
-        run = evaluate(
+        return orchestration.evaluate(
             self.library.models,
             rulebook=self.rulebook,
-            files={p.id: p.file for p in self.library},
-            conflicts=False,
             settings=self.settings,
+            files=self.files,
+            conflicts=conflicts,
+            remedies=remedies,
+            budget=budget,
         )
-        if conflicts:
-            found = find_conflicts(run, settings=self.settings, remedies=False)
-            if found:
-                found = attach_remedies(run, found, settings=self.settings, budget=budget)
-            run.evaluation.conflicts = found
-        return run
+
+    def check(self, settings: Settings) -> GateResult:
+        """The CI gate over the whole library, under ``settings`` (the project's, with a command's overrides)."""
+        return orchestration.check(
+            self.library.models,
+            rulebook=self.rulebook,
+            settings=settings,
+            files=self.files,
+            sources={p.id: p for p in self.library},
+        )
 
 
 def open_project(
@@ -51,7 +68,11 @@ def open_project(
     rulebook: str | Path | None = None,
     config: str | Path | None = None,
 ) -> Project:
-    """Load policies from ``paths`` with settings (``config`` or the nearest file) and a rulebook."""
+    """Load policies from ``paths`` with settings (``config`` or the nearest file) and a rulebook.
+
+    ``rulebook`` is a directory given on the command line; without one the
+    settings' ``rulebook`` is used, else the bundled rulebook.
+    """
     settings = load_settings(config)
     book = resolve_rulebook(settings, rulebook)
     return Project(library=load_library(list(paths)), settings=settings, rulebook=book)

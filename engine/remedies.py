@@ -6,12 +6,14 @@ the rulebook. Either way a remedy is tried on each of the conflict's rules whose
 fact meets its ``applies_to``, and a patch that would change nothing is skipped.
 At most ``MAX_CANDIDATES`` are tried per conflict and ``MAX_REMEDIES`` kept.
 
-How a remedy is tried: the policy is dumped to data (``dump_policy``), the
-patch's fields are set on the rule (``null`` removes a field; a value
+How a remedy is tried: the patch's fields are set on the rule by the policy
+patcher (``engine.patching``; ``null`` removes a field; a value
 ``{compute: legal-break-slot}`` is worked out from the guardrail breach, see
-``legal_break_slot``), and the data is validated again; a patch that makes an
+``legal_break_slot``), which validates the policy again; a patch that makes an
 invalid policy is a rulebook bug and raises ``RulebookError`` naming the remedy.
-The patched policy is scored on its own (its scores depend on nothing else):
+The patched policy is scored on its own (its scores depend on nothing else) by
+the ``Rescore`` function the caller passes in (``engine.orchestration`` passes
+the evaluation's own scoring, so this module never starts an evaluation itself):
 that is one *re-evaluation*. Its conflicts are then tested again
 (``detect_conflicts``, without remedies, so there is no recursion), but only
 where the patch can change them: a patch changes the fact of one rule, so a
@@ -48,30 +50,20 @@ import functools
 import json
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from pydantic import ValidationError
-
-from engine.config import Settings
-from engine.conflicts import (
-    active_across,
-    conflict_identity,
-    detect_conflicts,
-    guardrail_settings,
-    parse_rule_ref,
-    rule_ref,
-)
-from engine.errors import RulebookError
+from engine.conflicts import active_across, conflict_identity, detect_conflicts, guardrail_settings
+from engine.errors import InputError, RulebookError
+from engine.evaluation import EvaluationRun, Rescore
 from engine.facts import INDEX_KEY, POLICY_KEY, Fact
+from engine.formatting import format_minutes
 from engine.law.check import GuardrailSettings, check_guardrails
-from engine.policy import BreakRule, Policy, dump_policy, format_minutes
-from engine.results import Conflict, Evaluation, RemedyResult
+from engine.patching import FieldChange, patch_policy, rule_changes
+from engine.policy import BreakRule, Policy
+from engine.results import Conflict, Patch, RemedyResult, ScoresAfter, parse_rule_ref, rule_ref
 from engine.rulebook import ConflictRule, Remedy
 from engine.rulebook.guardrails import GuardrailPacks
 from engine.rulebook.models import when_holds
-
-if TYPE_CHECKING:
-    from engine.evaluation import EvaluationRun
 
 __all__ = [
     "COMPUTED_PATCHES",
@@ -118,14 +110,14 @@ class Candidate:
     values: Mapping[str, Any]
     """Fields to set (None removes a field), computed values filled in."""
 
-    def patch(self) -> dict[str, Any]:
+    def patch(self) -> Patch:
         """The declarative patch as conflicts show it."""
-        return {"policy": self.policy, "rule_index": self.rule_index, "set": dict(self.values)}
+        return Patch(policy=self.policy, rule_index=self.rule_index, set=dict(self.values))
 
     @functools.cached_property
     def key(self) -> str:
         """One string per distinct patch, for caching."""
-        return json.dumps([self.remedy.code, self.patch()], sort_keys=True)
+        return json.dumps([self.remedy.code, self.patch().model_dump(mode="json")], sort_keys=True)
 
 
 @dataclass(frozen=True)
@@ -141,29 +133,23 @@ class _Outcome:
 # --------------------------------------------------------------------------- patches
 
 
-def apply_patch(policy: Policy, rule_index: int, values: Mapping[str, Any], *, remedy: str) -> Policy:
-    """A copy of ``policy`` with ``values`` set on ``rules[rule_index]`` (None removes a field).
+def apply_patch(policy: Policy, patch: Patch, *, remedy: str) -> Policy:
+    """A copy of ``policy`` with ``patch`` applied to ``rules[patch.rule_index]`` (None removes a field).
 
-    Raises ``RulebookError`` naming the remedy when the patched policy is invalid.
+    Raises ``RulebookError`` naming the remedy when the patched policy is
+    invalid: a remedy of the rulebook that breaks a valid policy is a bug of the rulebook.
     """
-    data = dump_policy(policy)
-    rule = data["rules"][rule_index]
-    for key, value in values.items():
-        if value is None:
-            rule.pop(key, None)
-        else:
-            rule[key] = value
+    ref = rule_ref(policy.id, patch.rule_index)
     try:
-        return Policy.model_validate(data)
-    except ValidationError as err:
-        first = err.errors()[0]
-        loc = list(first["loc"])
-        if loc[:2] == ["rules", rule_index] and len(loc) > 3:
-            loc = loc[3:]  # drop the path to the rule and pydantic's union tag (the rule's kind)
-        where = ".".join(str(p) for p in loc)
-        raise RulebookError(
-            f"remedy {remedy} makes {rule_ref(policy.id, rule_index)} invalid: {where}: {first['msg']}"
-        ) from None
+        return patch_policy(
+            policy, rule_changes(patch.rule_index, patch.set), label=f"{ref} patched by {remedy}"
+        )
+    except InputError as err:
+        first = err.problems[0]
+        prefix = f"rules[{patch.rule_index}]."
+        where = first.path[len(prefix) :] if first.path.startswith(prefix) else first.path
+        detail = first.message + (f" (did you mean {first.suggestion!r}?)" if first.suggestion else "")
+        raise RulebookError(f"remedy {remedy} makes {ref} invalid: {where}: {detail}") from None
 
 
 def _windows_data(windows: Sequence[tuple[int, int]]) -> list[dict[str, str]]:
@@ -189,7 +175,7 @@ def legal_break_slot(
     rule_index: int,
     code: str,
     settings: GuardrailSettings,
-    packs: GuardrailPacks | None = None,
+    packs: GuardrailPacks,
 ) -> list[dict[str, str]] | None:
     """Blocked windows with, for each shift start that misses guardrail ``code``, the latest slot cut out.
 
@@ -208,11 +194,11 @@ def legal_break_slot(
     length = rule.min_minutes
 
     def breaches(candidate: Sequence[tuple[int, int]], start: str | None) -> bool:
-        data = dump_policy(policy)
-        data["rules"][rule_index]["blocked_windows"] = _windows_data(candidate)
+        changes = [FieldChange(rule_index, ("blocked_windows",), _windows_data(candidate))]
         if start is not None:
-            data.setdefault("scope", {})["shift_starts"] = [start]
-        report = check_guardrails(Policy.model_validate(data), settings=settings, packs=packs)
+            changes.append(FieldChange("scope", ("shift_starts",), [start]))
+        trial = patch_policy(policy, changes, label=f"{ref} with a break slot tried")
+        report = check_guardrails(trial, settings=settings, packs=packs)
         return any(c.code == code and ref in c.rules for c in report.conflicts)
 
     starts: list[str | None] = list(sorted(policy.scope.shift_starts)) or [None]
@@ -239,7 +225,7 @@ def _computed(
     index: int,
     conflict: Conflict,
     settings: GuardrailSettings,
-    packs: GuardrailPacks | None,
+    packs: GuardrailPacks,
 ) -> Any:
     """The value of a ``{compute: name}`` patch field for this conflict, or None when it does not apply."""
     if name == "legal-break-slot":
@@ -269,13 +255,7 @@ def fact_index(run: EvaluationRun) -> dict[tuple[str, int], Fact]:
     return {(pid, int(f[INDEX_KEY])): f for pid, trace in run.traces.items() for f in trace.facts}
 
 
-def candidates(
-    run: EvaluationRun,
-    conflict: Conflict,
-    *,
-    settings: Settings | None = None,
-    facts: FactIndex | None = None,
-) -> list[Candidate]:
+def candidates(run: EvaluationRun, conflict: Conflict, *, facts: FactIndex | None = None) -> list[Candidate]:
     """The remedies a conflict tries, each on a rule it fits, patches worked out (at most MAX_CANDIDATES).
 
     ``facts`` is ``fact_index(run)``, when the caller asks for many conflicts.
@@ -287,7 +267,7 @@ def candidates(
         listed = [book.remedies[code] for code in rule.remedies]
     else:
         listed = [book.remedies[code] for code in sorted(book.remedies)]
-    checker = guardrail_settings(settings)
+    checker = guardrail_settings(run.settings)
     found: list[Candidate] = []
     for ref in conflict.rules:
         policy_id, index = parse_rule_ref(ref)
@@ -405,33 +385,20 @@ class _Before:
 def _outcome(
     run: EvaluationRun,
     candidate: Candidate,
-    settings: Settings | None,
+    rescore: Rescore,
     partners: _Partners,
     before: _Before,
 ) -> _Outcome:
     """Score the patched policy again and test again the conflicts the patched rule can take part in."""
-    from engine.evaluation import EvaluationRun, evaluate
-
     original = run.policies[candidate.policy]
-    patched = apply_patch(original, candidate.rule_index, candidate.values, remedy=candidate.remedy.code)
-    alone = evaluate([patched], rulebook=run.rulebook, conflicts=False)
+    patched = apply_patch(original, candidate.patch(), remedy=candidate.remedy.code)
+    alone = rescore(patched)
     result = alone.result(patched.id)
-    result.file = run.result(patched.id).file
-    # The other policies' scores and facts do not change: reuse them.
-    merged = EvaluationRun(
-        evaluation=Evaluation(
-            policies=[result if r.id == patched.id else r for r in run.evaluation.policies], conflicts=[]
-        ),
-        policies={**run.policies, patched.id: patched},
-        traces={**run.traces, patched.id: alone.traces[patched.id]},
-        firings=[],
-        rulebook=run.rulebook,
-        files=run.files,
-    )
+    merged = run.with_policy(patched, alone)
     facts = alone.traces[patched.id].facts
     changed = next(f for f in facts if f.get(INDEX_KEY) == candidate.rule_index)
     join_facts = partners.join_facts(merged, patched, facts, changed)
-    found = detect_conflicts(merged, wanted={patched.id}, settings=settings, join_facts=join_facts)
+    found = detect_conflicts(merged, wanted={patched.id}, join_facts=join_facts).conflicts
     ref = rule_ref(patched.id, candidate.rule_index)
     # A patch changes one rule's fact: a join conflict between two other rules is as it was.
     # Trade-offs and guardrail breaches come from the whole policy and were found again.
@@ -446,15 +413,11 @@ class _Trials:
     """The patches of one evaluation, each worked out once, and what every conflict makes of them."""
 
     def __init__(
-        self,
-        run: EvaluationRun,
-        before: Sequence[Conflict],
-        settings: Settings | None,
-        budget: RemedyBudget | None = None,
+        self, run: EvaluationRun, before: Sequence[Conflict], rescore: Rescore, budget: RemedyBudget
     ) -> None:
         self.run = run
-        self.settings = settings
-        self.budget = budget if budget is not None else RemedyBudget()
+        self.rescore = rescore
+        self.budget = budget
         self.cache: dict[str, _Outcome] = {}
         self.before = before
         self._earlier: dict[str, _Before] | None = None
@@ -472,7 +435,7 @@ class _Trials:
                         self._earlier.setdefault(policy_id, _Before()).add(conflict, self._partners.codes)
             before = self._earlier.get(candidate.policy, _Before())
             self.budget.evaluations += 1
-            found = self.cache[key] = _outcome(self.run, candidate, self.settings, self._partners, before)
+            found = self.cache[key] = _outcome(self.run, candidate, self.rescore, self._partners, before)
         return found
 
     def result(self, conflict: Conflict, candidate: Candidate) -> RemedyResult:
@@ -482,12 +445,12 @@ class _Trials:
             code=candidate.remedy.code,
             summary=candidate.remedy.summary,
             patch=candidate.patch(),
-            scores_after={
-                "employee": outcome.employee,
-                "customer": outcome.customer,
-                "employee_change": outcome.employee - scores.employee,
-                "customer_change": outcome.customer - scores.customer,
-            },
+            scores_after=ScoresAfter(
+                employee=outcome.employee,
+                customer=outcome.customer,
+                employee_change=outcome.employee - scores.employee,
+                customer_change=outcome.customer - scores.customer,
+            ),
             resolves=conflict_identity(conflict) not in outcome.after,
             new_conflicts=list(outcome.new),
         )
@@ -499,19 +462,20 @@ def try_remedy(
     candidate: Candidate,
     *,
     before: Sequence[Conflict],
-    settings: Settings | None = None,
+    rescore: Rescore,
 ) -> RemedyResult:
     """Apply one candidate and say what it does: scores after, whether it resolves, new conflicts.
 
-    ``before`` are the conflicts found without the patch (at least those of the patched policy).
+    ``before`` are the conflicts found without the patch (at least those of the patched policy);
+    ``rescore`` scores the patched policy on its own.
     """
-    return _Trials(run, before, settings).result(conflict, candidate)
+    return _Trials(run, before, rescore, RemedyBudget()).result(conflict, candidate)
 
 
 def benefit(result: RemedyResult) -> int:
     """How much a remedy helps both sides, for ranking (see the module docstring)."""
-    de = result.scores_after["employee_change"]
-    dc = result.scores_after["customer_change"]
+    de = result.scores_after.employee_change
+    dc = result.scores_after.customer_change
     return (
         de + dc + WORSE_WEIGHT * (min(de, 0) + min(dc, 0)) - NEW_CONFLICT_PENALTY * len(result.new_conflicts)
     )
@@ -519,27 +483,33 @@ def benefit(result: RemedyResult) -> int:
 
 def rank_key(result: RemedyResult) -> tuple[Any, ...]:
     """Sort key putting the best remedy first (see the module docstring)."""
-    return (not result.resolves, -benefit(result), result.code, json.dumps(result.patch, sort_keys=True))
+    return (
+        not result.resolves,
+        -benefit(result),
+        result.code,
+        json.dumps(result.patch.model_dump(mode="json"), sort_keys=True),
+    )
 
 
 def attach_remedies(
     run: EvaluationRun,
     conflicts: Sequence[Conflict],
     *,
-    settings: Settings | None = None,
-    budget: RemedyBudget | None = None,
+    rescore: Rescore,
+    budget: RemedyBudget,
 ) -> list[Conflict]:
     """Copies of ``conflicts`` with their ranked remedies (at most MAX_REMEDIES each).
 
-    ``budget`` bounds the re-evaluations (default: ``MAX_PATCHES``) and records
-    what was done; a conflict whose untried patches would exceed it gets none.
+    ``rescore`` scores a patched policy on its own; ``budget`` bounds the
+    re-evaluations and records what was done (a conflict whose untried patches
+    would exceed it gets none).
     """
-    trials = _Trials(run, conflicts, settings, budget)
+    trials = _Trials(run, conflicts, rescore, budget)
     spent = trials.budget
     facts = fact_index(run)
     out: list[Conflict] = []
     for conflict in conflicts:
-        tried = candidates(run, conflict, settings=settings, facts=facts)
+        tried = candidates(run, conflict, facts=facts)
         untried = {c.key for c in tried} - set(trials.cache)
         if spent.evaluations + len(untried) > spent.limit:
             spent.skipped += 1

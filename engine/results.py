@@ -33,7 +33,8 @@ def parse_rule_ref(ref: str) -> tuple[str, int]:
 
 
 class _Out(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # Frozen: a step that adds to a result (conflicts, remedies, legal notes) returns a copy.
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class Contribution(_Out):
@@ -81,14 +82,36 @@ class PolicyResult(_Out):
     """A note on the legal verdict, e.g. that none is given without a jurisdiction."""
 
 
+class Patch(_Out):
+    """A remedy's declarative patch: fields set on one rule of one policy."""
+
+    policy: str
+    """Id of the patched policy."""
+    rule_index: int
+    """Index of the patched rule in the policy's `rules` (0 is the first)."""
+    set: dict[str, Any]
+    """Field (as written in YAML) to its new value; null removes the field."""
+
+
+class ScoresAfter(_Out):
+    """The patched policy's scores, and how far each moved."""
+
+    employee: int
+    customer: int
+    employee_change: int
+    """Employee score after the patch minus before."""
+    customer_change: int
+    """Customer score after the patch minus before."""
+
+
 class RemedyResult(_Out):
     """A remedy for a conflict and what it does to the scores."""
 
     code: str
     summary: str
-    patch: dict[str, Any]
+    patch: Patch
     """The declarative patch: `policy`, `rule_index` and the fields `set`."""
-    scores_after: dict[str, int]
+    scores_after: ScoresAfter
     """Scores of the patched policy: employee, customer, and the change of each."""
     resolves: bool = True
     """Whether the conflict is gone after the patch."""

@@ -18,4 +18,3 @@ def mini_rulebook() -> Rulebook:
 def rulebook() -> Rulebook:
     """The bundled rulebook."""
     return load_rulebook()
-

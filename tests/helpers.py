@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import io
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from engine.config import Settings
+from engine.evaluation import EvaluationRun
 from engine.policy import Policy
+from engine.render.text import make_console
+from engine.results import Conflict, Evaluation
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -55,3 +61,19 @@ FCR_BONUS = {
     "unit": "pct",
     "tied_to": "bonus",
 }
+
+
+SETTINGS = Settings()
+"""The default settings: what tests evaluate with unless they say otherwise."""
+
+
+def to_string(render: Callable[..., object], *args: object) -> str:
+    """What a text renderer writes to a console, as a plain string."""
+    buffer = io.StringIO()
+    render(*args, make_console(buffer, color=False))
+    return buffer.getvalue()
+
+
+def with_conflicts(run: EvaluationRun, conflicts: list[Conflict]) -> EvaluationRun:
+    """A copy of ``run`` holding these conflicts (tests that write the conflicts themselves)."""
+    return run.with_evaluation(Evaluation(policies=run.evaluation.policies, conflicts=conflicts))

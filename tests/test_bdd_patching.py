@@ -1,8 +1,7 @@
-"""Changing a policy in a scenario: rule fields through the engine's apply_patch, the rest through the loader."""
+"""Changing a policy in a scenario: every change through the engine's one patcher (engine.patching)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -10,10 +9,12 @@ import pytest
 import engine.bdd.patching as patching
 from engine.bdd.messages import PolicyCheckFailed
 from engine.bdd.patching import apply_remedy, change_field, is_policy_field
+from engine.errors import InputError
 from engine.loading import load_policy_text
+from engine.patching import FieldChange, patch_policy
 from engine.policy import Policy, dump_policy
 from engine.remedies import apply_patch
-from engine.results import RemedyResult
+from engine.results import Patch, RemedyResult, ScoresAfter
 
 STAFFING = """\
 id: payroll-cut
@@ -39,65 +40,39 @@ def policy() -> Policy:
     return load_policy_text(STAFFING, "payroll-cut.yaml")
 
 
-@pytest.fixture
-def patches(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
-    """The calls to apply_patch the BDD layer makes (the real function still does the work)."""
-    calls: list[dict[str, Any]] = []
-    real: Callable[..., Policy] = apply_patch
-
-    def recording(policy: Policy, rule_index: int, values: dict[str, Any], *, remedy: str) -> Policy:
-        calls.append({"rule_index": rule_index, "values": dict(values)})
-        return real(policy, rule_index, values, remedy=remedy)
-
-    monkeypatch.setattr(patching, "apply_patch", recording)
-    return calls
-
-
-def test_a_rule_field_is_changed_by_apply_patch(policy: Policy, patches: list[dict[str, Any]]) -> None:
+def test_a_rule_field_is_changed_as_the_patcher_changes_it(policy: Policy) -> None:
     changed = change_field(policy, None, "min_minutes", "20")
-    assert patches == [{"rule_index": 0, "values": {"min_minutes": 20}}]
-    assert changed == apply_patch(policy, 0, {"min_minutes": 20}, remedy="any")
+    assert changed == patch_policy(policy, [FieldChange(0, ("min_minutes",), 20)], label="any")
     assert changed.rules[0].min_minutes == 20  # type: ignore[union-attr]
 
 
-def test_a_dotted_path_becomes_a_new_value_of_the_rules_field(
-    policy: Policy, patches: list[dict[str, Any]]
-) -> None:
+def test_a_dotted_path_sets_a_value_nested_in_the_rules_field(policy: Policy) -> None:
     changed = change_field(policy, 2, "service_level_target.answered_pct", "90")
-    assert patches == [
-        {"rule_index": 1, "values": {"service_level_target": {"answered_pct": 90, "within_seconds": 20}}}
-    ]
     assert dump_policy(changed)["rules"][1]["service_level_target"] == {
         "answered_pct": 90,
         "within_seconds": 20,
     }
 
 
-def test_null_removes_a_rule_field(policy: Policy, patches: list[dict[str, Any]]) -> None:
+def test_null_removes_a_rule_field(policy: Policy) -> None:
     changed = change_field(policy, 1, "blocked_windows", "null")
-    assert patches == [{"rule_index": 0, "values": {"blocked_windows": None}}]
     assert changed.rules[0].blocked_windows == []  # type: ignore[union-attr]
 
 
-def test_top_level_and_scope_fields_are_changed_on_the_data_apply_patch_does_not_reach(
-    policy: Policy, patches: list[dict[str, Any]]
-) -> None:
+def test_top_level_and_scope_fields_are_changed_by_the_same_patcher(policy: Policy) -> None:
     assert is_policy_field("jurisdiction") and not is_policy_field("min_minutes")
     assert change_field(policy, "policy", "jurisdiction", "nl").jurisdiction == "nl"
     assert change_field(policy, "policy", "jurisdiction", "null").jurisdiction is None
-    assert change_field(policy, "scope", "shift_starts", '["06:00", "08:00"]').scope.shift_starts == [
-        "06:00",
-        "08:00",
-    ]
-    assert patches == []
+    starts = change_field(policy, "scope", "shift_starts", '["06:00", "08:00"]')
+    assert starts == patch_policy(
+        policy, [FieldChange("scope", ("shift_starts",), ["06:00", "08:00"])], label="any"
+    )
+    assert starts.scope.shift_starts == ["06:00", "08:00"]
 
 
-def test_an_invalid_rule_value_fails_with_the_loaders_located_message(
-    policy: Policy, patches: list[dict[str, Any]]
-) -> None:
+def test_an_invalid_rule_value_fails_with_the_loaders_located_message(policy: Policy) -> None:
     with pytest.raises(PolicyCheckFailed) as failed:
         change_field(policy, None, "break", "lunchh")
-    assert len(patches) == 1  # apply_patch refused it; the loader explains why
     assert str(failed.value) == (
         "cannot change break of rule 1 (break-rule) of payroll-cut to lunchh: the policy would be invalid:\n"
         "  rules[0].break: expected one of lunch, rest, any; got 'lunchh' (did you mean 'lunch'?)"
@@ -109,6 +84,21 @@ def test_an_invalid_scope_value_fails_with_the_loaders_located_message(policy: P
         PolicyCheckFailed, match=r"^cannot change scope shift_hours of payroll-cut to 30: .*\n  scope"
     ):
         change_field(policy, "scope", "shift_hours", "30")
+
+
+def test_the_patcher_locates_every_problem_of_an_invalid_result(policy: Policy) -> None:
+    changes = [FieldChange(0, ("break",), "lunchh"), FieldChange("scope", ("shift_hours",), 30)]
+    with pytest.raises(InputError) as err:
+        patch_policy(policy, changes, label="payroll-cut patched")
+    problems = err.value.problems
+    assert [p.path for p in problems] == ["scope.shift_hours", "rules[0].break"]
+    assert all(p.file == "payroll-cut patched" and p.line > 1 for p in problems)
+    assert problems[1].suggestion == "lunch"
+
+
+def test_the_patcher_refuses_a_rule_the_policy_does_not_have(policy: Policy) -> None:
+    with pytest.raises(InputError, match=r"rules\[5\]: no rule 5: the policy has 2 rule"):
+        patch_policy(policy, [FieldChange(5, ("min_minutes",), 10)], label="payroll-cut patched")
 
 
 @pytest.mark.parametrize(
@@ -144,15 +134,16 @@ def _remedy(values: dict[str, Any]) -> RemedyResult:
     return RemedyResult(
         code="REM002",
         summary="Stagger lunch.",
-        patch={"policy": "payroll-cut", "rule_index": 0, "set": values},
-        scores_after={"employee": 0, "customer": 0, "employee_change": 0, "customer_change": 0},
+        patch=Patch(policy="payroll-cut", rule_index=0, set=values),
+        scores_after=ScoresAfter(employee=0, customer=0, employee_change=0, customer_change=0),
     )
 
 
-def test_a_remedy_is_applied_as_the_engine_applies_it(policy: Policy, patches: list[dict[str, Any]]) -> None:
+def test_a_remedy_is_applied_as_the_engine_applies_it(policy: Policy) -> None:
     values = {"scheduling": "staggered", "blocked_windows": None}
-    assert apply_remedy(policy, _remedy(values)) == apply_patch(policy, 0, values, remedy="REM002")
-    assert patches == [{"rule_index": 0, "values": values}]
+    applied = apply_remedy(policy, _remedy(values))
+    assert applied == apply_patch(policy, _remedy(values).patch, remedy="REM002")
+    assert applied.rules[0].scheduling == "staggered"  # type: ignore[union-attr]
 
 
 def test_a_remedy_that_makes_the_policy_invalid_fails_naming_it(policy: Policy) -> None:

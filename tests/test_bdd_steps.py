@@ -149,8 +149,8 @@ def test_impact_message_for_the_indirect_customer_part_lists_employee_contributi
 
 
 def test_impact_message_says_when_no_rule_contributed() -> None:
-    result = lunch_ban(employee=0, customer=0, customer_direct=0, customer_indirect=0)
-    result.contributions = []
+    scored = lunch_ban(employee=0, customer=0, customer_direct=0, customer_indirect=0)
+    result = scored.model_copy(update={"contributions": []})
     assert impact_message(result, "employee", "above", 0) == lines(
         "expected the employee impact of lunch-ban to be above 0, got 0",
         "employee contributions, most negative first:",

@@ -191,7 +191,7 @@ def test_exit_2_for_a_bad_option(
 def test_exit_2_for_a_missing_path(lib: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run_cli(capsys, "nowhere")
     assert code == 2
-    assert "Invalid value for 'PATHS...': Path 'nowhere' does not exist." in err
+    assert "Invalid value for 'PATH...': Path 'nowhere' does not exist." in err
 
 
 def test_exit_3_for_an_internal_error_without_traceback(
@@ -202,7 +202,7 @@ def test_exit_3_for_an_internal_error_without_traceback(
     def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("engine.cli.check.run_gate", boom)
+    monkeypatch.setattr("engine.orchestration.run_gate", boom)
     code, out, err = run_cli(capsys, "lib")
     assert (code, out) == (3, "")
     assert err == INTERNAL_ERROR

@@ -25,7 +25,7 @@ import click
 import pytest
 
 import engine.cli.interrupt
-import engine.project
+import engine.orchestration
 from engine.cli import EXIT_INTERRUPTED, EXIT_PIPE, main
 from engine.cli.options import write_output
 from engine.errors import EvaluationError
@@ -207,11 +207,24 @@ def test_a_symbolic_link_is_written_through_not_replaced(tmp_path: Path) -> None
     assert real.read_text(encoding="utf-8") == "new\n"
 
 
-def test_a_missing_folder_is_a_one_line_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_folder_that_cannot_be_made_is_a_one_line_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "nope").write_text("a file where the folder would go\n", encoding="utf-8")
     target = tmp_path / "nope" / "schema.json"
     assert main(["schema", "-o", str(target)]) == 2
     _, err = capsys.readouterr()
-    assert err == f"Error: cannot write {target}: No such file or directory\n"
+    assert err == f"Error: cannot write {target}: Not a directory\n"
+
+
+def test_a_dangling_link_where_a_folder_would_go_is_not_taken_for_the_output(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "gone").symlink_to(tmp_path / "nowhere")
+    target = tmp_path / "gone" / "schema.json"
+    assert main(["schema", "-o", str(target)]) == 2
+    _, err = capsys.readouterr()
+    assert err == f"Error: cannot write {target}: {tmp_path / 'gone'} is not a folder\n"
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this platform")
@@ -271,7 +284,7 @@ def test_main_returns_130_with_a_short_message_when_interrupted_during_evaluatio
         raise KeyboardInterrupt
 
     # Ctrl-C after the policies were scored, while conflicts are being found.
-    monkeypatch.setattr(engine.project, "find_conflicts", interrupted)
+    monkeypatch.setattr(engine.orchestration, "detect_conflicts", interrupted)
     for args in (
         ["evaluate", str(POLICIES)],
         ["report", str(POLICIES)],
@@ -289,7 +302,7 @@ def test_an_error_caused_by_ctrl_c_is_reported_as_the_interrupt(
     def failed(*args: Any, **kwargs: Any) -> Any:
         raise EvaluationError("a rule action failed: KeyboardInterrupt")
 
-    monkeypatch.setattr(engine.project, "find_conflicts", failed)
+    monkeypatch.setattr(engine.orchestration, "detect_conflicts", failed)
     monkeypatch.setattr(engine.cli.interrupt, "_interrupted", True)
     assert main(["evaluate", str(POLICIES)]) == EXIT_INTERRUPTED
     assert capsys.readouterr() == ("", "interrupted\n")

@@ -12,18 +12,19 @@ from engine.conflicts import (
     TRADE_OFF_RULE,
     conflict_identity,
     find_conflicts,
-    parse_rule_ref,
     sort_conflicts,
 )
-from engine.evaluation import NO_JURISDICTION, evaluate
 from engine.law.check import check_guardrails
+from engine.law.wording import NO_JURISDICTION
+from engine.orchestration import evaluate
 from engine.policy import RULE_MODELS, Policy
-from engine.results import Conflict
+from engine.results import Conflict, parse_rule_ref
 from engine.rulebook import ConflictRule, Criterion, ImpactRule, Rulebook, Scoring, load_rulebook
 from engine.rulebook.models import PLACEHOLDER
 from tests.helpers import AHT_CAP, FCR_BONUS, make_policy
 
 BOOK = load_rulebook()
+SETTINGS = Settings()
 
 PAYROLL_CUT = {
     "kind": "staffing",
@@ -33,12 +34,10 @@ PAYROLL_CUT = {
 }
 
 
-def conflicts_of(
-    *policies: Policy, book: Rulebook = BOOK, settings: Settings | None = None
-) -> list[Conflict]:
+def conflicts_of(*policies: Policy, book: Rulebook = BOOK, settings: Settings = SETTINGS) -> list[Conflict]:
     """Conflicts of policies evaluated together, without remedies."""
-    run = evaluate(list(policies), rulebook=book, conflicts=False)
-    return find_conflicts(run, settings=settings, remedies=False)
+    run = evaluate(list(policies), rulebook=book, settings=settings, conflicts=False)
+    return find_conflicts(run)
 
 
 # --------------------------------------------------------------------------- rule examples
@@ -374,7 +373,7 @@ def test_guardrails_use_the_edge_margin_setting() -> None:
 
 def test_no_jurisdiction_no_guardrail_and_the_legal_note_stays() -> None:
     policy = _berlin().model_copy(update={"jurisdiction": None})
-    run = evaluate([policy], rulebook=BOOK)
+    run = evaluate([policy], rulebook=BOOK, settings=SETTINGS)
     assert not [c for c in run.evaluation.conflicts if c.kind == "guardrail"]
     assert run.result("berlin").legal == NO_JURISDICTION
 
@@ -383,7 +382,7 @@ def test_guardrail_assumptions_become_the_legal_note() -> None:
     policy = make_policy(LUNCH_BAN, id="uk", jurisdiction="uk")
     note = check_guardrails(policy).note
     assert note  # no shift_hours and no shift_starts: the checker says what it assumed
-    assert evaluate([policy], rulebook=BOOK).result("uk").legal == note
+    assert evaluate([policy], rulebook=BOOK, settings=SETTINGS).result("uk").legal == note
 
 
 # --------------------------------------------------------------------------- order and identity
@@ -396,8 +395,8 @@ def test_conflicts_are_sorted_and_do_not_depend_on_input_order() -> None:
         make_policy(LUNCH_BAN, id="ban"),
         make_policy(PAYROLL_CUT, id="cut"),
     ]
-    forward = evaluate(policies, rulebook=BOOK).evaluation.conflicts
-    backward = evaluate(list(reversed(policies)), rulebook=BOOK).evaluation.conflicts
+    forward = evaluate(policies, rulebook=BOOK, settings=SETTINGS).evaluation.conflicts
+    backward = evaluate(list(reversed(policies)), rulebook=BOOK, settings=SETTINGS).evaluation.conflicts
     assert forward == backward
     assert forward == sort_conflicts(forward)
     ranks = [{"error": 2, "warning": 1, "info": 0}[c.severity] for c in forward]

@@ -12,12 +12,12 @@ import pytest
 
 from engine.cli import main
 from engine.diff import PolicyDiff, contribution_changes, diff_runs
-from engine.evaluation import evaluate
+from engine.orchestration import evaluate
 from engine.render.diff import render_text
 from engine.results import Conflict, Contribution
 from engine.rulebook import Rulebook, load_rulebook
 from tests.golden.report.build import EXPECTED, GOLDENS, NEW, OLD, golden_diff
-from tests.helpers import make_policy
+from tests.helpers import SETTINGS, make_policy, with_conflicts
 
 UPDATE = os.environ.get("POLICYEVAL_UPDATE_GOLDENS") == "1"
 RULEBOOK = str(NEW.parent / "rulebook")
@@ -53,6 +53,7 @@ def test_added_removed_changed_and_unchanged_policies(book: Rulebook) -> None:
         [make_policy(CAP, id="cap"), make_policy(BREAKS, id="gone"), make_policy(TRAINING, id="same")],
         rulebook=book,
         conflicts=False,
+        settings=SETTINGS,
     )
     new = evaluate(
         [
@@ -62,6 +63,7 @@ def test_added_removed_changed_and_unchanged_policies(book: Rulebook) -> None:
         ],
         rulebook=book,
         conflicts=False,
+        settings=SETTINGS,
     )
     diff = diff_runs(old, new)
     assert [p.id for p in diff.added] == ["fresh"]
@@ -83,7 +85,10 @@ def test_added_removed_changed_and_unchanged_policies(book: Rulebook) -> None:
 
 def test_identical_libraries_have_no_changes(book: Rulebook) -> None:
     policies = [make_policy(CAP, id="cap"), make_policy(TRAINING, id="same")]
-    diff = diff_runs(evaluate(policies, rulebook=book), evaluate(list(reversed(policies)), rulebook=book))
+    diff = diff_runs(
+        evaluate(policies, rulebook=book, settings=SETTINGS),
+        evaluate(list(reversed(policies)), rulebook=book, settings=SETTINGS),
+    )
     assert diff == PolicyDiff(unchanged=["cap", "same"])
     assert not diff.has_changes
     assert render_text(diff).endswith(
@@ -92,8 +97,10 @@ def test_identical_libraries_have_no_changes(book: Rulebook) -> None:
 
 
 def test_an_edit_without_effect_is_reported_as_such(book: Rulebook) -> None:
-    old = evaluate([make_policy(CAP, id="cap")], rulebook=book)
-    new = evaluate([make_policy({**CAP, "note": "Reviewed in May."}, id="cap")], rulebook=book)
+    old = evaluate([make_policy(CAP, id="cap")], rulebook=book, settings=SETTINGS)
+    new = evaluate(
+        [make_policy({**CAP, "note": "Reviewed in May."}, id="cap")], rulebook=book, settings=SETTINGS
+    )
     (change,) = diff_runs(old, new).changed
     assert change.edited and not change.effect
     assert "edited, with no effect on scores, verdict, contributions or conflicts" in render_text(
@@ -147,12 +154,10 @@ def _conflict(code: str, *policies: str, severity: str = "warning") -> Conflict:
 
 def test_conflicts_added_and_removed(book: Rulebook) -> None:
     policies = [make_policy(CAP, id="a"), make_policy(TRAINING, id="b")]
-    old = evaluate(policies, rulebook=book, conflicts=False)
-    new = evaluate(policies, rulebook=book, conflicts=False)
-    old.evaluation.conflicts.extend([_conflict("CON001", "a", "b"), _conflict("CON002", "a")])
-    new.evaluation.conflicts.extend(
-        [_conflict("CON001", "a", "b"), _conflict("CON003", "b", severity="error")]
-    )
+    old = evaluate(policies, rulebook=book, conflicts=False, settings=SETTINGS)
+    new = evaluate(policies, rulebook=book, conflicts=False, settings=SETTINGS)
+    old = with_conflicts(old, [_conflict("CON001", "a", "b"), _conflict("CON002", "a")])
+    new = with_conflicts(new, [_conflict("CON001", "a", "b"), _conflict("CON003", "b", severity="error")])
     diff = diff_runs(old, new)
     assert [c.code for c in diff.conflicts_added] == ["CON003"]
     assert [c.code for c in diff.conflicts_removed] == ["CON002"]
@@ -346,10 +351,10 @@ def test_outside_a_git_repository(
 
 
 def test_text_output_shows_control_characters_instead_of_obeying_them(book: Rulebook) -> None:
-    old = evaluate([], rulebook=book)
+    old = evaluate([], rulebook=book, settings=SETTINGS)
     # The loader refuses such a title; the renderer must still be safe for one made in code.
     hostile = make_policy(TRAINING, id="t").model_copy(update={"title": "Clear \x1b[2J screen"})
-    new = evaluate([hostile], rulebook=book)
+    new = evaluate([hostile], rulebook=book, settings=SETTINGS)
     text = render_text(diff_runs(old, new))
     assert "\x1b" not in text
     assert "    Clear \\x1b[2J screen\n" in text

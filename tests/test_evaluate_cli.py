@@ -54,7 +54,7 @@ def test_json_follows_the_output_contract(capsys: pytest.CaptureFixture[str]) ->
         for remedy in conflict["remedies"]:
             assert {"summary", "patch", "scores_after"} <= set(remedy)
     # Every contribution's evidence id resolves to a citation in the rulebook.
-    from engine.evaluation import default_rulebook
+    from engine.rulebook import default_rulebook
 
     cited = {e for p in data["policies"] for c in p["contributions"] for e in c["evidence"]}
     assert cited <= set(default_rulebook().evidence)
@@ -131,7 +131,10 @@ def test_explain_finds_a_policy_by_key_or_id(capsys: pytest.CaptureFixture[str])
 def test_explain_unknown_policy_suggests(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run_cli(capsys, "explain", "pie-van-lunch-bann", "policies")
     assert code == 2
-    assert "no policy with id 'pie-van-lunch-bann' in the library (did you mean 'pie-van-lunch-ban'?)" in err
+    assert (
+        "no policy with id or file key 'pie-van-lunch-bann' in the library (did you mean 'pie-van-lunch-ban'?)"
+        in err
+    )
 
 
 def test_rules_lists_and_shows_one_with_citations(capsys: pytest.CaptureFixture[str]) -> None:
@@ -142,7 +145,7 @@ def test_rules_lists_and_shows_one_with_citations(capsys: pytest.CaptureFixture[
     assert "CTC002 call-time-cap.pay-linked-short" in out
     assert "evidence batt-colvin-2011" in out and "fires on:" in out and "silent on:" in out
     code, _, err = run_cli(capsys, "rules", "CTC0022")
-    assert code == 2 and "no rule 'CTC0022'" in err
+    assert code == 2 and "no code 'CTC0022' in the rulebook" in err and "(did you mean 'CTC002'?)" in err
 
 
 def test_own_rulebook_replaces_the_bundled_one(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

@@ -826,7 +826,9 @@ BROKEN = {
     "code-pattern": (
         "code: GRD900",
         "code: GRD9000",
-        ["{file}:6:15: packs.de.requirements[0].code: expected text matching ^GRD[0-9]{{3}}$; got 'GRD9000'"],
+        [
+            "{file}:6:15: packs.de.requirements[0].code: expected GRD and three digits (like 'GRD010'); got 'GRD9000'"
+        ],
     ),
     "jurisdiction-of-another-pack": (
         "jurisdiction: de",

@@ -7,10 +7,12 @@ from typing import Any
 
 import pytest
 
+from engine.config import Settings
 from engine.conflicts import find_conflicts
 from engine.errors import RulebookError
-from engine.evaluation import evaluate
+from engine.evaluation import EvaluationRun
 from engine.law.check import GuardrailSettings, check_guardrails
+from engine.orchestration import evaluate, rescorer
 from engine.policy import Policy
 from engine.remedies import (
     MAX_REMEDIES,
@@ -24,16 +26,33 @@ from engine.remedies import (
     legal_break_slot,
     rank_key,
 )
-from engine.results import Conflict, RemedyResult
+from engine.results import Conflict, Patch, RemedyResult, ScoresAfter
 from engine.rulebook import Remedy, Rulebook, load_rulebook
 from tests.helpers import AHT_CAP, FCR_BONUS, make_policy
 
 BOOK = load_rulebook()
+DEFAULTS = Settings()
 
 
 def conflicts(*policies: Policy, book: Rulebook = BOOK) -> list[Conflict]:
     """Conflicts with remedies, as `evaluate` reports them."""
-    return evaluate(list(policies), rulebook=book).evaluation.conflicts
+    return evaluate(list(policies), rulebook=book, settings=DEFAULTS).evaluation.conflicts
+
+
+def scored(*policies: Policy, book: Rulebook = BOOK) -> EvaluationRun:
+    """Policies scored together, without conflicts."""
+    return evaluate(list(policies), rulebook=book, settings=DEFAULTS, conflicts=False)
+
+
+def patch(rule_index: int, values: dict[str, Any], policy: str = "p") -> Patch:
+    return Patch(policy=policy, rule_index=rule_index, set=values)
+
+
+def remedies_of(
+    run: EvaluationRun, found: list[Conflict], budget: RemedyBudget | None = None
+) -> list[Conflict]:
+    """``found`` with remedies, re-scored as the orchestration re-scores them."""
+    return attach_remedies(run, found, rescore=rescorer(run), budget=budget or RemedyBudget())
 
 
 def only(found: list[Conflict], code: str) -> Conflict:
@@ -49,7 +68,9 @@ def test_patch_sets_and_removes_fields_on_a_copy() -> None:
     policy = make_policy(
         {"kind": "equipment", "item": "headset", "quality": "low-budget", "replacement_months": 36}
     )
-    patched = apply_patch(policy, 0, {"quality": "premium", "replacement_months": None}, remedy="REM014")
+    patched = apply_patch(
+        policy, patch(0, {"quality": "premium", "replacement_months": None}), remedy="REM014"
+    )
     assert patched.rules[0].model_dump(exclude_none=True) == {
         "kind": "equipment",
         "item": "headset",
@@ -63,20 +84,24 @@ def test_patch_sets_and_removes_fields_on_a_copy() -> None:
     [
         (
             {"max_minutes": -1},
-            "remedy REM999 makes p/rules[0] invalid: max_minutes: Input should be greater than 0",
+            "remedy REM999 makes p/rules[0] invalid: max_minutes: expected a number greater than 0; got -1",
         ),
         (
             {"enforcement": "sometimes"},
-            "remedy REM999 makes p/rules[0] invalid: enforcement: Input should be 'guideline', 'coaching', "
-            "'bonus-gate' or 'disciplinary'",
+            "remedy REM999 makes p/rules[0] invalid: enforcement: expected one of guideline, coaching, "
+            "bonus-gate, disciplinary; got 'sometimes'",
         ),
-        ({"colour": "red"}, "remedy REM999 makes p/rules[0] invalid: colour: Extra inputs are not permitted"),
+        (
+            {"colour": "red"},
+            "remedy REM999 makes p/rules[0] invalid: colour: unknown field; "
+            "expected one of metric, max_minutes, enforcement, note",
+        ),
     ],
     ids=["out-of-range", "bad-choice", "unknown-field"],
 )
 def test_patch_making_an_invalid_policy_is_a_rulebook_error(values: dict[str, Any], message: str) -> None:
     with pytest.raises(RulebookError) as err:
-        apply_patch(make_policy(AHT_CAP), 0, values, remedy="REM999")
+        apply_patch(make_policy(AHT_CAP), patch(0, values), remedy="REM999")
     assert str(err.value) == message
 
 
@@ -99,10 +124,8 @@ def test_broken_remedy_in_a_rulebook_is_reported_by_code() -> None:
 
 
 def test_a_join_conflict_tries_the_remedies_its_rule_lists_on_the_rules_they_fit() -> None:
-    run = evaluate(
-        [make_policy(AHT_CAP, id="cap"), make_policy(FCR_BONUS, id="fcr")], rulebook=BOOK, conflicts=False
-    )
-    conflict = only(find_conflicts(run, remedies=False), "CON001")
+    run = scored(make_policy(AHT_CAP, id="cap"), make_policy(FCR_BONUS, id="fcr"))
+    conflict = only(find_conflicts(run), "CON001")
     found = [(c.remedy.code, c.policy, c.rule_index, dict(c.values)) for c in candidates(run, conflict)]
     assert found == [
         ("REM005", "cap", 0, {"enforcement": "coaching"}),
@@ -118,8 +141,8 @@ def test_a_trade_off_tries_every_remedy_that_applies_and_skips_computed_ones_it_
         "scheduling": "fixed",
         "blocked_windows": [{"from": "10:00", "to": "12:00"}],
     }
-    run = evaluate([make_policy(ban, id="ban")], rulebook=BOOK, conflicts=False)
-    conflict = only(find_conflicts(run, remedies=False), "TRD002")
+    run = scored(make_policy(ban, id="ban"))
+    conflict = only(find_conflicts(run), "TRD002")
     assert [c.remedy.code for c in candidates(run, conflict)] == ["REM001", "REM002", "REM003"]
 
 
@@ -144,19 +167,19 @@ def test_a_patch_that_changes_nothing_is_skipped() -> None:
 def test_scores_after_are_the_patched_policys_own_scores() -> None:
     cap, fcr = make_policy(AHT_CAP, id="cap"), make_policy(FCR_BONUS, id="fcr")
     con = only(conflicts(cap, fcr), "CON001")
-    before = evaluate([cap], rulebook=BOOK, conflicts=False).result("cap").scores
+    before = scored(cap).result("cap").scores
     for remedy in con.remedies:
-        patched = apply_patch(cap, 0, remedy.patch["set"], remedy=remedy.code)
-        after = evaluate([patched], rulebook=BOOK, conflicts=False).result("cap").scores
-        assert remedy.patch["policy"] == "cap" and remedy.patch["rule_index"] == 0
-        assert remedy.scores_after == {
-            "employee": after.employee,
-            "customer": after.customer,
-            "employee_change": after.employee - before.employee,
-            "customer_change": after.customer - before.customer,
-        }
+        patched = apply_patch(cap, remedy.patch, remedy=remedy.code)
+        after = scored(patched).result("cap").scores
+        assert remedy.patch.policy == "cap" and remedy.patch.rule_index == 0
+        assert remedy.scores_after == ScoresAfter(
+            employee=after.employee,
+            customer=after.customer,
+            employee_change=after.employee - before.employee,
+            customer_change=after.customer - before.customer,
+        )
         assert remedy.resolves
-        assert remedy.scores_after["employee_change"] > 0  # taking the cap out of pay helps staff
+        assert remedy.scores_after.employee_change > 0  # taking the cap out of pay helps staff
 
 
 def test_a_remedy_that_creates_a_new_conflict_says_so() -> None:
@@ -212,7 +235,7 @@ def test_a_remedy_that_resolves_ranks_above_one_that_does_not() -> None:
         id="quality",
     )
     con = only(conflicts(speed, quality), "INC104")
-    assert [(r.code, r.patch["policy"], r.resolves) for r in con.remedies] == [
+    assert [(r.code, r.patch.policy, r.resolves) for r in con.remedies] == [
         ("REM018", "speed", True),
         ("REM018", "quality", False),
     ]
@@ -224,8 +247,8 @@ def _result(
     return RemedyResult(
         code=code,
         summary=code,
-        patch={"policy": "p", "rule_index": 0, "set": {}},
-        scores_after={"employee": de, "customer": dc, "employee_change": de, "customer_change": dc},
+        patch=patch(0, {}),
+        scores_after=ScoresAfter(employee=de, customer=dc, employee_change=de, customer_change=dc),
         resolves=resolves,
         new_conflicts=new or [],
     )
@@ -298,15 +321,15 @@ def test_legal_break_slot_opens_the_latest_slot_and_clears_the_breach(
 ) -> None:
     policy = _berlin(windows, starts)
     code = _guardrail_code(policy)
-    slot = legal_break_slot(policy, 0, code, SETTINGS)
+    slot = legal_break_slot(policy, 0, code, SETTINGS, BOOK.guardrails)
     assert slot == [{"from": a, "to": b} for a, b in expected]
-    fixed = apply_patch(policy, 0, {"blocked_windows": slot}, remedy="REM004")
+    fixed = apply_patch(policy, patch(0, {"blocked_windows": slot}, "berlin"), remedy="REM004")
     assert check_guardrails(fixed, settings=SETTINGS).conflicts == []
 
 
 def test_legal_break_slot_cannot_fix_a_break_that_is_too_short() -> None:
     policy = _berlin([("08:30", "14:30")], ["08:00"], minutes=15)
-    assert legal_break_slot(policy, 0, _guardrail_code(policy), SETTINGS) is None
+    assert legal_break_slot(policy, 0, _guardrail_code(policy), SETTINGS, BOOK.guardrails) is None
 
 
 def test_guardrail_remedies_include_the_computed_slot_and_all_resolve() -> None:
@@ -316,14 +339,12 @@ def test_guardrail_remedies_include_the_computed_slot_and_all_resolve() -> None:
     remedies = {r.code: r for r in guardrail[0].remedies}
     assert set(remedies) == {"REM001", "REM002", "REM003", "REM004"}
     assert all(r.resolves for r in remedies.values())
-    assert remedies["REM004"].patch == {
-        "policy": "berlin",
-        "rule_index": 0,
-        "set": {"blocked_windows": [{"from": "08:30", "to": "14:00"}]},
-    }
+    assert remedies["REM004"].patch == patch(
+        0, {"blocked_windows": [{"from": "08:30", "to": "14:00"}]}, "berlin"
+    )
     # The ban keeps its effect on scores: shortening it changes neither side.
-    assert remedies["REM004"].scores_after["employee_change"] == 0
-    assert remedies["REM004"].scores_after["customer_change"] == 0
+    assert remedies["REM004"].scores_after.employee_change == 0
+    assert remedies["REM004"].scores_after.customer_change == 0
 
 
 def test_patches_are_capped_per_evaluation(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -370,21 +391,25 @@ def test_remedies_on_a_large_policy_retest_only_the_patched_rule(monkeypatch: py
     # Regression: a 100-rule policy with 2,500 conflicts took 41 s, because each patch ran the
     # whole conflict detection of the policy again (2,500 joins per patch).
     import engine.conflicts
-    import engine.evaluation
 
     policy = _many_clashing_rules(50)
-    run = evaluate([policy], rulebook=BOOK, conflicts=False)
-    found = find_conflicts(run, remedies=False)
+    run = scored(policy)
+    found = find_conflicts(run)
     assert sum(c.code == "CON001" for c in found) == 50 * 50
-    evaluations = _Counter(engine.evaluation.evaluate)
+    rescore = rescorer(run)
+    evaluations: list[int] = []
+
+    def counting(patched: Policy) -> EvaluationRun:
+        evaluations.append(len(patched.rules))
+        return rescore(patched)
+
     joins = _Counter(engine.conflicts.run_joins)
-    monkeypatch.setattr(engine.evaluation, "evaluate", evaluations)
     monkeypatch.setattr(engine.conflicts, "run_joins", joins)
     budget = RemedyBudget()
-    with_remedies = attach_remedies(run, found, budget=budget)
+    with_remedies = attach_remedies(run, found, rescore=counting, budget=budget)
     # One re-evaluation per distinct patch: two remedies on each of the 50 caps, one on each target.
-    assert budget.evaluations == len(evaluations.sizes) <= 3 * 50
-    assert all(size == 1 for size in evaluations.sizes)  # the patched policy alone
+    assert budget.evaluations == len(evaluations) <= 3 * 50
+    assert all(rules == 100 for rules in evaluations)  # the patched policy alone
     assert budget.skipped == 0
     # The joins of a patch see the patched rule and the rules it can clash with, never the whole policy.
     assert joins.sizes and max(joins.sizes) <= 1 + 50
@@ -394,28 +419,13 @@ def test_remedies_on_a_large_policy_retest_only_the_patched_rule(monkeypatch: py
 def _full_retest(run: Any, conflict: Conflict, before: list[Conflict]) -> list[tuple[Any, ...]]:
     """What each remedy of ``conflict`` does, worked out the slow way: the whole policy tested again."""
     from engine.conflicts import conflict_identity, detect_conflicts
-    from engine.evaluation import EvaluationRun
-    from engine.results import Evaluation
 
     out = []
     for candidate in candidates(run, conflict):
-        patched = apply_patch(
-            run.policies[candidate.policy], candidate.rule_index, candidate.values, remedy="x"
-        )
-        alone = evaluate([patched], rulebook=run.rulebook, conflicts=False)
-        merged = EvaluationRun(
-            evaluation=Evaluation(
-                policies=[
-                    alone.result(patched.id) if r.id == patched.id else r for r in run.evaluation.policies
-                ],
-                conflicts=[],
-            ),
-            policies={**run.policies, patched.id: patched},
-            traces={**run.traces, patched.id: alone.traces[patched.id]},
-            firings=[],
-            rulebook=run.rulebook,
-        )
-        after = detect_conflicts(merged, wanted={patched.id})
+        patched = apply_patch(run.policies[candidate.policy], candidate.patch(), remedy="x")
+        alone = scored(patched, book=run.rulebook)
+        merged = run.with_policy(patched, alone)
+        after = detect_conflicts(merged, wanted={patched.id}).conflicts
         earlier = {conflict_identity(c) for c in before if patched.id in c.policies}
         identities = {conflict_identity(c) for c in after}
         scores = alone.result(patched.id).scores
@@ -465,16 +475,16 @@ def test_retesting_only_the_patched_rule_gives_what_a_full_retest_gives() -> Non
         make_policy(AHT_CAP, id="cap-ops", scope={"teams": ["ops"]}),
         make_policy({**AHT_CAP, "max_minutes": 4}, id="retired", status="retired"),
     ]
-    run = evaluate(policies, rulebook=BOOK, conflicts=False)
-    found = find_conflicts(run, remedies=False)
+    run = scored(*policies)
+    found = find_conflicts(run)
     assert {c.kind for c in found} >= {"contradiction", "trade-off", "guardrail"}
-    for conflict in attach_remedies(run, found):
+    for conflict in remedies_of(run, found):
         quick = [
             (
                 r.code,
                 r.patch,
-                r.scores_after["employee"],
-                r.scores_after["customer"],
+                r.scores_after.employee,
+                r.scores_after.customer,
                 r.resolves,
                 r.new_conflicts,
             )
@@ -486,10 +496,10 @@ def test_retesting_only_the_patched_rule_gives_what_a_full_retest_gives() -> Non
 
 
 def test_the_remedy_budget_bounds_re_evaluations_and_counts_what_it_left_out() -> None:
-    run = evaluate([_many_clashing_rules(20)], rulebook=BOOK, conflicts=False)
-    found = find_conflicts(run, remedies=False)
+    run = scored(_many_clashing_rules(20))
+    found = find_conflicts(run)
     budget = RemedyBudget(limit=10)
-    with_remedies = attach_remedies(run, found, budget=budget)
+    with_remedies = remedies_of(run, found, budget)
     assert budget.evaluations <= 10
     without = [c for c in with_remedies if not c.remedies and candidates(run, c)]
     assert budget.skipped == len(without) > 0

@@ -28,12 +28,12 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from engine.cli import main
-from engine.conflicts import find_conflicts
 from engine.diff import diff_runs
-from engine.evaluation import EvaluationRun, evaluate
+from engine.evaluation import EvaluationRun
 from engine.explain import derive
 from engine.gate import GateResult, run_gate
 from engine.loading import load_library
+from engine.orchestration import evaluate
 from engine.render import escape
 from engine.render.diff import render_json as diff_json
 from engine.render.diff import render_markdown as diff_markdown
@@ -49,13 +49,12 @@ from engine.render.text import (
     render_findings,
     render_rule,
     render_rule_list,
-    to_string,
 )
 from engine.render.view import rank_key
-from engine.results import Conflict, RemedyResult
-from engine.rulebook import Rulebook
+from engine.results import Conflict, Patch, RemedyResult, ScoresAfter
+from engine.rulebook import Rulebook, default_rulebook
 from tests.golden.report.build import NEW, OLD, golden_rulebook
-from tests.helpers import DATA, ROOT
+from tests.helpers import DATA, ROOT, SETTINGS, to_string, with_conflicts
 
 # Everything a robustness probe tried: clear the screen, set the window title, plant an OSC 8
 # hyperlink, reverse text, 8-bit CSI, NUL, DEL, line and paragraph separators, newlines, forge
@@ -104,8 +103,8 @@ def _hostile_conflicts(run: EvaluationRun) -> list[Conflict]:
     remedy = RemedyResult.model_construct(
         code="REM" + HOSTILE,
         summary=HOSTILE_START,
-        patch={"policy": ids[0], "rule_index": 0, "set": {"note": HOSTILE}},
-        scores_after={"employee": 1, "customer": 2, "employee_change": 3, "customer_change": 4},
+        patch=Patch.model_construct(policy=ids[0], rule_index=0, set={"note": HOSTILE}),
+        scores_after=ScoresAfter(employee=1, customer=2, employee_change=3, customer_change=4),
         resolves=False,
         new_conflicts=["NEW" + HOSTILE],
     )
@@ -153,9 +152,8 @@ def hostile_run(folder: Path = NEW) -> EvaluationRun:
             )
         )
     files = {p.id: HOSTILE_FILE.format(id=p.id[:8]) for p in models}
-    run = evaluate(models, rulebook=hostile_rulebook(), files=files, conflicts=False)
-    run.evaluation.conflicts.extend(_hostile_conflicts(run))
-    return run
+    run = evaluate(models, rulebook=hostile_rulebook(), files=files, conflicts=False, settings=SETTINGS)
+    return with_conflicts(run, _hostile_conflicts(run))
 
 
 @pytest.fixture(scope="module")
@@ -673,9 +671,8 @@ def test_markdown_report_of_2000_policies_fits_and_derives_only_what_it_shows(
         teams = [f"{team}-{i // len(bundled)}" for team in policy.scope.teams or ["all"]]
         scope = policy.scope.model_copy(update={"teams": teams})
         models.append(policy.model_copy(update={"id": f"{policy.id}-{i:04d}", "scope": scope}))
-    run = evaluate(models, conflicts=False)
     # Remedies change nothing in what is cut: the conflicts alone, without remedies, are cheaper.
-    run.evaluation.conflicts.extend(find_conflicts(run, remedies=False))
+    run = evaluate(models, rulebook=default_rulebook(), settings=SETTINGS, remedies=False)
     markdown = render_markdown(run)
     _check_cut_report(markdown, 2000, run)
     # Only the details it measured were derived, not one per policy.
@@ -689,7 +686,10 @@ def test_a_report_a_little_too_long_drops_only_details(capsys: pytest.CaptureFix
     code = main(["report", str(ROOT / "policies"), "--format", "markdown"])
     out, _ = capsys.readouterr()
     assert code == 0
-    full = render_markdown(evaluate(load_library([ROOT / "policies"]).models), max_chars=None)
+    full = render_markdown(
+        evaluate(load_library([ROOT / "policies"]).models, rulebook=default_rulebook(), settings=SETTINGS),
+        max_chars=None,
+    )
     head = full.split("## Policy details")[0]
     assert len(full) > MARKDOWN_BUDGET and len(head) < MARKDOWN_BUDGET / 2, "the library changed size"
     assert len(out) <= MARKDOWN_BUDGET

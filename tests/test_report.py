@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from engine.cli import main
+from engine.evaluation import score_policies
 from engine.render.chart import (
     LABEL_HEIGHT,
     PLOT_LEFT,
@@ -24,6 +25,7 @@ from engine.render.chart import (
 from engine.render.html import render_html
 from engine.render.markdown import code, md_escape, render_markdown
 from engine.render.view import build_view
+from engine.results import Evaluation
 from tests.golden.report.build import EXPECTED, GOLDENS, HOSTILE_TITLE, NEW, golden_run, html_outline
 from tests.helpers import ROOT
 
@@ -42,13 +44,16 @@ def test_report_matches_its_golden_file(name: str) -> None:
 
 
 def test_report_does_not_depend_on_input_order() -> None:
-    from engine.evaluation import evaluate
-
     run = golden_run()
-    again = evaluate(
-        list(reversed(list(run.policies.values()))), rulebook=run.rulebook, files=run.files, conflicts=False
+    again = score_policies(
+        list(reversed(list(run.policies.values()))),
+        rulebook=run.rulebook,
+        settings=run.settings,
+        files=run.files,
     )
-    again.evaluation.conflicts.extend(reversed(run.evaluation.conflicts))
+    again = again.with_evaluation(
+        Evaluation(policies=again.evaluation.policies, conflicts=list(reversed(run.evaluation.conflicts)))
+    )
     assert render_html(again) == render_html(run)
     assert render_markdown(again) == render_markdown(run)
 

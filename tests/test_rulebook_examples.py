@@ -11,9 +11,10 @@ from typing import Any
 
 import pytest
 
-from engine.evaluation import evaluate
+from engine.orchestration import evaluate
 from engine.policy import Policy
 from engine.rulebook import ImpactRule, load_rulebook
+from tests.helpers import SETTINGS
 
 BOOK = load_rulebook()
 
@@ -30,7 +31,7 @@ def example_policy(example: dict[str, Any]) -> Policy:
 
 def fired_codes(example: dict[str, Any]) -> list[str]:
     """Codes of the impact rules that fire for an example."""
-    run = evaluate([example_policy(example)], rulebook=BOOK, conflicts=False)
+    run = evaluate([example_policy(example)], rulebook=BOOK, conflicts=False, settings=SETTINGS)
     return [f.code for f in run.firings]
 
 

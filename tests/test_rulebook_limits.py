@@ -31,8 +31,9 @@ import pytest
 from engine import rete
 from engine.cli import main
 from engine.errors import InputError
-from engine.evaluation import PolicyValues, fill, format_value
+from engine.evaluation import PolicyValues, fill
 from engine.facts import rule_facts
+from engine.formatting import format_value
 from engine.policy import RULE_KINDS
 from engine.rulebook import (
     DATA_DIR,

@@ -16,6 +16,7 @@ import operator
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from engine.formatting import plain, with_sign
 from engine.results import Conflict, ConflictKind, Contribution, PolicyResult, RemedyResult, Severity, Verdict
 from engine.suggest import did_you_mean
 
@@ -38,11 +39,9 @@ __all__ = [
     "criterion_message",
     "fail",
     "impact_message",
-    "plain",
     "remedy_line",
     "remedy_message",
     "scores_summary",
-    "signed",
     "verdict_message",
 ]
 
@@ -85,16 +84,6 @@ def check_word(kind: str, value: str, choices: Sequence[str]) -> str:
     return value
 
 
-def signed(value: float) -> str:
-    """A number with its sign: ``+8``, ``-12``."""
-    return f"{value:+g}"
-
-
-def plain(value: float) -> str:
-    """A number without a trailing ``.0``."""
-    return f"{value:g}"
-
-
 def clip(text: str, limit: int = REASON_CHARS) -> str:
     """``text`` on one line, cut to ``limit`` characters with ``...``."""
     text = " ".join(text.split())
@@ -114,15 +103,15 @@ def scores_summary(result: PolicyResult) -> str:
     """``employee -46, customer -4: direct +8, indirect -12``."""
     s = result.scores
     return (
-        f"employee {signed(s.employee)}, customer {signed(s.customer)}: "
-        f"direct {signed(s.customer_direct)}, indirect {signed(s.customer_indirect)}"
+        f"employee {with_sign(s.employee)}, customer {with_sign(s.customer)}: "
+        f"direct {with_sign(s.customer_direct)}, indirect {with_sign(s.customer_indirect)}"
     )
 
 
 def contribution_line(contribution: Contribution, *, criterion: bool = True) -> str:
     """One contribution as a message line: ``  BRK001 employee.autonomy -2: reason``."""
     what = f" {contribution.criterion}" if criterion else ""
-    return f"  {contribution.rule}{what} {signed(contribution.delta)}: {clip(contribution.reason)}"
+    return f"  {contribution.rule}{what} {with_sign(contribution.delta)}: {clip(contribution.reason)}"
 
 
 def _contribution_lines(
@@ -152,10 +141,8 @@ def impact_message(result: PolicyResult, side: str, comparison: str, expected: f
     head = f"expected the {side} impact of {result.id} to be {comparison} {plain(expected)}, "
     head += f"got {plain(actual)}"
     if key.startswith("customer"):
-        head += (
-            f" (customer {signed(result.scores.customer)}: direct {signed(result.scores.customer_direct)}, "
-        )
-        head += f"indirect {signed(result.scores.customer_indirect)})"
+        head += f" (customer {with_sign(result.scores.customer)}: direct {with_sign(result.scores.customer_direct)}, "
+        head += f"indirect {with_sign(result.scores.customer_indirect)})"
     # Contributions behind the score: the indirect customer part follows the employee score.
     prefix = "customer." if key in ("customer", "customer_direct") else "employee."
     if key == "customer_indirect":
@@ -170,7 +157,7 @@ def impact_message(result: PolicyResult, side: str, comparison: str, expected: f
     if key == "customer" and result.scores.customer_indirect:
         employee = [c for c in result.contributions if c.criterion.startswith("employee.")]
         lines.append(
-            f"employee contributions behind the indirect part ({signed(result.scores.customer_indirect)}):"
+            f"employee contributions behind the indirect part ({with_sign(result.scores.customer_indirect)}):"
         )
         lines += _contribution_lines(employee, key=lambda c: c.delta if wants_higher else -c.delta)
     return "\n".join(lines)
@@ -218,13 +205,14 @@ def conflicts_message(headline: str, conflicts: Sequence[Conflict], *, label: st
 def remedy_line(remedy: RemedyResult) -> str:
     """One remedy as a message line: where it patches, the scores after, whether it resolves."""
     after = remedy.scores_after
-    target = f"{remedy.patch.get('policy')}/rules[{remedy.patch.get('rule_index')}]"
+    target = f"{remedy.patch.policy}/rules[{remedy.patch.rule_index}]"
     resolves = "resolves the conflict" if remedy.resolves else "does not resolve the conflict"
     new = f", new conflicts: {', '.join(remedy.new_conflicts)}" if remedy.new_conflicts else ""
-    sides = [
-        f"{side} {signed(after[side] - after[side + '_change'])} -> {signed(after[side])}"
-        for side in ("employee", "customer")
-    ]
+    moves = (
+        ("employee", after.employee, after.employee_change),
+        ("customer", after.customer, after.customer_change),
+    )
+    sides = [f"{side} {with_sign(value - change)} -> {with_sign(value)}" for side, value, change in moves]
     return f"  {remedy.code} on {target}: {', '.join(sides)}, {resolves}{new}: {clip(remedy.summary)}"
 
 

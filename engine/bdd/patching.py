@@ -1,25 +1,19 @@
 """Changing a policy for a scenario: a field set by name or dotted path, or a remedy's patch applied.
 
-This is the one place in the BDD layer that changes policies. Both ways go
-through ``engine.remedies.apply_patch`` where the operation is the same:
+This is the one place in the BDD layer that changes policies, and it changes
+them with the engine's own patcher (``engine.patching.patch_policy``), the one
+remedies use:
 
-- a remedy is applied with ``apply_patch`` exactly as the engine applied it
-  when it scored the remedy, so the scores after the step are the remedy's
-  ``scores_after``;
-- a change to a rule's field (``its min_minutes is changed to 20``, ``rule 2's
-  service_level_target.answered_pct is changed to 90``) is ``apply_patch`` on
-  that rule: a dotted path becomes a new value of the rule's top-level field.
+- a remedy is applied with ``engine.remedies.apply_patch`` exactly as the
+  engine applied it when it scored the remedy, so the scores after the step are
+  the remedy's ``scores_after``;
+- a change to a field of the policy's top level (``jurisdiction``, ``status``),
+  of its scope, or of a rule (``its min_minutes is changed to 20``, ``rule 2's
+  service_level_target.answered_pct is changed to 90``) is one ``FieldChange``.
 
-Two things ``apply_patch`` cannot do, so they are done here on the policy's
-data, then validated by the loader (``load_policy_text``):
-
-- change a top-level field (``jurisdiction``, ``status``) or a field of the
-  scope: ``apply_patch`` only sets fields of ``rules[i]``;
-- explain an invalid value: ``apply_patch`` raises a ``RulebookError`` that
-  blames a remedy and carries pydantic's first error without a place, while a
-  step needs every problem, located, with its "did you mean". When
-  ``apply_patch`` refuses a rule change, the same change is validated by the
-  loader for its messages.
+An invalid value fails with every problem the patcher reports, located and
+with its "did you mean", as ``policyeval validate`` says it. This module only
+chooses the part of the policy a step means and words the failures.
 
 Values are YAML text (``8``, ``[]``, ``["06:00"]``); ``null`` removes the field.
 Every failure raises ``PolicyCheckFailed`` naming the policy, the field and a
@@ -28,15 +22,12 @@ suggestion.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any, Literal, TypeAlias
 
-import yaml
-
 from engine.bdd.messages import fail
-from engine.errors import InputError, PolicyevalError, RulebookError
-from engine.loading import load_policy_text
-from engine.policy import Policy, Scope, dump_policy
+from engine.errors import InputError, PolicyevalError
+from engine.patching import FieldChange, patch_policy
+from engine.policy import Policy, Scope
 from engine.remedies import apply_patch
 from engine.results import RemedyResult
 from engine.suggest import did_you_mean
@@ -70,10 +61,8 @@ def is_policy_field(name: str) -> bool:
 
 def apply_remedy(policy: Policy, remedy: RemedyResult) -> Policy:
     """``policy`` with a remedy's patch applied, as the engine applied it when it scored the remedy."""
-    index = int(remedy.patch.get("rule_index", 0))
-    values = remedy.patch.get("set", {})
     try:
-        return apply_patch(policy, index, values, remedy=remedy.code)
+        return apply_patch(policy, remedy.patch, remedy=remedy.code)
     except PolicyevalError as err:
         raise fail(f"cannot apply remedy {remedy.code}: {err}") from None
 
@@ -85,41 +74,31 @@ def change_field(policy: Policy, where: Where, name: str, text: str) -> Policy:
         value = parse_yaml(text, "<step>").data
     except InputError as err:
         raise fail(f"cannot read the value {text!r} as YAML: {err.problems[0].message}") from None
-    data = dump_policy(policy)
-    path = name.split(".")
+    path = tuple(name.split("."))
     head = path[0]
     if where == "policy":
         if head in _NOT_CHANGED_BY_NAME:
             raise fail(f"cannot change {head} of {pid} this way; change a field of its scope or of a rule")
         if head not in policy_fields():
             raise fail(_unknown_field(pid, name, policy))
-        _set_path(data, path, value)
-        return _validated(data, pid, name, text)
+        return _patched(policy, FieldChange("policy", path, value), name, text)
     if where == "scope":
         known = field_names(Scope)
         if head not in known:
             raise fail(
                 f"a policy's scope has no field {head!r}{did_you_mean(head, known)}; it has {', '.join(known)}"
             )
-        _set_path(data.setdefault("scope", {}), path, value)
-        return _validated(data, pid, f"scope {name}", text)
+        return _patched(policy, FieldChange("scope", path, value), f"scope {name}", text)
     index = _rule_index(policy, head, where)
-    rule = data["rules"][index]
-    _set_path(rule, path, value)
-    try:
-        # The step's change is apply_patch's operation on the rule's top-level field; None removes it.
-        return apply_patch(policy, index, {head: rule.get(head)}, remedy=f"step change of {name}")
-    except RulebookError:
-        # apply_patch names a remedy and pydantic's first error; the loader says where and suggests a fix.
-        shown = f"{name} of rule {index + 1} ({policy.rules[index].kind})"
-        return _validated(data, pid, shown, text)
+    shown = f"{name} of rule {index + 1} ({policy.rules[index].kind})"
+    return _patched(policy, FieldChange(index, path, value), shown, text)
 
 
-def _validated(data: dict[str, Any], pid: str, shown: str, text: str) -> Policy:
-    """The changed policy data validated by the loader; an invalid policy fails with every problem."""
-    label = f"{pid} with {shown} changed to {text}"
+def _patched(policy: Policy, change: FieldChange, shown: str, text: str) -> Policy:
+    """The policy with one change; a change that makes it invalid fails with every problem."""
+    pid = policy.id
     try:
-        return load_policy_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), label)
+        return patch_policy(policy, [change], label=f"{pid} with {shown} changed to {text}")
     except InputError as err:
         details = "\n".join(f"  {p.detail}" for p in err.problems)
         raise fail(
@@ -161,17 +140,3 @@ def _unknown_field(pid: str, name: str, policy: Policy) -> str:
     lines += [f"  rule {i + 1} ({kind}): {', '.join(names)}" for i, kind, names in rules]
     lines.append(f"  scope (When its scope <field> is changed to ...): {', '.join(field_names(Scope))}")
     return "\n".join(lines)
-
-
-def _set_path(target: dict[str, Any], path: Sequence[str], value: Any) -> None:
-    """Set ``target[path[0]][path[1]]...`` to ``value``, making mappings on the way; None removes the key."""
-    for part in path[:-1]:
-        child = target.get(part)
-        if not isinstance(child, dict):
-            child = {}
-            target[part] = child
-        target = child
-    if value is None:
-        target.pop(path[-1], None)
-    else:
-        target[path[-1]] = value

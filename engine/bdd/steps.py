@@ -43,7 +43,6 @@ from engine.bdd.messages import (
     criterion_message,
     fail,
     impact_message,
-    plain,
     remedy_message,
     scores_summary,
     verdict_message,
@@ -52,8 +51,8 @@ from engine.bdd.patching import is_policy_field
 from engine.bdd.vocabulary import Keyword, StepRegistry
 from engine.bdd.world import PolicyWorld, policy_source
 from engine.conflicts import TRADE_OFF_CODES
+from engine.formatting import plain
 from engine.results import Conflict, PolicyResult
-from engine.rulebook.guardrails import load_guardrails
 
 __all__ = ["REGISTRY", "TYPES", "policy_world"]
 
@@ -422,7 +421,7 @@ def _(policy_world: PolicyWorld, kind: str, text: str) -> None:
 
 def _known_conflict_codes(world: PolicyWorld) -> list[str]:
     codes = [r.code for r in world.rulebook.conflict_rules] + list(TRADE_OFF_CODES)
-    codes += [req.code for pack in load_guardrails().values() for req in pack.requirements]
+    codes += [req.code for pack in world.rulebook.guardrails.values() for req in pack.requirements]
     return codes
 
 
@@ -505,11 +504,11 @@ def _(policy_world: PolicyWorld, side: str, comparison: str, value: float) -> No
     if key not in ("employee", "customer"):
         raise fail(f"remedies report the employee and customer impact only, not the {side} impact")
     conflict, remedy = policy_world.best_remedy()
-    actual = remedy.scores_after[key]
+    actual = remedy.scores_after.employee if key == "employee" else remedy.scores_after.customer
     if not compare(actual, comparison, value):
         headline = (
             f"expected the best remedy for {conflict_name(conflict)} to bring the {side} impact of "
-            f"{remedy.patch.get('policy')} to {comparison} {plain(value)}, "
+            f"{remedy.patch.policy} to {comparison} {plain(value)}, "
             f"got {plain(actual)} ({remedy.code})"
         )
         raise fail(remedy_message(headline, conflict))

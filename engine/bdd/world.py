@@ -24,8 +24,9 @@ from engine.bdd.patching import Where, apply_remedy, change_field
 from engine.bdd.plugin import INI_POLICIES
 from engine.config import find_settings_file
 from engine.errors import PolicyevalError
-from engine.evaluation import EvaluationRun, evaluate
+from engine.evaluation import EvaluationRun
 from engine.loading import Library, LoadedPolicy
+from engine.orchestration import evaluate
 from engine.policy import Policy
 from engine.project import Project, open_project
 from engine.results import Conflict, PolicyResult, RemedyResult
@@ -240,7 +241,7 @@ class PolicyWorld:
 
     def apply(self, remedy: RemedyResult) -> None:
         """Apply a remedy's patch to its policy; the next check evaluates again."""
-        pid = str(remedy.patch.get("policy"))
+        pid = remedy.patch.policy
         self.changed[pid] = apply_remedy(self.policy(pid), remedy)
         self.stale = True
         self.conflict = None

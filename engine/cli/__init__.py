@@ -133,7 +133,7 @@ def _tell(message: str) -> None:
 
     Messages quote what users wrote; no line of them may read as a CI workflow command.
     """
-    from engine.render.escape import guard_lines
+    from engine.render.escape import guard_lines  # late: the command group loads no renderer at start-up
 
     with contextlib.suppress(OSError, ValueError):
         click.echo(guard_lines(message), err=True)
@@ -295,7 +295,7 @@ def _internal_error(err: Exception) -> int:
 
 def entry() -> None:
     """Console-script entry point: Ctrl-C always ends the process, then exit with the command's code."""
-    from engine.cli.interrupt import exit_interrupted, guard
+    from engine.cli.interrupt import exit_interrupted, guard  # late: only the console script needs it
 
     try:
         guard()

@@ -20,11 +20,11 @@ import click
 
 from engine.cli.options import config_option, format_option, rulebook_option
 from engine.config import Settings, load_settings, resolve_rulebook
-from engine.conflicts import find_conflicts
 from engine.diff import diff_runs
 from engine.errors import InputError, PolicyevalError, Problem
-from engine.evaluation import EvaluationRun, evaluate
+from engine.evaluation import EvaluationRun
 from engine.loading import POLICY_SUFFIXES, load_library
+from engine.orchestration import evaluate
 from engine.policy import Policy
 from engine.render.diff import RENDERERS
 from engine.rulebook import Rulebook
@@ -57,9 +57,7 @@ def _evaluate(
 def _evaluate_models(
     models: Sequence[Policy], book: Rulebook, settings: Settings, files: dict[str, str] | None = None
 ) -> EvaluationRun:
-    run = evaluate(models, rulebook=book, files=files, conflicts=False, settings=settings)
-    run.evaluation.conflicts = find_conflicts(run, settings=settings, remedies=False)
-    return run
+    return evaluate(models, rulebook=book, settings=settings, files=files, remedies=False)
 
 
 def _rename(file: str, rename: dict[str, str]) -> str:
@@ -160,7 +158,7 @@ def export_revision(ref: str, path: str, cwd: Path, into: Path) -> tuple[Path, s
 
 
 @click.command("diff")
-@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+@click.argument("paths", nargs=-1, metavar="OLD NEW | --git REF [PATH]", type=click.Path(path_type=str))
 @click.option(
     "--git",
     "git_ref",

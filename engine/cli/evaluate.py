@@ -35,7 +35,7 @@ def command(paths: tuple[str, ...], fmt: str, rulebook: str | None, config: str 
     run = evaluate_paths(paths, rulebook=rulebook, config=config, budget=budget)
     if fmt == "json":
         click.echo(json_document(run.evaluation.model_dump_json(indent=2)))
-    elif fmt == "markdown":
+    elif fmt == "markdown":  # Jinja is imported only when markdown is asked for (start-up time)
         from engine.render.markdown import render_markdown
 
         click.echo(render_markdown(run), nl=False)

@@ -72,7 +72,7 @@ def command(
         raise click.BadParameter(f"folder {target.parent} does not exist", param_hint="'-o' / '--output'")
     budget = RemedyBudget()
     run = evaluate_paths(paths, rulebook=rulebook, config=config, budget=budget)
-    if fmt == "markdown":
+    if fmt == "markdown":  # each format imports its renderer when asked for (start-up time)
         from engine.render.markdown import render_markdown
 
         text = render_markdown(run, title=title, date=date)

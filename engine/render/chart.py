@@ -22,6 +22,8 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
+from engine.render.html_environment import environment
+
 WIDTH = 760
 HEIGHT = 600
 PLOT_LEFT = 130
@@ -330,8 +332,6 @@ def build_chart(points: Sequence[ChartPoint], margin: float) -> Chart:
 
 def render_chart(chart: Chart) -> Markup:
     """The chart as an inline SVG element (escaped, ready to embed in HTML)."""
-    from engine.render.html import environment
-
     template = environment().get_template("chart.svg.j2")
     return Markup(
         template.render(

@@ -7,7 +7,7 @@ reasons, explanations) is escaped for its medium by ``engine.render.escape``.
 from __future__ import annotations
 
 from engine.diff import ConflictRef, ContributionChange, PolicyDiff, ScoreChange
-from engine.evaluation import signed
+from engine.formatting import signed
 from engine.render.escape import guard_lines, json_document, terminal
 from engine.render.markdown import code, md_escape
 

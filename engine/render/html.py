@@ -11,44 +11,11 @@ bidirectional override cannot reorder the report's text.
 
 from __future__ import annotations
 
-from functools import lru_cache
-from pathlib import Path
-from typing import Any
-
-import jinja2
-from markupsafe import Markup
-
-from engine.evaluation import EvaluationRun, format_value, signed
+from engine.evaluation import EvaluationRun
 from engine.render.chart import QUADRANT_TINTS, VERDICT_COLORS, ChartPoint, build_chart, render_chart
-from engine.render.escape import guard_lines, html_text
-from engine.render.view import ReportView, build_view, patch_changes
-
-TEMPLATES = Path(__file__).parent / "templates"
-
-
-def _finalize(value: Any) -> Any:
-    # Markup is the templates' own output (macros, the chart), escaped already.
-    if isinstance(value, str) and not isinstance(value, Markup):
-        return html_text(value)
-    return value
-
-
-@lru_cache(maxsize=1)
-def environment() -> jinja2.Environment:
-    """The HTML/SVG template environment: autoescape on, controls shown, undefined names are errors."""
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES),
-        autoescape=True,
-        finalize=_finalize,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    env.filters["signed"] = signed
-    env.filters["value"] = lambda value, key="": format_value(key, value)
-    env.filters["changes"] = patch_changes
-    return env
+from engine.render.escape import guard_lines
+from engine.render.html_environment import environment
+from engine.render.view import ReportView, build_view
 
 
 def chart_points(view: ReportView) -> list[ChartPoint]:

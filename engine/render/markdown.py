@@ -30,9 +30,10 @@ from typing import Any
 
 import jinja2
 
-from engine.evaluation import EvaluationRun, format_value, signed
+from engine.evaluation import EvaluationRun
+from engine.formatting import format_value, signed
 from engine.render import escape
-from engine.render.view import ConflictView, KindGroup, PolicyView, ReportView, build_view, patch_changes
+from engine.render.view import ConflictView, KindGroup, PolicyView, ReportView, build_view
 from engine.rulebook import Evidence
 
 COMMENT_LIMIT = 65_536
@@ -103,7 +104,6 @@ def environment() -> jinja2.Environment:
     env.filters["codes"] = lambda values, sep=", ": Raw(sep.join(code(v) for v in values))
     env.filters["tcodes"] = lambda values, sep=", ": Raw(sep.join(code(v, table=True) for v in values))
     env.filters["value"] = lambda value, key="": format_value(key, value)
-    env.filters["changes"] = patch_changes
     env.filters["fenced"] = fenced
     env.filters["html"] = lambda value: Raw(escape.markdown_html(str(value)))
     env.filters["count"] = lambda value: Raw(f"{value:,}")

@@ -27,7 +27,6 @@ from engine.conflicts import TRADE_OFF_CODES
 from engine.gate import GATE_CODES, INVALID_INPUT, Finding, GateResult, Location
 from engine.render.escape import sarif_text, sarif_uri
 from engine.rulebook import Rulebook
-from engine.rulebook.guardrails import GuardrailPacks, load_guardrails
 
 __all__ = [
     "SARIF_SCHEMA",
@@ -65,9 +64,8 @@ def _citations(book: Rulebook, ids: Iterable[str]) -> str:
     return f" Evidence: {'; '.join(found)}." if found else ""
 
 
-def rule_catalogue(book: Rulebook, packs: GuardrailPacks | None = None) -> list[RuleInfo]:
-    """Every code a `check` finding can carry, sorted by code."""
-    packs = packs if packs is not None else load_guardrails()
+def rule_catalogue(book: Rulebook) -> list[RuleInfo]:
+    """Every code a `check` finding can carry, sorted by code: the rulebook's guardrail packs included."""
     rules: dict[str, RuleInfo] = {}
     for rule in book.conflict_rules:
         remedies = [
@@ -78,7 +76,7 @@ def rule_catalogue(book: Rulebook, packs: GuardrailPacks | None = None) -> list[
             text += f" Remedies: {'; '.join(remedies)}."
         text += _citations(book, rule.evidence)
         rules[rule.code] = RuleInfo(rule.code, rule.name, rule.kind, rule.severity, rule.summary, text)
-    for pack in packs.values():
+    for pack in book.guardrails.values():
         for req in pack.requirements:
             text = f"{req.summary} {req.citation}. {req.source}"
             if req.assumption:
@@ -170,9 +168,9 @@ def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
     return result
 
 
-def render_sarif(result: GateResult, book: Rulebook, packs: GuardrailPacks | None = None) -> dict[str, Any]:
-    """The SARIF 2.1.0 log of a check, as JSON-ready data."""
-    catalogue = rule_catalogue(book, packs)
+def render_sarif(result: GateResult, book: Rulebook) -> dict[str, Any]:
+    """The SARIF 2.1.0 log of a check, as JSON-ready data; rules are described from ``book``."""
+    catalogue = rule_catalogue(book)
     known = {info.code for info in catalogue}
     for finding in result.findings:
         if finding.code not in known:  # a code from an organisation's own data: still described

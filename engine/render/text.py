@@ -24,13 +24,15 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from engine.evaluation import EvaluationRun, format_value
+from engine.evaluation import EvaluationRun
 from engine.explain import Derivation, describe_fact
+from engine.formatting import format_value
 from engine.gate import Finding, GateResult
 from engine.render.escape import guard_line, terminal
 from engine.render.view import RANKING, rank_key
 from engine.results import Conflict, PolicyResult
 from engine.rulebook import ConflictRule, ImpactRule, Rulebook
+from engine.rulebook.models import Check
 
 PLAIN_WIDTH = 100
 VERDICT_STYLE = {
@@ -179,9 +181,9 @@ def render_conflict(console: Console, conflict: Conflict) -> None:
         extra = f"; creates {', '.join(remedy.new_conflicts)}" if remedy.new_conflicts else ""
         say(
             console,
-            f"remedy {remedy.code}: {remedy.summary} -> employee {after.get('employee', 0):+d} "
-            f"({after.get('employee_change', 0):+d}), customer {after.get('customer', 0):+d} "
-            f"({after.get('customer_change', 0):+d}); {status}{extra}",
+            f"remedy {remedy.code}: {remedy.summary} -> employee {after.employee:+d} "
+            f"({after.employee_change:+d}), customer {after.customer:+d} "
+            f"({after.customer_change:+d}); {status}{extra}",
             8,
             style="dim",
         )
@@ -323,8 +325,6 @@ def render_rule(rule: ImpactRule | ConflictRule, book: Rulebook, console: Consol
 
 
 def _cond(value: object) -> str:
-    from engine.rulebook.models import Check
-
     if isinstance(value, Check):
         data = value.model_dump(by_alias=True, exclude_none=True)
         return " and ".join(f"{op} {v}" for op, v in data.items())
@@ -352,11 +352,3 @@ def render_findings(result: GateResult) -> str:
     lines = [finding_line(f) for f in result.findings]
     lines.append(guard_line(terminal(result.summary_line())))
     return "\n".join(lines) + "\n"
-
-
-def to_string(render: object, *args: object) -> str:
-    """Render to a plain string (for tests and other renderers)."""
-    buffer = io.StringIO()
-    console = make_console(buffer, color=False)
-    render(*args, console)  # type: ignore[operator]
-    return buffer.getvalue()

@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from engine.conflicts import sort_conflicts
-from engine.evaluation import EvaluationRun, format_value, signed
+from engine.evaluation import EvaluationRun
 from engine.explain import Derivation, derive
-from engine.results import SEVERITY_RANK, Conflict, PolicyResult, RemedyResult
+from engine.formatting import format_value, signed
+from engine.results import SEVERITY_RANK, Conflict, Patch, PolicyResult, RemedyResult
 from engine.rulebook import DATA_DIR, Evidence
 
 VERDICTS = ("win-win", "customer-at-employee-cost", "employee-at-customer-cost", "lose-lose", "neutral")
@@ -85,8 +86,8 @@ class RemedyView:
     """A remedy with the policy it patches and the change it makes to that policy's scores."""
 
     remedy: RemedyResult
-    policy: str | None
-    """The patched policy's id (None when the patch does not say and the conflict spans policies)."""
+    policy: str
+    """The patched policy's id."""
     target: str
     """The patched policy rule, as `policy-id/rules[i]`."""
     changes: list[tuple[str, str]]
@@ -209,11 +210,9 @@ def rulebook_label(source: str) -> str:
     return "bundled" if bundled else source
 
 
-def patch_changes(patch: dict[str, Any]) -> list[tuple[str, str]]:
+def patch_changes(patch: Patch) -> list[tuple[str, str]]:
     """A remedy's patch as readable (field, value) pairs."""
-    fields = patch.get("set")
-    if not isinstance(fields, dict):
-        fields = {k: v for k, v in patch.items() if k not in ("policy", "rule_index")}
+    fields = patch.set
     out: list[tuple[str, str]] = []
     for key in sorted(fields):
         value = fields[key]
@@ -240,22 +239,16 @@ def _simple(value: Any) -> bool:
     return all(isinstance(v, (str, int, float, bool)) for v in items)
 
 
-def _remedy_view(conflict: Conflict, remedy: RemedyResult, results: dict[str, PolicyResult]) -> RemedyView:
+def _remedy_view(remedy: RemedyResult, results: dict[str, PolicyResult]) -> RemedyView:
     patch = remedy.patch
-    policy = patch.get("policy")
-    if policy is None and len(set(conflict.policies)) == 1:
-        policy = conflict.policies[0]
-    index = patch.get("rule_index")
-    target = str(policy) if policy is not None else "(policy not named)"
-    if index is not None:
-        target += f"/rules[{index}]"
-    before = results.get(str(policy)) if policy is not None else None
+    policy = patch.policy
+    before = results.get(policy)
     after = remedy.scores_after
-    employee, customer = after.get("employee"), after.get("customer")
+    employee, customer = after.employee, after.customer
     return RemedyView(
         remedy=remedy,
-        policy=None if policy is None else str(policy),
-        target=target,
+        policy=policy,
+        target=f"{policy}/rules[{patch.rule_index}]",
         changes=patch_changes(patch),
         employee_after=employee,
         employee_change=None if employee is None or before is None else employee - before.scores.employee,
@@ -272,7 +265,7 @@ def build_view(
     book = run.rulebook
     results = {r.id: r for r in evaluation.policies}
     conflicts = [
-        ConflictView(c, f"conflict-{n}", [_remedy_view(c, r, results) for r in c.remedies])
+        ConflictView(c, f"conflict-{n}", [_remedy_view(r, results) for r in c.remedies])
         for n, c in enumerate(sort_conflicts(evaluation.conflicts), start=1)
     ]
     # Indexed once by policy, in conflict order: scanning every conflict per policy grows with the
@@ -283,8 +276,7 @@ def build_view(
         for policy_id in dict.fromkeys(cv.conflict.policies):
             involving[policy_id].append(cv)
         for remedy in cv.remedies:
-            if remedy.policy is not None:
-                patching[remedy.policy].append((cv, remedy))
+            patching[remedy.policy].append((cv, remedy))
     ranked = sorted(evaluation.policies, key=rank_key)
     views: list[PolicyView] = []
     for rank, result in enumerate(ranked, start=1):

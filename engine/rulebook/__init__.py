@@ -29,9 +29,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import BaseModel, ValidationError
 
 from engine.errors import InputError, Problem, RulebookError
 from engine.facts import DERIVED_KEY, MEMBER_PREFIX, POLICY_KEY, member_key
@@ -60,6 +61,9 @@ from engine.yamldoc import YamlDocument, format_path, load_yaml, problems_from_v
 
 DATA_DIR = Path(__file__).parent / "data"
 
+_BUNDLED: Rulebook | None = None
+"""The bundled rulebook once loaded (``default_rulebook``)."""
+
 __all__ = [
     "DATA_DIR",
     "ENGINE_LIMITS",
@@ -71,6 +75,7 @@ __all__ = [
     "Rulebook",
     "Scoring",
     "check_rulebook",
+    "default_rulebook",
     "engine_limit_problems",
     "load_rulebook",
     "rulebook_problems",
@@ -94,8 +99,9 @@ class Rulebook:
     """Where the rulebook was read from, for messages."""
     locations: Mapping[str, tuple[str, int]] = field(default_factory=dict, compare=False)
     """Rule code to (file, line), for messages and SARIF."""
-    guardrails: GuardrailPacks | None = field(default=None, compare=False)
-    """Legal guardrail packs from the rulebook's guardrails.yaml; None means the bundled packs."""
+    guardrails: GuardrailPacks = field(default_factory=lambda: MappingProxyType({}), compare=False)
+    """Legal guardrail packs: the rulebook's guardrails.yaml, or the bundled packs when it has none
+    (``load_rulebook`` decides; a rulebook made in code holds the packs it is given)."""
 
     @cached_property
     def fingerprint(self) -> str:
@@ -304,12 +310,14 @@ def load_rulebook(path: str | Path | None = None) -> Rulebook:
 
     conflicts = read_coded("conflicts.yaml", ConflictRule)
     remedies = {r.code: r for r in read_coded("remedies.yaml", Remedy)}
-    guardrails: GuardrailPacks | None = None
-    if (root / "guardrails.yaml").is_file():
-        try:
-            guardrails = load_guardrails(root / "guardrails.yaml")
-        except InputError as err:
-            problems.extend(err.problems)
+    # Without its own guardrails.yaml a rulebook holds the bundled packs: resolved here, once,
+    # so nothing downstream has to know what "no packs given" means.
+    own = root / "guardrails.yaml"
+    guardrails: GuardrailPacks = MappingProxyType({})
+    try:
+        guardrails = load_guardrails(own if own.is_file() else None)
+    except InputError as err:
+        problems.extend(err.problems)
 
     # The rules read so far are checked even when others were refused, so one run shows every
     # problem; a limit exceeded by part of a rulebook is exceeded by all of it.
@@ -330,6 +338,14 @@ def load_rulebook(path: str | Path | None = None) -> Rulebook:
         raise InputError(problems)
     check_rulebook(partial)
     return partial
+
+
+def default_rulebook() -> Rulebook:
+    """The bundled rulebook, loaded once per process (for shells that were given no other)."""
+    global _BUNDLED
+    if _BUNDLED is None:
+        _BUNDLED = load_rulebook(DATA_DIR)
+    return _BUNDLED
 
 
 _STAND_IN_SCORING = Scoring.model_validate(
@@ -430,14 +446,6 @@ def find_derivation_cycle(rules: Iterable[ImpactRule]) -> list[str]:
             if found:
                 return found
     return []
-
-
-_WEIGHTS = TypeAdapter(dict[str, float])
-
-
-def parse_weights(data: Any) -> dict[str, float]:
-    """Validate a mapping of criterion id to weight (from configuration)."""
-    return _WEIGHTS.validate_python(data)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -17,15 +17,16 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+from engine.config import Settings
 from engine.diff import PolicyDiff, diff_runs
-from engine.evaluation import EvaluationRun, evaluate
+from engine.evaluation import EvaluationRun, score_policies
 from engine.loading import load_library
 from engine.policy import Policy
 from engine.render.diff import render_json, render_text
 from engine.render.diff import render_markdown as diff_markdown
 from engine.render.html import render_html
 from engine.render.markdown import render_markdown
-from engine.results import Conflict, RemedyResult
+from engine.results import Conflict, Evaluation, RemedyResult
 from engine.rulebook import Rulebook, load_rulebook
 
 HERE = Path(__file__).resolve().parent
@@ -52,7 +53,9 @@ def _remedy(
 ) -> RemedyResult:
     before = run.result(policy).scores
     patched = _patched(run.policies[policy], index, fields)
-    after = evaluate([patched], rulebook=run.rulebook, conflicts=False).evaluation.policies[0].scores
+    after = (
+        score_policies([patched], rulebook=run.rulebook, settings=run.settings).evaluation.policies[0].scores
+    )
     return RemedyResult(
         code=code,
         summary=summary,
@@ -155,9 +158,8 @@ def golden_run(folder: Path = NEW) -> EvaluationRun:
     """The evaluation of one golden policy folder, with its conflicts."""
     library = load_library([folder])
     files = {p.id: Path(p.file).resolve().relative_to(ROOT).as_posix() for p in library}
-    run = evaluate(library.models, rulebook=golden_rulebook(), files=files, conflicts=False)
-    run.evaluation.conflicts.extend(_conflicts(run))
-    return run
+    run = score_policies(library.models, rulebook=golden_rulebook(), settings=Settings(), files=files)
+    return run.with_evaluation(Evaluation(policies=run.evaluation.policies, conflicts=_conflicts(run)))
 
 
 def golden_diff() -> PolicyDiff:
