@@ -17,11 +17,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 from engine.conflicts import TRADE_OFF_CODES
 from engine.gate import GATE_CODES, INVALID_INPUT
 from engine.rulebook import Rulebook
-from engine.rulebook.guardrails import GuardrailPacks, load_guardrails
+from engine.rulebook.guardrails import GUARDRAILS_FILE, GuardrailPacks
 from engine.suggest import closest
 
 FAMILIES: dict[str, str] = {
@@ -116,7 +117,7 @@ class CodeRegistry:
 
 
 def build_registry(book: Rulebook, packs: GuardrailPacks | None = None) -> CodeRegistry:
-    """The registry of a rulebook (its guardrail packs, else the bundled ones) and the fixed codes."""
+    """The registry of a rulebook and the fixed codes; ``packs`` replaces the rulebook's guardrail packs."""
     entries: list[CodeInfo] = []
 
     def where(code: str) -> str:
@@ -144,15 +145,8 @@ def build_registry(book: Rulebook, packs: GuardrailPacks | None = None) -> CodeR
         patch = ", ".join(f"{field} = {value!r}" for field, value in remedy.patch.items())
         lines = [remedy.summary, f"patches the policy rule it is tried on: {patch}"]
         entries.append(CodeInfo(remedy.code, "remedy", remedy.name, remedy.summary, tuple(lines), where(key)))
-    chosen = (
-        packs
-        if packs is not None
-        else (book.guardrails if book.guardrails is not None else load_guardrails())
-    )
-    own = book.guardrails is not None and packs is None
-    _add_guardrails(
-        entries, chosen, f"guardrails.yaml of {book.source}" if own else "the bundled guardrails.yaml"
-    )
+    chosen = packs if packs is not None else book.guardrails
+    _add_guardrails(entries, chosen, _guardrails_origin(book, packs))
     for code, (name, summary) in TRADE_OFF_CODES.items():
         meaning = (
             summary,
@@ -183,6 +177,18 @@ def build_registry(book: Rulebook, packs: GuardrailPacks | None = None) -> CodeR
             CodeInfo(code, family, name, summary, (summary, detail), "engine/gate.py (fixed code)")
         )
     return CodeRegistry(entries)
+
+
+def _guardrails_origin(book: Rulebook, packs: GuardrailPacks | None) -> str:
+    """Where the registry's guardrail packs were read from, as a reader can find them."""
+    if packs is not None:
+        return "guardrail packs given in code"
+    if book.guardrails_file is None:
+        return f"the guardrail packs of the {book.source} rulebook"
+    if Path(book.guardrails_file).resolve() == GUARDRAILS_FILE.resolve():
+        # Also the case of an organisation's rulebook without a guardrails.yaml of its own.
+        return "the bundled guardrails.yaml"
+    return book.guardrails_file
 
 
 def _add_guardrails(entries: list[CodeInfo], packs: GuardrailPacks, file: str) -> None:

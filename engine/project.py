@@ -62,20 +62,41 @@ class Project:
         )
 
 
+@dataclass(frozen=True)
+class Setup:
+    """The settings and the rulebook a library is evaluated with, resolved before it is loaded.
+
+    Kept apart from ``Project`` so a command can still describe its findings with
+    the organisation's rulebook when the policies themselves do not load.
+    """
+
+    settings: Settings
+    rulebook: Rulebook
+
+    def open(self, paths: Sequence[str | Path]) -> Project:
+        """Load the policies under ``paths`` into a project with these settings and this rulebook."""
+        return Project(library=load_library(list(paths)), settings=self.settings, rulebook=self.rulebook)
+
+
+def open_settings(*, rulebook: str | Path | None = None, config: str | Path | None = None) -> Setup:
+    """Settings (``config`` or the nearest file) and the rulebook they name.
+
+    ``rulebook`` is a directory given on the command line; without one the
+    settings' ``rulebook`` is used, else the bundled rulebook. Raises
+    ``InputError`` for a broken settings file or rulebook.
+    """
+    settings = load_settings(config)
+    return Setup(settings=settings, rulebook=resolve_rulebook(settings, rulebook))
+
+
 def open_project(
     paths: Sequence[str | Path],
     *,
     rulebook: str | Path | None = None,
     config: str | Path | None = None,
 ) -> Project:
-    """Load policies from ``paths`` with settings (``config`` or the nearest file) and a rulebook.
-
-    ``rulebook`` is a directory given on the command line; without one the
-    settings' ``rulebook`` is used, else the bundled rulebook.
-    """
-    settings = load_settings(config)
-    book = resolve_rulebook(settings, rulebook)
-    return Project(library=load_library(list(paths)), settings=settings, rulebook=book)
+    """Load policies from ``paths`` with settings and a rulebook (see ``open_settings``)."""
+    return open_settings(rulebook=rulebook, config=config).open(paths)
 
 
 def evaluate_paths(

@@ -5,6 +5,10 @@ its conflict rule lists; a trade-off or guardrail breach tries every remedy in
 the rulebook. Either way a remedy is tried on each of the conflict's rules whose
 fact meets its ``applies_to``, and a patch that would change nothing is skipped.
 At most ``MAX_CANDIDATES`` are tried per conflict and ``MAX_REMEDIES`` kept.
+A remedy that fits several rules of one policy in the conflict (two
+bonus-linked targets) is offered once for that policy, on the rule where it
+ranks best; on each of two policies it is offered for each, since each policy
+has its own owner. Every remedy names the policy and rule it patches.
 
 How a remedy is tried: the patch's fields are set on the rule by the policy
 patcher (``engine.patching``; ``null`` removes a field; a value
@@ -491,6 +495,18 @@ def rank_key(result: RemedyResult) -> tuple[Any, ...]:
     )
 
 
+def _best_per_policy(ranked: Sequence[RemedyResult]) -> list[RemedyResult]:
+    """Each remedy once per policy, on the rule where it ranks best (``ranked`` is best first)."""
+    seen: set[tuple[str, str]] = set()
+    kept: list[RemedyResult] = []
+    for result in ranked:
+        key = (result.code, result.patch.policy)
+        if key not in seen:
+            seen.add(key)
+            kept.append(result)
+    return kept
+
+
 def attach_remedies(
     run: EvaluationRun,
     conflicts: Sequence[Conflict],
@@ -516,5 +532,5 @@ def attach_remedies(
             out.append(conflict)
             continue
         results = sorted((trials.result(conflict, c) for c in tried), key=rank_key)
-        out.append(conflict.model_copy(update={"remedies": results[:MAX_REMEDIES]}))
+        out.append(conflict.model_copy(update={"remedies": _best_per_policy(results)[:MAX_REMEDIES]}))
     return out

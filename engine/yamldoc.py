@@ -632,19 +632,6 @@ def field_names(model: type[BaseModel], skip: Iterable[str] = ()) -> list[str]:
     return [n for n in names if n not in skipped]
 
 
-def _model_named(name: str) -> type[BaseModel] | None:
-    """The one product model class called ``name``; only for callers that do not pass their model yet."""
-    found: list[type[BaseModel]] = []
-    pending: list[type[BaseModel]] = [BaseModel]
-    while pending:
-        cls = pending.pop()
-        for sub in cls.__subclasses__():
-            pending.append(sub)
-            if sub.__name__ == name and sub.__module__.startswith("engine."):
-                found.append(sub)
-    return found[0] if len(set(found)) == 1 else None
-
-
 # How pydantic labels the members of an untagged union in error locations: a type
 # name, a schema name with arguments, or a model's class name.
 _MEMBER_LABEL = re.compile(r"^(?:bool|int|float|str|bytes|none|[a-z][a-z-]*\[.*\]|_*[A-Z]\w*)$")
@@ -936,16 +923,13 @@ def problems_from_validation(
     doc: YamlDocument,
     err: ValidationError,
     prefix: PathKey = (),
-    model: type[BaseModel] | None = None,
+    *,
+    model: type[BaseModel],
 ) -> list[Problem]:
     """``translate_validation_error`` for data read from a YAML document, at ``prefix`` in it.
 
-    ``model`` is the model that validated the data. Without it the model is
-    looked up by the class name pydantic puts in the error's title, among the
-    product's models; that lookup stays only until every caller passes its model.
+    ``model`` is the model that validated the data (the one at ``prefix``).
     """
-    if model is None:
-        model = _model_named(err.title)
     data: Any = doc.data
     for part in prefix:
         data = _child(data, part)

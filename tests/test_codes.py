@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 
 from engine.cli import main
 from engine.codes import FAMILIES, build_registry
-from engine.rulebook import Rulebook
+from engine.rulebook import DATA_DIR, Rulebook, load_rulebook
 from engine.rulebook.guardrails import load_guardrails
 from tests.helpers import ROOT
 
@@ -156,3 +157,43 @@ def test_the_rule_list_counts_the_other_codes(capsys: pytest.CaptureFixture[str]
     assert (
         f"{counts['guardrail']} guardrail, {counts['trade-off']} trade-off, {counts['remedy']} remedy" in out
     )
+
+
+def _copy_of_the_bundled_rulebook(folder: Path, *, own_packs: bool) -> Path:
+    book = folder / "rulebook"
+    shutil.copytree(DATA_DIR, book)
+    if not own_packs:
+        (book / "guardrails.yaml").unlink()
+    return book
+
+
+def test_guardrail_codes_of_the_bundled_rulebook_are_defined_in_the_bundled_packs(rulebook: Rulebook) -> None:
+    entry = build_registry(rulebook).get("GRD010")
+    assert entry is not None
+    assert entry.source == "the bundled guardrails.yaml, pack uk"
+
+
+def test_a_rulebook_without_guardrails_yaml_names_the_bundled_packs_not_a_missing_file(
+    tmp_path: Path,
+) -> None:
+    # Regression: the label read "guardrails.yaml of <the organisation's folder>", a file that does not exist.
+    book = load_rulebook(_copy_of_the_bundled_rulebook(tmp_path, own_packs=False))
+    assert not (Path(book.source) / "guardrails.yaml").exists()
+    entry = build_registry(book).get("GRD010")
+    assert entry is not None
+    assert entry.source == "the bundled guardrails.yaml, pack uk"
+
+
+def test_a_rulebook_with_its_own_guardrails_yaml_names_that_file(tmp_path: Path) -> None:
+    folder = _copy_of_the_bundled_rulebook(tmp_path, own_packs=True)
+    entry = build_registry(load_rulebook(folder)).get("GRD010")
+    assert entry is not None
+    assert entry.source == f"{folder / 'guardrails.yaml'}, pack uk"
+
+
+def test_guardrail_packs_given_to_the_registry_replace_the_rulebooks(rulebook: Rulebook) -> None:
+    packs = {key: pack for key, pack in load_guardrails().items() if key == "uk"}
+    registry = build_registry(rulebook, packs)
+    assert registry.codes("guardrail") == sorted(req.code for req in packs["uk"].requirements)
+    entry = registry.get("GRD010")
+    assert entry is not None and entry.source == "guardrail packs given in code, pack uk"

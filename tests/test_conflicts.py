@@ -12,6 +12,7 @@ from engine.conflicts import (
     TRADE_OFF_RULE,
     conflict_identity,
     find_conflicts,
+    guardrail_settings,
     sort_conflicts,
 )
 from engine.law.check import check_guardrails
@@ -380,7 +381,7 @@ def test_no_jurisdiction_no_guardrail_and_the_legal_note_stays() -> None:
 
 def test_guardrail_assumptions_become_the_legal_note() -> None:
     policy = make_policy(LUNCH_BAN, id="uk", jurisdiction="uk")
-    note = check_guardrails(policy).note
+    note = check_guardrails(policy, settings=guardrail_settings(SETTINGS), packs=BOOK.guardrails).note
     assert note  # no shift_hours and no shift_starts: the checker says what it assumed
     assert evaluate([policy], rulebook=BOOK, settings=SETTINGS).result("uk").legal == note
 

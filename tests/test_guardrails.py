@@ -12,7 +12,7 @@ from engine.errors import InputError
 from engine.law.check import GuardrailReport, GuardrailSettings, check_guardrails
 from engine.law.wording import NO_JURISDICTION
 from engine.policy import JURISDICTIONS
-from engine.rulebook.guardrails import GUARDRAILS_FILE, Threshold, load_guardrails
+from engine.rulebook.guardrails import GUARDRAILS_FILE, GuardrailPacks, Threshold, load_guardrails
 from tests.helpers import make_policy
 
 UK = "UK Working Time Regulations 1998, reg. 12"
@@ -44,14 +44,20 @@ def check(
     minutes: int | None = 480,
     starts: tuple[str, ...] = ("08:00",),
     settings: GuardrailSettings | None = None,
-    **kwargs: Any,
+    packs: GuardrailPacks | None = None,
 ) -> GuardrailReport:
-    """Check a policy with the given rules; ``minutes`` is the shift length (None: not given)."""
+    """Check a policy with the given rules; ``minutes`` is the shift length (None: not given).
+
+    The checker takes its settings and packs explicitly; this helper supplies the defaults and
+    the bundled packs so each test states only what it varies.
+    """
     scope: dict[str, Any] = {"shift_starts": list(starts)}
     if minutes is not None:
         scope["shift_hours"] = minutes / 60
     return check_guardrails(
-        make_policy(*rules, jurisdiction=jurisdiction, scope=scope), settings=settings, **kwargs
+        make_policy(*rules, jurisdiction=jurisdiction, scope=scope),
+        settings=settings if settings is not None else GuardrailSettings(),
+        packs=packs if packs is not None else load_guardrails(),
     )
 
 
@@ -679,7 +685,10 @@ def test_no_jurisdiction_no_conflicts() -> None:
 
 def test_no_break_rules_no_note() -> None:
     rule = {"kind": "call-time-cap", "max_minutes": 5}
-    assert check_guardrails(make_policy(rule, jurisdiction="uk")) == GuardrailReport([], None)
+    report = check_guardrails(
+        make_policy(rule, jurisdiction="uk"), settings=GuardrailSettings(), packs=load_guardrails()
+    )
+    assert report == GuardrailReport([], None)
 
 
 def test_jurisdiction_without_a_pack(tmp_path: Path) -> None:

@@ -139,11 +139,39 @@ def test_diff_usage_names_old_and_new(capsys: pytest.CaptureFixture[str]) -> Non
     assert out.splitlines()[0] == "Usage: policyeval diff [OPTIONS] OLD NEW | --git REF [PATH]"
 
 
-def test_no_remedy_is_listed_twice_for_one_conflict(capsys: pytest.CaptureFixture[str]) -> None:
-    status, out, _ = _run(capsys, "evaluate", str(ROOT / "policies"), "--format", "json")
+TWIN_TARGETS = """\
+id: twin-targets
+title: Two resolution targets, both tied to the bonus
+scope: {teams: [customer-service], roles: [agent], customer_facing: true}
+rules:
+  - {kind: metric-target, metric: first_contact_resolution, target: 80, unit: pct, tied_to: bonus, visibility: private}
+  - {kind: metric-target, metric: first_contact_resolution, target: 85, unit: pct, tied_to: bonus, visibility: private}
+"""
+"""One policy whose trade-off names both rules, and the same remedy (REM017) fits each of them."""
+
+
+@pytest.fixture(params=["bundled", "twin-targets"])
+def library(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
+    """The bundled library, and one where two rules of one policy would get the same remedy."""
+    if request.param == "bundled":
+        return ROOT / "policies"
+    (tmp_path / "twin-targets.yaml").write_text(TWIN_TARGETS, encoding="utf-8")
+    return tmp_path
+
+
+def test_no_remedy_is_listed_twice_for_one_conflict(
+    library: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Regression (twin-targets): REM017 was offered twice for one trade-off, once per rule it fits,
+    # and the text printed two identical lines.
+    status, out, _ = _run(capsys, "evaluate", str(library), "--format", "json")
     assert status == 0
     conflicts = json.loads(out)["conflicts"]
     assert sum(len(c["remedies"]) for c in conflicts) > 0
+    if library != ROOT / "policies":
+        (trade_off,) = conflicts
+        assert trade_off["rules"] == ["twin-targets/rules[0]", "twin-targets/rules[1]"]
+        assert [r["code"] for r in trade_off["remedies"]] == ["REM017"]
     for conflict in conflicts:
         keys = [
             (
@@ -155,8 +183,11 @@ def test_no_remedy_is_listed_twice_for_one_conflict(capsys: pytest.CaptureFixtur
             for r in conflict["remedies"]
         ]
         assert len(keys) == len(set(keys)), conflict["code"]
-        codes = [r["code"] for r in conflict["remedies"]]
-        assert len(codes) == len(set(codes)), f"{conflict['code']} {conflict['rules']} lists a remedy twice"
+        # One remedy per policy: the same change on another rule of the same policy is the same advice.
+        offered = [(r["code"], r["patch"]["policy"]) for r in conflict["remedies"]]
+        assert len(offered) == len(set(offered)), (
+            f"{conflict['code']} {conflict['rules']} lists a remedy twice"
+        )
 
 
 @pytest.mark.parametrize(

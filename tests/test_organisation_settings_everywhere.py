@@ -156,3 +156,37 @@ def test_diff_evaluates_both_sides_with_the_settings_edge_margin(
     (tmp_path / "policyeval.toml").write_text("edge_margin_minutes = 0\n", encoding="utf-8")
     assert (guardrails_checked("old"), guardrails_checked("new")) == ([], ["GRD020"])
     assert guardrails_added() == ["GRD020"]
+
+
+def test_check_sarif_on_a_broken_policy_describes_the_organisations_rulebook(
+    organisation: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Regression: when a policy failed to load, SARIF's rule catalogue came from the bundled
+    # rulebook although the organisation's had been named in the settings.
+    (organisation / "policies" / "broken.yaml").write_text(
+        "id: broken\ntitle: Broken\nrules:\n  - kind: break-rule\n    brake: lunch\n", encoding="utf-8"
+    )
+    assert main(["check", "policies", "--format", "sarif"]) == 2
+    run = json.loads(capsys.readouterr().out)["runs"][0]
+    rules = {rule["id"]: rule for rule in run["tool"]["driver"]["rules"]}
+    assert OWN_CODE in rules and "GRD020" not in rules
+    assert rules[OWN_CODE]["shortDescription"]["text"] == OWN_SUMMARY
+    results = run["results"]
+    assert {r["ruleId"] for r in results} == {"INPUT001"}
+    assert any(
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].endswith("broken.yaml")
+        for r in results
+    )
+
+
+def test_check_sarif_with_a_broken_rulebook_falls_back_to_the_bundled_catalogue(
+    organisation: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The organisation's rulebook cannot describe anything when it is itself the broken input.
+    (organisation / "rulebook" / "criteria.yaml").write_text("criteria: [\n", encoding="utf-8")
+    assert main(["check", "policies", "--format", "sarif"]) == 2
+    run = json.loads(capsys.readouterr().out)["runs"][0]
+    rules = {rule["id"] for rule in run["tool"]["driver"]["rules"]}
+    assert "GRD020" in rules and OWN_CODE not in rules
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in run["results"]}
+    assert any(uri.endswith("criteria.yaml") for uri in uris), uris

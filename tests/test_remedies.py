@@ -301,7 +301,7 @@ def _berlin(windows: list[tuple[str, str]], starts: list[str], minutes: int = 30
 
 
 def _guardrail_code(policy: Policy) -> str:
-    report = check_guardrails(policy, settings=SETTINGS)
+    report = check_guardrails(policy, settings=SETTINGS, packs=BOOK.guardrails)
     assert len(report.conflicts) == 1, report.conflicts
     return report.conflicts[0].code
 
@@ -324,7 +324,7 @@ def test_legal_break_slot_opens_the_latest_slot_and_clears_the_breach(
     slot = legal_break_slot(policy, 0, code, SETTINGS, BOOK.guardrails)
     assert slot == [{"from": a, "to": b} for a, b in expected]
     fixed = apply_patch(policy, patch(0, {"blocked_windows": slot}, "berlin"), remedy="REM004")
-    assert check_guardrails(fixed, settings=SETTINGS).conflicts == []
+    assert check_guardrails(fixed, settings=SETTINGS, packs=BOOK.guardrails).conflicts == []
 
 
 def test_legal_break_slot_cannot_fix_a_break_that_is_too_short() -> None:

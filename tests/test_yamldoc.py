@@ -22,6 +22,7 @@ from engine.yamldoc import (
     load_yaml,
     parse_yaml,
     problems_from_validation,
+    translate_validation_error,
 )
 
 
@@ -452,7 +453,12 @@ def condition_problems(text: str, model: type[BaseModel] | None = _Condition) ->
     doc = parse_yaml(text, "c.yaml")
     with pytest.raises(ValidationError) as caught:
         _Condition.model_validate(doc.data)
-    return [str(p) for p in problems_from_validation(doc, caught.value, model=model)]
+    if model is None:
+        # The translator itself still copes without a model; every YAML caller passes one.
+        found = translate_validation_error(caught.value, model=None, source=doc, data=doc.data)
+    else:
+        found = problems_from_validation(doc, caught.value, model=model)
+    return [str(p) for p in found]
 
 
 def test_untagged_union_members_become_one_message() -> None:
@@ -478,6 +484,6 @@ def test_problems_from_validation_with_a_prefix() -> None:
     doc = parse_yaml("items:\n  - when: {a: {lt: x}}\n", "c.yaml")
     with pytest.raises(ValidationError) as caught:
         _Condition.model_validate(doc.data["items"][0])
-    assert [str(p) for p in problems_from_validation(doc, caught.value, ("items", 0), _Condition)] == [
+    assert [str(p) for p in problems_from_validation(doc, caught.value, ("items", 0), model=_Condition)] == [
         "c.yaml:2:20: items[0].when.a.lt: expected a number; got the string 'x'"
     ]

@@ -12,7 +12,7 @@ from engine.cli.options import config_option, format_option, paths_argument, rul
 from engine.config import FailOn
 from engine.errors import InputError
 from engine.gate import GateResult, input_result
-from engine.project import open_project
+from engine.project import open_settings
 from engine.render.escape import json_document
 from engine.rulebook import Rulebook, default_rulebook
 
@@ -33,6 +33,15 @@ def _render(result: GateResult, fmt: str, book: Rulebook) -> str:
     from engine.render.text import render_findings
 
     return render_findings(result)
+
+
+def _refuse_input(err: InputError, fmt: str, fail_on: FailOn, book: Rulebook) -> int:
+    """Report input that cannot be checked; ``book`` describes the rules in SARIF's catalogue."""
+    if fmt == "text":
+        raise err  # located messages on standard error, like every command
+    # Machine formats report bad input in their own shape, so CI annotates the broken line.
+    click.echo(_render(input_result(err.problems, fail_on), fmt, book), nl=False)
+    return EXIT_INPUT
 
 
 @click.command("check")
@@ -85,14 +94,14 @@ def command(
     Example: policyeval check policies/ --fail-on warning --min-employee 0 --format github
     """
     try:
-        project = open_project(paths, rulebook=rulebook, config=config)
+        setup = open_settings(rulebook=rulebook, config=config)
     except InputError as err:
-        if fmt == "text":
-            raise  # located messages on standard error, like every command
-        # Machine formats report bad input in their own shape, so CI annotates the broken line.
-        result = input_result(err.problems, cast(FailOn, fail_on or "error"))
-        click.echo(_render(result, fmt, default_rulebook()), nl=False)
-        return EXIT_INPUT
+        # Only a broken settings file or rulebook leaves no rulebook of the organisation's to describe it.
+        return _refuse_input(err, fmt, cast(FailOn, fail_on or "error"), default_rulebook())
+    try:
+        project = setup.open(paths)
+    except InputError as err:
+        return _refuse_input(err, fmt, cast(FailOn, fail_on or setup.settings.fail_on), setup.rulebook)
     overrides = {
         key: value
         for key, value in (

@@ -47,7 +47,7 @@ def command(policy: str, paths: tuple[str, ...], rulebook: str | None, config: s
     loaded = library.find(wanted)
     budget = RemedyBudget()
     run = project.evaluate(budget=budget)
-    render_derivation(derive(run, loaded.id), make_console())
+    render_derivation(derive(run, loaded.id), make_console(), run.policies)
     note_remedy_budget(budget, len(run.evaluation.conflicts))
     return 0
 

@@ -62,7 +62,6 @@ from engine.rulebook.guardrails import (
     DueBreak,
     GuardrailPacks,
     hours_to_minutes,
-    load_guardrails,
 )
 
 __all__ = ["NO_JURISDICTION", "GuardrailReport", "GuardrailSettings", "check_guardrails"]
@@ -264,17 +263,20 @@ def _check_requirement(
 def check_guardrails(
     policy: Policy,
     *,
-    settings: GuardrailSettings | None = None,
-    packs: GuardrailPacks | None = None,
+    settings: GuardrailSettings,
+    packs: GuardrailPacks,
 ) -> GuardrailReport:
-    """Hold a policy's break rules to the legal guardrails of its jurisdiction."""
+    """Hold a policy's break rules to the legal guardrails of its jurisdiction.
+
+    ``packs`` are the rulebook's packs (``Rulebook.guardrails``) and ``settings``
+    the checker's assumptions: both are the caller's to choose, so an
+    organisation's packs can never be silently replaced by the bundled ones.
+    """
     if policy.jurisdiction is None:
         return GuardrailReport([], NO_JURISDICTION)
-    settings = settings if settings is not None else GuardrailSettings()
     rules = [(i, r) for i, r in enumerate(policy.rules) if isinstance(r, BreakRule)]
     if not rules:
         return GuardrailReport([], None)
-    packs = packs if packs is not None else load_guardrails()
     pack = packs.get(policy.jurisdiction)
     if pack is None:
         return GuardrailReport([], wording.no_pack_note(policy.jurisdiction))

@@ -16,6 +16,7 @@ import io
 import os
 import sys
 from collections import Counter
+from collections.abc import Callable, Mapping
 from typing import IO, cast
 
 from rich import box
@@ -26,11 +27,13 @@ from rich.text import Text
 
 from engine.evaluation import EvaluationRun
 from engine.explain import Derivation, describe_fact
+from engine.facts import DERIVED_KEY, INDEX_KEY
 from engine.formatting import format_value
 from engine.gate import Finding, GateResult
+from engine.policy import Policy
 from engine.render.escape import guard_line, terminal
-from engine.render.view import RANKING, rank_key
-from engine.results import Conflict, PolicyResult
+from engine.render.view import RANKING, patched_rule, rank_key, rule_words
+from engine.results import Conflict, Patch, PolicyResult
 from engine.rulebook import ConflictRule, ImpactRule, Rulebook
 from engine.rulebook.models import Check
 
@@ -167,8 +170,8 @@ def render_policy(console: Console, result: PolicyResult, rulebook: Rulebook) ->
     console.print()
 
 
-def render_conflict(console: Console, conflict: Conflict) -> None:
-    """One conflict with its remedies."""
+def render_conflict(console: Console, conflict: Conflict, name_rule: Callable[[Patch], str]) -> None:
+    """One conflict with its remedies; ``name_rule`` says in plain words which rule a remedy patches."""
     head = Text()
     head.append_text(cell(f"{conflict.severity:<7}", SEVERITY_STYLE.get(conflict.severity, "")))
     head.append_text(cell(f" {conflict.code} {conflict.kind}  "))
@@ -181,7 +184,8 @@ def render_conflict(console: Console, conflict: Conflict) -> None:
         extra = f"; creates {', '.join(remedy.new_conflicts)}" if remedy.new_conflicts else ""
         say(
             console,
-            f"remedy {remedy.code}: {remedy.summary} -> employee {after.employee:+d} "
+            f"remedy {remedy.code} on {name_rule(remedy.patch)} of {remedy.patch.policy}: "
+            f"{remedy.summary} -> employee {after.employee:+d} "
             f"({after.employee_change:+d}), customer {after.customer:+d} "
             f"({after.customer_change:+d}); {status}{extra}",
             8,
@@ -226,13 +230,17 @@ def render_evaluation(run: EvaluationRun, console: Console) -> None:
     if run.evaluation.conflicts:
         console.print(Text(f"Conflicts ({len(run.evaluation.conflicts)})", style="bold"))
         for conflict in run.evaluation.conflicts:
-            render_conflict(console, conflict)
+            render_conflict(console, conflict, lambda patch: patched_rule(patch, run.policies))
         console.print()
     console.print(Text(summary_line(run)))
 
 
-def render_derivation(d: Derivation, console: Console) -> None:
-    """What `explain` prints: facts, firings in order, chains, score arithmetic, conflicts."""
+def render_derivation(d: Derivation, console: Console, policies: Mapping[str, Policy] | None = None) -> None:
+    """What `explain` prints: facts, firings in order, chains, score arithmetic, conflicts.
+
+    ``policies`` (the evaluated policies) let a remedy name the rule it patches with its note,
+    and a rule of another policy with its kind.
+    """
     console.print(cell(f"{d.policy}  {d.title}", "bold"))
     if d.file:
         say(console, d.file, 2, style="dim")
@@ -275,8 +283,22 @@ def render_derivation(d: Derivation, console: Console) -> None:
     console.print(Text("5. Conflicts", style="bold"))
     if not d.conflicts:
         say(console, "(none)", 2)
+    # Without the policies a derivation still holds its own policy's facts: its rules are named
+    # by kind, and a rule of another policy by its number alone.
+    kinds = {
+        f[INDEX_KEY]: str(f["kind"])
+        for f in d.facts
+        if DERIVED_KEY not in f and isinstance(f.get(INDEX_KEY), int) and f.get("kind")
+    }
+
+    def name_rule(patch: Patch) -> str:
+        if policies is not None and patch.policy in policies:
+            return patched_rule(patch, policies)
+        kind = kinds.get(patch.rule_index) if patch.policy == d.policy else None
+        return rule_words(patch.rule_index, kind)
+
     for conflict in d.conflicts:
-        render_conflict(console, conflict)
+        render_conflict(console, conflict, name_rule)
 
 
 def render_rule_list(book: Rulebook, console: Console) -> None:

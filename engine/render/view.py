@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -19,6 +20,7 @@ from engine.conflicts import sort_conflicts
 from engine.evaluation import EvaluationRun
 from engine.explain import Derivation, derive
 from engine.formatting import format_value, signed
+from engine.policy import Policy
 from engine.results import SEVERITY_RANK, Conflict, Patch, PolicyResult, RemedyResult
 from engine.rulebook import DATA_DIR, Evidence
 
@@ -88,8 +90,8 @@ class RemedyView:
     remedy: RemedyResult
     policy: str
     """The patched policy's id."""
-    target: str
-    """The patched policy rule, as `policy-id/rules[i]`."""
+    rule: str
+    """The patched policy rule in plain words (``rule_words``), without the policy id."""
     changes: list[tuple[str, str]]
     """The patch as (field, new value) pairs; a removed field reads `(removed)`."""
     employee_after: int | None
@@ -239,7 +241,41 @@ def _simple(value: Any) -> bool:
     return all(isinstance(v, (str, int, float, bool)) for v in items)
 
 
-def _remedy_view(remedy: RemedyResult, results: dict[str, PolicyResult]) -> RemedyView:
+NOTE_LENGTH = 48
+"""Characters of a rule's note kept when the rule is named in a sentence."""
+
+
+def _short_note(note: str) -> str:
+    text = " ".join(note.split()).rstrip(".")
+    if len(text) <= NOTE_LENGTH:
+        return text
+    cut = text[:NOTE_LENGTH].rsplit(" ", 1)[0] or text[:NOTE_LENGTH]
+    return cut.rstrip(" ,;:") + "..."
+
+
+def rule_words(index: int, kind: str | None = None, note: str | None = None) -> str:
+    """A policy rule in plain words, counted from 1: ``rule 2 (call-time-cap, "Measured monthly")``.
+
+    ``index`` is the rule's index in ``rules`` (0 is the first); a long note is shortened.
+    """
+    details = [kind] if kind else []
+    if note and note.strip():
+        details.append(f'"{_short_note(note)}"')
+    return f"rule {index + 1}" + (f" ({', '.join(details)})" if details else "")
+
+
+def patched_rule(patch: Patch, policies: Mapping[str, Policy]) -> str:
+    """The rule a remedy patches in plain words, read from the patched policy when it is known."""
+    policy = policies.get(patch.policy)
+    if policy is None or not 0 <= patch.rule_index < len(policy.rules):
+        return rule_words(patch.rule_index)
+    rule = policy.rules[patch.rule_index]
+    return rule_words(patch.rule_index, rule.kind, rule.note)
+
+
+def _remedy_view(
+    remedy: RemedyResult, results: dict[str, PolicyResult], policies: Mapping[str, Policy]
+) -> RemedyView:
     patch = remedy.patch
     policy = patch.policy
     before = results.get(policy)
@@ -248,7 +284,7 @@ def _remedy_view(remedy: RemedyResult, results: dict[str, PolicyResult]) -> Reme
     return RemedyView(
         remedy=remedy,
         policy=policy,
-        target=f"{policy}/rules[{patch.rule_index}]",
+        rule=patched_rule(patch, policies),
         changes=patch_changes(patch),
         employee_after=employee,
         employee_change=None if employee is None or before is None else employee - before.scores.employee,
@@ -265,7 +301,7 @@ def build_view(
     book = run.rulebook
     results = {r.id: r for r in evaluation.policies}
     conflicts = [
-        ConflictView(c, f"conflict-{n}", [_remedy_view(r, results) for r in c.remedies])
+        ConflictView(c, f"conflict-{n}", [_remedy_view(r, results, run.policies) for r in c.remedies])
         for n, c in enumerate(sort_conflicts(evaluation.conflicts), start=1)
     ]
     # Indexed once by policy, in conflict order: scanning every conflict per policy grows with the

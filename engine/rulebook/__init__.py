@@ -37,7 +37,7 @@ from pydantic import BaseModel, ValidationError
 from engine.errors import InputError, Problem, RulebookError
 from engine.facts import DERIVED_KEY, MEMBER_PREFIX, POLICY_KEY, member_key
 from engine.policy import RULE_KINDS
-from engine.rulebook.guardrails import GuardrailPacks, load_guardrails
+from engine.rulebook.guardrails import GUARDRAILS_FILE, GuardrailPacks, load_guardrails
 from engine.rulebook.models import (
     MAX_IN_VALUES,
     Check,
@@ -102,6 +102,9 @@ class Rulebook:
     guardrails: GuardrailPacks = field(default_factory=lambda: MappingProxyType({}), compare=False)
     """Legal guardrail packs: the rulebook's guardrails.yaml, or the bundled packs when it has none
     (``load_rulebook`` decides; a rulebook made in code holds the packs it is given)."""
+    guardrails_file: str | None = field(default=None, compare=False)
+    """The file ``guardrails`` was read from (the rulebook's own guardrails.yaml or the bundled
+    one), for saying where a guardrail code is defined; none for packs given in code."""
 
     @cached_property
     def fingerprint(self) -> str:
@@ -174,6 +177,7 @@ class Rulebook:
             source=self.source,
             locations=self.locations,
             guardrails=self.guardrails,
+            guardrails_file=self.guardrails_file,
         )
 
 
@@ -203,7 +207,7 @@ def _validate_list(
         try:
             found.append((model.model_validate(item), (*prefix, index)))
         except ValidationError as err:
-            problems.extend(problems_from_validation(doc, err, (*prefix, index)))
+            problems.extend(problems_from_validation(doc, err, (*prefix, index), model=model))
     return found
 
 
@@ -245,7 +249,7 @@ def load_rulebook(path: str | Path | None = None) -> Rulebook:
             try:
                 scoring = Scoring.model_validate(doc.data["scoring"])
             except ValidationError as err:
-                problems.extend(problems_from_validation(doc, err, ("scoring",)))
+                problems.extend(problems_from_validation(doc, err, ("scoring",), model=Scoring))
         else:
             problems.append(Problem(doc.file, 1, 1, "scoring", "expected a top-level `scoring:` mapping"))
 
@@ -314,8 +318,9 @@ def load_rulebook(path: str | Path | None = None) -> Rulebook:
     # so nothing downstream has to know what "no packs given" means.
     own = root / "guardrails.yaml"
     guardrails: GuardrailPacks = MappingProxyType({})
+    guardrails_file = own if own.is_file() else GUARDRAILS_FILE
     try:
-        guardrails = load_guardrails(own if own.is_file() else None)
+        guardrails = load_guardrails(guardrails_file)
     except InputError as err:
         problems.extend(err.problems)
 
@@ -331,6 +336,7 @@ def load_rulebook(path: str | Path | None = None) -> Rulebook:
         source=str(root),
         locations=locations,
         guardrails=guardrails,
+        guardrails_file=str(guardrails_file),
     )
     found = rulebook_problems(partial, origins)
     problems.extend(sorted(found, key=lambda p: (p.file, p.line, p.column, p.path, p.message)))
