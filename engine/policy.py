@@ -37,6 +37,8 @@ from engine.suggest import char_name, excerpt, quote
 
 FORMAT_VERSION = 1
 
+MAX_BLOCKED_WINDOWS = 24
+"""The most blocked windows one break rule may hold."""
 TIME_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
 _TIME_RE = re.compile(TIME_PATTERN)
 
@@ -251,7 +253,7 @@ class BreakRule(_Rule):
     """Which break the rule governs."""
     min_minutes: int = Field(gt=0, le=240)
     """Length of the break, in minutes."""
-    blocked_windows: list[Window] = Field(default_factory=list, max_length=24)
+    blocked_windows: list[Window] = Field(default_factory=list, max_length=MAX_BLOCKED_WINDOWS)
     """Times of day when the break may not be taken."""
     scheduling: Literal["fixed", "staggered", "self-organised"] = "fixed"
     """Who decides when the break happens."""

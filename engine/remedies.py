@@ -63,7 +63,7 @@ from engine.facts import INDEX_KEY, POLICY_KEY, Fact
 from engine.formatting import format_minutes
 from engine.law.check import GuardrailSettings, check_guardrails
 from engine.patching import FieldChange, patch_policy, rule_changes
-from engine.policy import BreakRule, Policy
+from engine.policy import MAX_BLOCKED_WINDOWS, BreakRule, Policy
 from engine.results import Conflict, Patch, RemedyResult, ScoresAfter, parse_rule_ref, rule_ref
 from engine.rulebook import ConflictRule, Remedy
 from engine.rulebook.guardrails import GuardrailPacks
@@ -212,6 +212,9 @@ def legal_break_slot(
         latest = max(e for _, e in windows)
         for begin in range(min(latest, 24 * 60) - length, -1, -_STEP):
             trial = _cut(windows, begin, begin + length)
+            # A cut that splits the windows past what a rule may hold is no remedy a policy can take.
+            if len(trial) > MAX_BLOCKED_WINDOWS:
+                continue
             if trial != windows and not breaches(trial, start):
                 windows = trial
                 break

@@ -37,7 +37,7 @@ from pydantic.fields import FieldInfo
 from pydantic_core import ErrorDetails
 
 from engine.errors import InputError, Problem
-from engine.suggest import as_name, char_name, closest, excerpt, quote
+from engine.suggest import QUOTE_LIMIT, as_name, char_name, closest, excerpt, quote
 
 PathKey = tuple[str | int, ...]
 
@@ -182,6 +182,14 @@ def _decode(raw: bytes, file: str) -> str:
     return text[1:] if text.startswith("\ufeff") else text
 
 
+_QUOTED_NAME = re.compile(rf"'([^'\n]{{{QUOTE_LIMIT + 1},}})'")
+
+
+def _cut_names(text: str) -> str:
+    """PyYAML's message with the names it quotes whole (aliases, anchors, tag handles) cut short."""
+    return _QUOTED_NAME.sub(lambda m: quote(m.group(1)), text)
+
+
 def _yaml_error(err: yaml.YAMLError, text: str, file: str) -> Problem:
     if isinstance(err, yaml.reader.ReaderError):
         line, column = _line_col(text, err.position)
@@ -200,9 +208,9 @@ def _yaml_error(err: yaml.YAMLError, text: str, file: str) -> Problem:
             else:
                 message = "tab character where YAML needs a space; use spaces"
             return Problem(file, line, column, "", message)
-        message = f"invalid YAML: {problem}"
+        message = f"invalid YAML: {_cut_names(problem)}"
         if err.context:
-            context = err.context
+            context = _cut_names(err.context)
             cmark = err.context_mark
             if cmark is not None and (cmark.line, cmark.column) != (mark.line, mark.column):
                 context += f" started at line {cmark.line + 1}, column {cmark.column + 1}"
@@ -374,8 +382,27 @@ class _Builder:
         return None
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def parse_yaml(source: str | bytes, file: str = "<string>") -> YamlDocument:
     """Parse YAML text (or UTF-8 bytes) safely; raise ``InputError`` with located problems."""
+    if isinstance(source, str):
+        # A str may hold a lone surrogate, which no file can (UTF-8 cannot encode one).
+        surrogate = _SURROGATE.search(source)
+        if surrogate is not None:
+            line, column = _line_col(source, surrogate.start())
+            raise InputError(
+                [
+                    Problem(
+                        file,
+                        line,
+                        column,
+                        format_path(_path_at(source, surrogate.start())),
+                        f"the lone surrogate {char_name(surrogate.group())} is not a character; remove it",
+                    )
+                ]
+            )
     raw = source.encode("utf-8") if isinstance(source, str) else source
     if len(raw) > MAX_FILE_BYTES:
         raise InputError(

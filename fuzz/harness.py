@@ -26,13 +26,6 @@ try:  # atheris is a tool of its own, not a dependency of the project
 except ImportError:  # pragma: no cover - depends on the machine
     atheris = None
 
-CRASH_ON_KNOWN = os.environ.get("POLICYEVAL_FUZZ_KNOWN") == "1"
-"""Crash on the known defects too (``POLICYEVAL_FUZZ_KNOWN=1``), to see whether they are fixed.
-
-By default an input that only hits a defect already found (and kept as a
-strict xfail in tests/test_fuzz_regressions.py) is passed over, so a run goes
-on to find new ones instead of stopping at the same crash again.
-"""
 MAX_MESSAGE = 2000
 """Longest problem line accepted: messages quote what a file holds cut short."""
 
@@ -91,24 +84,8 @@ def check_problems(problems: Sequence[_Problem], where: str) -> None:
             raise AssertionError(f"a message without its file:line:column: {text!r}")
         if not problem.file.startswith(where):
             raise AssertionError(f"a message about {problem.file!r}, not a file read ({where!r}): {text!r}")
-        if len(text) > MAX_MESSAGE and (CRASH_ON_KNOWN or "invalid YAML: " not in text):
-            # Known: PyYAML's own messages quote alias, anchor and tag names whole.
+        if len(text) > MAX_MESSAGE:
             raise AssertionError(f"a message of {len(text)} characters: {text[:200]!r}...")
-
-
-def hit_the_window_split_defect(error: BaseException) -> bool:
-    """Whether an evaluation failed only on the known window-split defect (unless ``CRASH_ON_KNOWN``).
-
-    The remedy that cuts a legal break slot out of blocked windows splits every
-    window the slot falls in; past the 24 a rule may hold, the patched copy's
-    ``InputError`` escapes from the evaluation of a valid policy.
-    """
-    text = str(error)
-    return (
-        not CRASH_ON_KNOWN
-        and "with a break slot tried" in text
-        and "blocked_windows: expected at most" in text
-    )
 
 
 def check_message(error: BaseException) -> None:

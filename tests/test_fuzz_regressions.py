@@ -149,12 +149,6 @@ def test_the_window_split_policies_are_valid_and_miss_the_break_deadline(
     assert "GRD010" in {finding["code"] for finding in json.loads(out)["findings"]}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="engine/remedies.py (legal_break_slot): the slot cut splits windows past the 24 allowed "
-    "and the patched copy's InputError escapes; not fixed yet",
-)
 @pytest.mark.parametrize("windows", WINDOW_SPLITS.values(), ids=WINDOW_SPLITS.keys())
 def test_a_break_slot_remedy_that_splits_windows_past_the_limit_does_not_stop_the_evaluation(
     tmp_path: Path, windows: list[dict[str, str]]
@@ -185,12 +179,6 @@ LONG_YAML_NAMES = {
 }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="engine/yamldoc.py (_yaml_error): PyYAML messages quote alias, anchor and tag-handle names "
-    "uncut; not fixed yet",
-)
 @pytest.mark.parametrize("text", LONG_YAML_NAMES.values(), ids=LONG_YAML_NAMES.keys())
 def test_yaml_syntax_messages_cut_long_names_short(text: str) -> None:
     [message] = problems_of(text)
@@ -207,12 +195,6 @@ def test_yaml_syntax_messages_with_short_names_stay_whole() -> None:
 # bytes: ``load_policy_text`` encodes text it is given as UTF-8 before reading it, and a lone
 # surrogate (which a str may hold, though no file can) raises UnicodeEncodeError, not an
 # InputError. Files are read as bytes, so the CLI never meets it; callers of the library do.
-@pytest.mark.xfail(
-    strict=True,
-    raises=UnicodeEncodeError,
-    reason="engine/yamldoc.py (parse_yaml): str input with a lone surrogate raises UnicodeEncodeError; "
-    "not fixed yet",
-)
 def test_a_lone_surrogate_in_policy_text_is_a_located_input_error() -> None:
     [message] = problems_of("id: a\ntitle: x\ud800y\n")
     assert message.startswith("p.yaml:2:") and "U+D800" in message

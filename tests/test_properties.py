@@ -41,7 +41,7 @@ from typing import Annotated, Any, Literal, get_args, get_origin
 import annotated_types
 import pytest
 import yaml
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel, StringConstraints
 from pydantic.fields import FieldInfo
@@ -101,22 +101,6 @@ def sized(examples: int) -> settings:
     if _fuzzing():
         return settings(settings.get_profile("fuzz"), max_examples=examples * FUZZ_FACTOR)
     return settings(settings.get_profile("policyeval-properties"), max_examples=examples)
-
-
-# --------------------------------------------------------------------------- known defects
-
-
-def hit_the_window_split_defect(code: int, err: str) -> bool:
-    """Whether a run failed only on a known defect, so the property passes the example over.
-
-    Known defect, reproduced by tests/test_fuzz_regressions.py (a strict xfail):
-    the remedy that cuts a legal break slot out of a break rule's blocked windows
-    splits every window the slot falls in, and past the 24 windows a rule may
-    hold the patched copy fails validation inside the remedy, so ``evaluate``
-    exits 2 on a valid policy. Once fixed, the regression test passes and this
-    allowance goes.
-    """
-    return code == 2 and "with a break slot tried" in err and "blocked_windows: expected at most" in err
 
 
 # --------------------------------------------------------------------------- running the CLI
@@ -636,10 +620,6 @@ def assert_located(problems: list[Any], file: str) -> None:
         assert text.isprintable(), f"not one printable line: {text!r}"
         assert text.startswith(f"{file}:{problem.line}:{problem.column}: "), text
         assert problem.line >= 1 and problem.column >= 1, text
-        if problem.message.startswith("invalid YAML: "):
-            # Known defect: PyYAML's own messages quote alias, anchor and tag names whole, however
-            # long (tests/test_fuzz_regressions.py, strict xfail); drop this once it is fixed.
-            continue
         assert len(problem.message) <= MAX_MESSAGE, f"{len(problem.message)} characters: {text[:300]}"
 
 
@@ -962,7 +942,6 @@ def test_valid_policies_read_back_and_evaluate_and_check_cleanly(data: st.DataOb
     check_format = data.draw(st.sampled_from(["json", "text", "sarif", "github"]))
     with library_folder(files) as root:
         code, out, err = run_cli("evaluate", str(root), "--format", evaluate_format)
-        assume(not hit_the_window_split_defect(code, err))
         assert_clean_run(code, out, err, {0})
         if evaluate_format == "json":
             assert len(json.loads(out)["policies"]) == len(files)
@@ -995,7 +974,6 @@ def test_evaluation_is_byte_identical_whatever_the_file_names_and_order(data: st
     for files in (first, first, second):
         with library_folder(files) as root:
             code, out, err = run_cli("evaluate", str(root), "--format", "json")
-            assume(not hit_the_window_split_defect(code, err))
             assert_clean_run(code, out, err, {0})
             ids = {root / name: found[raws.index(raw)]["id"] for name, raw in files.items()}
             outputs.append(_placeholders(out, ids))
