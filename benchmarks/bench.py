@@ -26,12 +26,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from engine.config import Settings  # noqa: E402
-from engine.conflicts import find_conflicts  # noqa: E402
-from engine.loading import load_library  # noqa: E402
-from engine.orchestration import evaluate  # noqa: E402
-from engine.policy import Policy  # noqa: E402
-from engine.rulebook import default_rulebook  # noqa: E402
+from policyweigh.config import Settings  # noqa: E402
+from policyweigh.conflicts import find_conflicts  # noqa: E402
+from policyweigh.loading import load_library  # noqa: E402
+from policyweigh.orchestration import evaluate  # noqa: E402
+from policyweigh.policy import Policy  # noqa: E402
+from policyweigh.rulebook import default_rulebook  # noqa: E402
 
 SETTINGS = Settings()
 
@@ -69,9 +69,9 @@ def library_copies(n: int, *, departments: bool = False) -> list[Policy]:
 
 
 def bench_check(repeats: int) -> None:
-    exe = shutil.which("policyeval")
+    exe = shutil.which("policyweigh")
     if exe is None:
-        print("check: `policyeval` is not on PATH (install the project first)")
+        print("check: `policyweigh` is not on PATH (install the project first)")
         return
     times = []
     for _ in range(repeats):
@@ -155,7 +155,7 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--batch", type=int, default=20_000, help="policies in the batch benchmark (0: skip)")
-    parser.add_argument("--check-repeats", type=int, default=5, help="runs of `policyeval check` (0: skip)")
+    parser.add_argument("--check-repeats", type=int, default=5, help="runs of `policyweigh check` (0: skip)")
     parser.add_argument(
         "--conflicts",
         type=int,

@@ -1,6 +1,6 @@
-"""policyeval: score workplace policies on employee and customer impact.
+"""policyweigh: score workplace policies on employee and customer impact.
 
-The library does all the work; the ``policyeval`` command and the pytest-bdd
+The library does all the work; the ``policyweigh`` command and the pytest-bdd
 step library are thin shells over it.
 """
 
@@ -9,6 +9,6 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 
 try:
-    __version__ = version("policyeval")
+    __version__ = version("policyweigh")
 except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0.0.0"

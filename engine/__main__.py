@@ -1,5 +1,5 @@
-"""`python -m engine` runs the policyeval command."""
+"""`python -m policyweigh` runs the policyweigh command."""
 
-from engine.cli import entry
+from policyweigh.cli import entry
 
 entry()

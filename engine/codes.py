@@ -1,7 +1,7 @@
 """Every code the product prints, in one registry: what it means and where it comes from.
 
 Findings, conflicts, remedies and contributions all carry a code, and a person
-reading one in a CI log needs to look it up: ``policyeval rules CODE`` explains
+reading one in a CI log needs to look it up: ``policyweigh rules CODE`` explains
 any code found here. The registry is built from a rulebook (impact rules,
 conflict rules, remedies, and its guardrail packs) plus the product's fixed
 codes (trade-offs, score gates, unreadable input), which are defined next to
@@ -19,11 +19,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from engine.conflicts import TRADE_OFF_CODES
-from engine.gate import GATE_CODES, INVALID_INPUT
-from engine.rulebook import Rulebook
-from engine.rulebook.guardrails import GUARDRAILS_FILE, GuardrailPacks
-from engine.suggest import closest
+from policyweigh.conflicts import TRADE_OFF_CODES
+from policyweigh.gate import GATE_CODES, INVALID_INPUT
+from policyweigh.rulebook import Rulebook
+from policyweigh.rulebook.guardrails import GUARDRAILS_FILE, GuardrailPacks
+from policyweigh.suggest import closest
 
 FAMILIES: dict[str, str] = {
     "impact": "impact rule: moves criteria when a policy rule matches (rulebook impact/*.yaml)",
@@ -151,7 +151,7 @@ def build_registry(book: Rulebook, packs: GuardrailPacks | None = None) -> CodeR
         meaning = (
             summary,
             "a warning, or info when the losing side loses no more than twice the verdict margin; "
-            "`policyeval evaluate` shows remedies with the scores after each",
+            "`policyweigh evaluate` shows remedies with the scores after each",
         )
         entries.append(
             CodeInfo(code, "trade-off", name, summary, meaning, "engine/conflicts.py (fixed code)")
@@ -162,7 +162,7 @@ def build_registry(book: Rulebook, packs: GuardrailPacks | None = None) -> CodeR
                 "input",
                 (
                     "reported by `check` in its machine formats (json, sarif, github) at the file's line and "
-                    "column, with exit code 2; `policyeval validate PATH` shows every problem with a suggestion"
+                    "column, with exit code 2; `policyweigh validate PATH` shows every problem with a suggestion"
                 ),
             )
         else:

@@ -1,20 +1,20 @@
-"""Settings from ``policyeval.toml`` or ``[tool.policyeval]`` in ``pyproject.toml``.
+"""Settings from ``policyweigh.toml`` or ``[tool.policyweigh]`` in ``pyproject.toml``.
 
 The nearest file wins, searching from the working directory up to the
-filesystem root; ``policyeval.toml`` is read before ``pyproject.toml`` in the
+filesystem root; ``policyweigh.toml`` is read before ``pyproject.toml`` in the
 same directory. Command-line options override settings. Example::
 
-    [tool.policyeval]
+    [tool.policyweigh]
     rulebook = "hr/rulebook"            # an organisation's own rulebook directory
     fail_on = "warning"                 # check: error | warning | never
     min_employee = 0                    # check: lowest acceptable employee impact
     min_customer = 0                    # check: lowest acceptable customer impact
     edge_margin_minutes = 30            # guardrails: no break in the first/last N minutes of a shift
 
-    [tool.policyeval.weights]
+    [tool.policyweigh.weights]
     "employee.wellbeing" = 2.0
 
-In ``policyeval.toml`` the same keys sit at the top level (``[weights]`` for
+In ``policyweigh.toml`` the same keys sit at the top level (``[weights]`` for
 the weights). Settings are validated strictly, like policies: a boolean is not
 a number, a quoted ``"2"`` is not a number, an unknown key or criterion is an
 error with a suggestion, and every problem names the file, line and column.
@@ -39,10 +39,10 @@ from typing import Annotated, Any, Literal, get_args
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic_core import ErrorDetails
 
-from engine.errors import InputError, Problem
-from engine.rulebook import Rulebook, default_rulebook, load_rulebook
-from engine.suggest import closest, quote
-from engine.yamldoc import translate_validation_error
+from policyweigh.errors import InputError, Problem
+from policyweigh.rulebook import Rulebook, default_rulebook, load_rulebook
+from policyweigh.suggest import closest, quote
+from policyweigh.yamldoc import translate_validation_error
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -51,14 +51,14 @@ else:  # pragma: no cover - exercised on Python 3.10 only
 
 FailOn = Literal["error", "warning", "never"]
 
-SETTINGS_FILE = "policyeval.toml"
+SETTINGS_FILE = "policyweigh.toml"
 PYPROJECT_FILE = "pyproject.toml"
-TOOL_TABLE = ("tool", "policyeval")
+TOOL_TABLE = ("tool", "policyweigh")
 MAX_SETTINGS_BYTES = 1024 * 1024
 """Largest settings file read; a settings file is a few lines, a pyproject.toml a few kilobytes."""
 _NEAR_TOOL_NAME = 0.85
 """Similarity above which a ``[tool.X]`` table of a pyproject.toml is taken for a misspelt
-``[tool.policyeval]``: high, so another tool's table (``[tool.policy]``) is never claimed."""
+``[tool.policyweigh]``: high, so another tool's table (``[tool.policy]``) is never claimed."""
 
 KeyPath = tuple[str | int, ...]
 Weight = Annotated[float, Field(gt=0, le=10, allow_inf_nan=False)]
@@ -102,7 +102,7 @@ class SettingsOrigin:
 
     file: str
     prefix: tuple[str, ...]
-    """Keys before the settings' own (``tool.policyeval`` in a pyproject.toml)."""
+    """Keys before the settings' own (``tool.policyweigh`` in a pyproject.toml)."""
     positions: Mapping[KeyPath, KeyPosition] = field(default_factory=dict)
 
     def problem(self, path: Sequence[str | int], message: str, *, value: bool = False) -> Problem:
@@ -111,7 +111,7 @@ class SettingsOrigin:
         line, column = self.locate(full) if value else self.locate_key(full)
         return Problem(self.file, line, column, key_name(full), message)
 
-    # The three methods below make the origin an ``engine.yamldoc.Locator``: pydantic's errors
+    # The three methods below make the origin an ``policyweigh.yamldoc.Locator``: pydantic's errors
     # on settings go through the same translator as those on policies. Paths are full paths.
 
     def locate(self, path: Sequence[str | int]) -> tuple[int, int]:
@@ -125,7 +125,7 @@ class SettingsOrigin:
         return where.line, where.column
 
     def spell(self, path: Sequence[str | int]) -> str:
-        """``path`` as TOML writes it: ``tool.policyeval.weights."employee.wellbeing"``."""
+        """``path`` as TOML writes it: ``tool.policyweigh.weights."employee.wellbeing"``."""
         return key_name(path)
 
 
@@ -146,9 +146,9 @@ class Settings(SettingsFile):
 def find_settings_file(start: Path | None = None) -> Path | None:
     """The nearest settings file at or above ``start`` (the working directory).
 
-    A ``pyproject.toml`` counts when it has a ``[tool.policyeval]`` table, or
+    A ``pyproject.toml`` counts when it has a ``[tool.policyweigh]`` table, or
     something that looks like a misspelt one (reported when it is read), or when
-    it cannot be parsed but mentions ``tool.policyeval`` (so its error is shown
+    it cannot be parsed but mentions ``tool.policyweigh`` (so its error is shown
     instead of the settings being ignored).
     """
     here = (start or Path.cwd()).resolve()
@@ -162,7 +162,7 @@ def find_settings_file(start: Path | None = None) -> Path | None:
     return None
 
 
-_MENTION = re.compile(r"""\btool\s*\.\s*["']?policy[-_]?eval""", re.IGNORECASE)
+_MENTION = re.compile(r"""\btool\s*\.\s*["']?policy[-_]?weigh""", re.IGNORECASE)
 
 
 def _claims_pyproject(path: Path) -> bool:
@@ -297,7 +297,7 @@ def load_settings(path: str | Path | None = None, *, start: Path | None = None) 
 def _tool_table(
     data: dict[str, Any], origin: SettingsOrigin, problems: list[Problem]
 ) -> dict[str, Any] | None:
-    """The ``[tool.policyeval]`` table of a pyproject.toml, or None with the problem recorded."""
+    """The ``[tool.policyweigh]`` table of a pyproject.toml, or None with the problem recorded."""
     root = SettingsOrigin(origin.file, (), origin.positions)
     tool = data.get("tool")
     if tool is None:
@@ -307,8 +307,8 @@ def _tool_table(
                 1,
                 1,
                 "",
-                "no [tool.policyeval] table in this pyproject.toml: add one, "
-                "or name a policyeval.toml with --config",
+                "no [tool.policyweigh] table in this pyproject.toml: add one, "
+                "or name a policyweigh.toml with --config",
             )
         )
         return None
@@ -319,7 +319,7 @@ def _tool_table(
     if table is None:
         near = _near_tool_name(tool)
         if near is not None:
-            problem = root.problem(("tool", near), "unknown table; policyeval reads [tool.policyeval]")
+            problem = root.problem(("tool", near), "unknown table; policyweigh reads [tool.policyweigh]")
             problems.append(
                 Problem(
                     problem.file,
@@ -327,7 +327,7 @@ def _tool_table(
                     problem.column,
                     problem.path,
                     problem.message,
-                    "tool.policyeval",
+                    "tool.policyweigh",
                 )
             )
         else:
@@ -337,8 +337,8 @@ def _tool_table(
                     1,
                     1,
                     "",
-                    "no [tool.policyeval] table in this pyproject.toml: add one, "
-                    "or name a policyeval.toml with --config",
+                    "no [tool.policyweigh] table in this pyproject.toml: add one, "
+                    "or name a policyweigh.toml with --config",
                 )
             )
         return None
@@ -351,12 +351,12 @@ def _tool_table(
 
 
 def _misplaced_tool(value: Any, origin: SettingsOrigin) -> Problem:
-    """``[tool.policyeval]`` pasted into a policyeval.toml: say to drop the header."""
+    """``[tool.policyweigh]`` pasted into a policyweigh.toml: say to drop the header."""
     if isinstance(value, dict) and TOOL_TABLE[1] in value:
         return origin.problem(
             TOOL_TABLE,
-            "in policyeval.toml the settings sit at the top level: drop the [tool.policyeval] header "
-            "(and write [weights] for [tool.policyeval.weights]); [tool.policyeval] is for pyproject.toml",
+            "in policyweigh.toml the settings sit at the top level: drop the [tool.policyweigh] header "
+            "(and write [weights] for [tool.policyweigh.weights]); [tool.policyweigh] is for pyproject.toml",
         )
     return origin.problem(("tool",), "unknown setting")
 
@@ -494,7 +494,7 @@ _ESCAPES = {"b": "\b", "t": "\t", "n": "\n", "f": "\f", "r": "\r", "e": "\x1b", 
 
 
 def key_name(path: Sequence[str | int]) -> str:
-    """A key path as TOML spells it: ``tool.policyeval.weights."employee.wellbeing"``."""
+    """A key path as TOML spells it: ``tool.policyweigh.weights."employee.wellbeing"``."""
     out = ""
     for part in path:
         if isinstance(part, int):

@@ -3,7 +3,7 @@
 ``find_conflicts(run)`` finds four kinds of conflict in an evaluation:
 
 - **contradiction** and **incentive**: the rulebook's conflict rules, joins of
-  two rule facts run by the Rete engine (``engine.rete.run_joins``). Pairs
+  two rule facts run by the Rete engine (``policyweigh.rete.run_joins``). Pairs
   across policies count only when the two scopes can cover the same person
   (``Scope.overlaps``), and a retired policy clashes with nothing outside
   itself. The Rete layer never pairs a fact with itself, so a single rule that
@@ -19,14 +19,14 @@
   count for the rule whose firing started the chain. A trade-off is a
   ``warning``, or ``info`` when the losing side loses no more than twice the
   verdict margin.
-- **guardrail**: ``engine.law.check.check_guardrails`` for every policy with a
+- **guardrail**: ``policyweigh.law.check.check_guardrails`` for every policy with a
   jurisdiction.
 
 Conflicts are sorted by severity (highest first), kind, code, policies and
 rules. Detection reads the evaluation's settings (the guardrails' edge margin)
 from the ``EvaluationRun`` it is given, and returns what it found without
-changing the run; remedies come after (``engine.remedies``, composed by
-``engine.orchestration``), and re-run this detection on patched copies.
+changing the run; remedies come after (``policyweigh.remedies``, composed by
+``policyweigh.orchestration``), and re-run this detection on patched copies.
 """
 
 from __future__ import annotations
@@ -35,16 +35,16 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from engine.config import Settings
-from engine.evaluation import EvaluationRun, fill, rule_value
-from engine.facts import INDEX_KEY, POLICY_KEY, Fact
-from engine.law.check import GuardrailSettings, check_guardrails
-from engine.policy import Policy
-from engine.results import SEVERITY_RANK, Conflict, Contribution, Severity, rule_ref
-from engine.rete import run_joins
-from engine.rulebook import ConflictRule, Rulebook
-from engine.rulebook.models import when_holds
-from engine.scoring import bounded
+from policyweigh.config import Settings
+from policyweigh.evaluation import EvaluationRun, fill, rule_value
+from policyweigh.facts import INDEX_KEY, POLICY_KEY, Fact
+from policyweigh.law.check import GuardrailSettings, check_guardrails
+from policyweigh.policy import Policy
+from policyweigh.results import SEVERITY_RANK, Conflict, Contribution, Severity, rule_ref
+from policyweigh.rete import run_joins
+from policyweigh.rulebook import ConflictRule, Rulebook
+from policyweigh.rulebook.models import when_holds
+from policyweigh.scoring import bounded
 
 __all__ = [
     "TRADE_OFF_CODES",

@@ -3,7 +3,7 @@
 ``diff_runs(old, new)`` matches policies by id and reports, per policy, the
 change of scores and verdict, the contributions that appeared, vanished or
 changed, and the conflicts added and removed; plus the policies added and
-removed. The result is a pydantic model (``PolicyDiff``); ``engine.render.diff``
+removed. The result is a pydantic model (``PolicyDiff``); ``policyweigh.render.diff``
 renders it as text, JSON or Markdown. Everything is sorted, so the same two evaluations always
 give the same bytes.
 
@@ -20,9 +20,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from engine.evaluation import EvaluationRun
-from engine.facts import INDEX_KEY
-from engine.results import SEVERITY_RANK, Conflict, Contribution, PolicyResult
+from policyweigh.evaluation import EvaluationRun
+from policyweigh.facts import INDEX_KEY
+from policyweigh.results import SEVERITY_RANK, Conflict, Contribution, PolicyResult
 
 ContributionChangeKind = Literal["appeared", "vanished", "changed"]
 

@@ -1,6 +1,6 @@
 """Errors the engine raises on purpose.
 
-Anything a user wrote that is wrong becomes a ``PolicyevalError`` subclass with
+Anything a user wrote that is wrong becomes a ``PolicyweighError`` subclass with
 a message fit to print; anything else escaping the engine is a bug (exit 3).
 """
 
@@ -43,12 +43,12 @@ class Problem:
         }
 
 
-class PolicyevalError(Exception):
+class PolicyweighError(Exception):
     """Base of every error caused by input rather than by a bug."""
 
 
 @dataclass
-class InputError(PolicyevalError):
+class InputError(PolicyweighError):
     """One or more located problems in input files (policies, rulebooks, settings)."""
 
     problems: list[Problem] = field(default_factory=list)
@@ -57,9 +57,9 @@ class InputError(PolicyevalError):
         return "\n".join(str(p) for p in self.problems)
 
 
-class RulebookError(PolicyevalError):
+class RulebookError(PolicyweighError):
     """A rulebook that cannot be used: a cycle, a dangling reference, a bad template."""
 
 
-class EvaluationError(PolicyevalError):
+class EvaluationError(PolicyweighError):
     """Evaluation stopped: a rule action failed or the derivation bound was reached."""

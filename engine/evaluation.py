@@ -3,7 +3,7 @@
 One session per evaluation holds the facts of every policy evaluated together,
 so impact rules fire per policy rule and derived facts chain within a policy.
 Results are sorted by policy id and do not depend on input order. This module
-scores; conflicts and remedies come after it (``engine.orchestration`` runs the
+scores; conflicts and remedies come after it (``policyweigh.orchestration`` runs the
 whole way), and an ``EvaluationRun`` is never changed in place: a later step
 returns a new one.
 """
@@ -16,16 +16,16 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from engine.config import Settings
-from engine.facts import INDEX_KEY, POLICY_KEY, Fact, rule_facts
-from engine.formatting import format_value
-from engine.law.wording import NO_JURISDICTION
-from engine.policy import Policy
-from engine.results import Contribution, Evaluation, PolicyResult
-from engine.rete import Firing, run_impact
-from engine.rulebook import Rulebook
-from engine.scoring import score, verdict
-from engine.templates import render_reason
+from policyweigh.config import Settings
+from policyweigh.facts import INDEX_KEY, POLICY_KEY, Fact, rule_facts
+from policyweigh.formatting import format_value
+from policyweigh.law.wording import NO_JURISDICTION
+from policyweigh.policy import Policy
+from policyweigh.results import Contribution, Evaluation, PolicyResult
+from policyweigh.rete import Firing, run_impact
+from policyweigh.rulebook import Rulebook
+from policyweigh.scoring import score, verdict
+from policyweigh.templates import render_reason
 
 __all__ = [
     "EvaluationRun",
@@ -42,7 +42,7 @@ def fill(template: str, lookup: Callable[[str], Any]) -> str:
     """Fill ``{key}`` placeholders from ``lookup`` (which returns None for unknown keys).
 
     Only names the rulebook's placeholder pattern accepts ever reach ``lookup``
-    (see ``engine.templates.render_reason``): no attribute access, no formatting.
+    (see ``policyweigh.templates.render_reason``): no attribute access, no formatting.
     """
     return render_reason(template, lookup, format_value)
 

@@ -12,10 +12,10 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from engine.evaluation import EvaluationRun, PolicyValues, fill
-from engine.facts import DERIVED_KEY, INDEX_KEY, POLICY_KEY
-from engine.formatting import format_value
-from engine.results import Conflict, PolicyResult
+from policyweigh.evaluation import EvaluationRun, PolicyValues, fill
+from policyweigh.facts import DERIVED_KEY, INDEX_KEY, POLICY_KEY
+from policyweigh.formatting import format_value
+from policyweigh.results import Conflict, PolicyResult
 
 
 @dataclass(frozen=True)

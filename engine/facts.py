@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.policy import BreakRule, Policy, Window
+from policyweigh.policy import BreakRule, Policy, Window
 
 Fact = dict[str, Any]
 

@@ -20,9 +20,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from engine.config import FailOn
-from engine.errors import Problem
-from engine.results import SEVERITY_RANK, Conflict, Evaluation, Severity, parse_rule_ref
+from policyweigh.config import FailOn
+from policyweigh.errors import Problem
+from policyweigh.results import SEVERITY_RANK, Conflict, Evaluation, Severity, parse_rule_ref
 
 __all__ = [
     "GATE_CODES",
@@ -50,7 +50,7 @@ GATE_CODES: dict[str, tuple[str, str]] = {
 
 
 class Source(Protocol):
-    """Where a policy came from (``engine.loading.LoadedPolicy`` is one)."""
+    """Where a policy came from (``policyweigh.loading.LoadedPolicy`` is one)."""
 
     @property
     def file(self) -> str: ...

@@ -26,10 +26,16 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from engine.errors import InputError, PolicyevalError, Problem
-from engine.policy import Policy
-from engine.suggest import char_name, closest, did_you_mean, printable, quote
-from engine.yamldoc import YamlDocument, load_yaml, not_a_regular_file, parse_yaml, problems_from_validation
+from policyweigh.errors import InputError, PolicyweighError, Problem
+from policyweigh.policy import Policy
+from policyweigh.suggest import char_name, closest, did_you_mean, printable, quote
+from policyweigh.yamldoc import (
+    YamlDocument,
+    load_yaml,
+    not_a_regular_file,
+    parse_yaml,
+    problems_from_validation,
+)
 
 POLICY_SUFFIXES = (".yaml", ".yml")
 
@@ -54,7 +60,7 @@ class LoadedPolicy:
         return self.policy.id
 
 
-class UnknownPolicyError(PolicyevalError, KeyError):
+class UnknownPolicyError(PolicyweighError, KeyError):
     """A policy id or key asked for is not in the library."""
 
     def __str__(self) -> str:

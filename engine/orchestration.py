@@ -4,13 +4,13 @@ Every way in (the commands, the BDD steps, a program) evaluates through this
 module, so every path runs the same steps in the same order with the rulebook
 and settings it is given; nothing below it picks a rulebook or settings of its own:
 
-1. ``engine.evaluation.score_policies``: contributions, scores and verdicts;
-2. ``engine.conflicts.detect_conflicts``: conflicts of every kind, and the
+1. ``policyweigh.evaluation.score_policies``: contributions, scores and verdicts;
+2. ``policyweigh.conflicts.detect_conflicts``: conflicts of every kind, and the
    guardrail checker's legal notes, set on the policies' results;
-3. ``engine.remedies.attach_remedies``: remedies for each conflict, scored by
+3. ``policyweigh.remedies.attach_remedies``: remedies for each conflict, scored by
    re-scoring the patched policy with step 1 (passed in as a function, so the
    remedies module never reaches back up to start an evaluation);
-4. ``engine.gate.run_gate``: the findings of `check`, under the settings' gate.
+4. ``policyweigh.gate.run_gate``: the findings of `check`, under the settings' gate.
 
 Each step returns new results; none changes what an earlier step returned.
 """
@@ -19,14 +19,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from engine.config import Settings
-from engine.conflicts import detect_conflicts
-from engine.evaluation import EvaluationRun, Rescore, score_policies
-from engine.gate import GateResult, Source, run_gate
-from engine.policy import Policy
-from engine.remedies import RemedyBudget, attach_remedies
-from engine.results import Evaluation
-from engine.rulebook import Rulebook
+from policyweigh.config import Settings
+from policyweigh.conflicts import detect_conflicts
+from policyweigh.evaluation import EvaluationRun, Rescore, score_policies
+from policyweigh.gate import GateResult, Source, run_gate
+from policyweigh.policy import Policy
+from policyweigh.remedies import RemedyBudget, attach_remedies
+from policyweigh.results import Evaluation
+from policyweigh.rulebook import Rulebook
 
 __all__ = ["check", "evaluate", "rescorer", "with_conflicts"]
 

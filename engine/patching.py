@@ -8,8 +8,8 @@ validates the result as a whole policy; the original is never touched.
 
 An invalid result raises ``InputError`` with every problem located and with
 its suggestion, exactly as the loader reports a policy file (the changed data
-is written out as YAML and read back by ``engine.loading``), so a remedy and a
-scenario step explain a bad value the way ``policyeval validate`` would. Only
+is written out as YAML and read back by ``policyweigh.loading``), so a remedy and a
+scenario step explain a bad value the way ``policyweigh validate`` would. Only
 the failing path pays for that: a valid patch is validated once, from data.
 """
 
@@ -22,9 +22,9 @@ from typing import Any, Literal, TypeAlias
 import yaml
 from pydantic import ValidationError
 
-from engine.errors import InputError, Problem
-from engine.loading import load_policy_text
-from engine.policy import Policy, dump_policy
+from policyweigh.errors import InputError, Problem
+from policyweigh.loading import load_policy_text
+from policyweigh.policy import Policy, dump_policy
 
 __all__ = ["FieldChange", "Part", "patch_policy", "rule_changes"]
 

@@ -32,8 +32,8 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema, core_schema
 
 # Re-exported: times in policies read back as HH:MM with the one formatter.
-from engine.formatting import format_minutes as format_minutes
-from engine.suggest import char_name, excerpt, quote
+from policyweigh.formatting import format_minutes as format_minutes
+from policyweigh.suggest import char_name, excerpt, quote
 
 FORMAT_VERSION = 1
 

@@ -4,7 +4,7 @@ The CLI commands and the BDD step library share this, so every way in
 evaluates a library the same way. The settings and the rulebook are resolved
 here, once (``--config`` or the nearest settings file; ``--rulebook`` or the
 settings' ``rulebook`` or the bundled one), and passed down to every step by
-``engine.orchestration``. Remedies are bounded by a ``RemedyBudget``
+``policyweigh.orchestration``. Remedies are bounded by a ``RemedyBudget``
 (re-evaluations of patched policies); the CLI passes one to say afterwards
 when some conflicts were left without remedies.
 """
@@ -15,13 +15,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from engine import orchestration
-from engine.config import Settings, load_settings, resolve_rulebook
-from engine.evaluation import EvaluationRun
-from engine.gate import GateResult
-from engine.loading import Library, load_library
-from engine.remedies import RemedyBudget
-from engine.rulebook import Rulebook
+from policyweigh import orchestration
+from policyweigh.config import Settings, load_settings, resolve_rulebook
+from policyweigh.evaluation import EvaluationRun
+from policyweigh.gate import GateResult
+from policyweigh.loading import Library, load_library
+from policyweigh.remedies import RemedyBudget
+from policyweigh.rulebook import Rulebook
 
 
 @dataclass(frozen=True)

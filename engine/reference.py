@@ -1,4 +1,4 @@
-"""The reference of the policy format, generated from the models in ``engine.policy``.
+"""The reference of the policy format, generated from the models in ``policyweigh.policy``.
 
 The models are the contract, so their field docstrings, types, defaults and
 ranges are the one source of the documentation: ``format_reference_markdown()``
@@ -21,7 +21,7 @@ from pydantic import AfterValidator, BaseModel, StringConstraints
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
-from engine import policy as fmt
+from policyweigh import policy as fmt
 
 START_MARKER = "<!-- format-reference:start -->"
 END_MARKER = "<!-- format-reference:end -->"
@@ -315,8 +315,8 @@ def format_reference_markdown() -> str:
     out = [
         f"Policy format v{fmt.FORMAT_VERSION}: one policy per YAML file. Unknown keys and unknown rule "
         'kinds are errors. Times are `"HH:MM"` strings on a 24-hour clock; numbers carry their unit '
-        "in the field name. Generated from `engine/policy.py`; `policyeval schema` prints the same "
-        "contract as JSON Schema and `policyeval new KIND` writes a commented template.",
+        "in the field name. Generated from `engine/policy.py`; `policyweigh schema` prints the same "
+        "contract as JSON Schema and `policyweigh new KIND` writes a commented template.",
         "",
         "### Policy",
         "",

@@ -11,12 +11,12 @@ ranks best; on each of two policies it is offered for each, since each policy
 has its own owner. Every remedy names the policy and rule it patches.
 
 How a remedy is tried: the patch's fields are set on the rule by the policy
-patcher (``engine.patching``; ``null`` removes a field; a value
+patcher (``policyweigh.patching``; ``null`` removes a field; a value
 ``{compute: legal-break-slot}`` is worked out from the guardrail breach, see
 ``legal_break_slot``), which validates the policy again; a patch that makes an
 invalid policy is a rulebook bug and raises ``RulebookError`` naming the remedy.
 The patched policy is scored on its own (its scores depend on nothing else) by
-the ``Rescore`` function the caller passes in (``engine.orchestration`` passes
+the ``Rescore`` function the caller passes in (``policyweigh.orchestration`` passes
 the evaluation's own scoring, so this module never starts an evaluation itself):
 that is one *re-evaluation*. Its conflicts are then tested again
 (``detect_conflicts``, without remedies, so there is no recursion), but only
@@ -56,18 +56,18 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from engine.conflicts import active_across, conflict_identity, detect_conflicts, guardrail_settings
-from engine.errors import InputError, RulebookError
-from engine.evaluation import EvaluationRun, Rescore
-from engine.facts import INDEX_KEY, POLICY_KEY, Fact
-from engine.formatting import format_minutes
-from engine.law.check import GuardrailSettings, check_guardrails
-from engine.patching import FieldChange, patch_policy, rule_changes
-from engine.policy import MAX_BLOCKED_WINDOWS, BreakRule, Policy
-from engine.results import Conflict, Patch, RemedyResult, ScoresAfter, parse_rule_ref, rule_ref
-from engine.rulebook import ConflictRule, Remedy
-from engine.rulebook.guardrails import GuardrailPacks
-from engine.rulebook.models import when_holds
+from policyweigh.conflicts import active_across, conflict_identity, detect_conflicts, guardrail_settings
+from policyweigh.errors import InputError, RulebookError
+from policyweigh.evaluation import EvaluationRun, Rescore
+from policyweigh.facts import INDEX_KEY, POLICY_KEY, Fact
+from policyweigh.formatting import format_minutes
+from policyweigh.law.check import GuardrailSettings, check_guardrails
+from policyweigh.patching import FieldChange, patch_policy, rule_changes
+from policyweigh.policy import MAX_BLOCKED_WINDOWS, BreakRule, Policy
+from policyweigh.results import Conflict, Patch, RemedyResult, ScoresAfter, parse_rule_ref, rule_ref
+from policyweigh.rulebook import ConflictRule, Remedy
+from policyweigh.rulebook.guardrails import GuardrailPacks
+from policyweigh.rulebook.models import when_holds
 
 __all__ = [
     "COMPUTED_PATCHES",

@@ -84,10 +84,10 @@ from typing import Any, NamedTuple
 
 from durable import engine as durable_engine
 
-from engine.errors import EvaluationError
-from engine.facts import DERIVED_KEY, INDEX_KEY, POLICY_KEY, Fact, member_key
-from engine.rulebook import Rulebook
-from engine.rulebook.models import Check, ConflictRule, ImpactRule, When, when_holds
+from policyweigh.errors import EvaluationError
+from policyweigh.facts import DERIVED_KEY, INDEX_KEY, POLICY_KEY, Fact, member_key
+from policyweigh.rulebook import Rulebook
+from policyweigh.rulebook.models import Check, ConflictRule, ImpactRule, When, when_holds
 
 # Keys durable-rules reserves on facts; the Rete layer sets them.
 RESERVED_KEYS = frozenset({"sid", "id"})
@@ -376,7 +376,7 @@ class CompiledRulebook:
 
     def __init__(self, rulebook: Rulebook) -> None:
         self.rulebook = rulebook
-        base = f"policyeval-{rulebook.rules_fingerprint}"
+        base = f"policyweigh-{rulebook.rules_fingerprint}"
         self.impact_name = f"{base}-impact"
         self.join_name = f"{base}-joins"
         impact = rulebook.impact_rules
@@ -561,7 +561,7 @@ class CompiledRulebook:
                 f"can fire ({_count(self._on_rules, 'rule')} on policy rules per fact, "
                 f"{_count(self._on_derived, 'rule')} on derived facts per policy): the rulebook derives "
                 "without end or the Rete engine repeated firings. Check the rulebook's derive chains "
-                "(`policyeval rules`), and report it with the policies evaluated if the rulebook is the "
+                "(`policyweigh rules`), and report it with the policies evaluated if the rulebook is the "
                 "shipped one"
             )
 

@@ -21,8 +21,8 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
-from engine.results import Contribution, Scores, Verdict
-from engine.rulebook import Rulebook
+from policyweigh.results import Contribution, Scores, Verdict
+from policyweigh.rulebook import Rulebook
 
 
 def round_half_away(value: float) -> int:

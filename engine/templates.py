@@ -1,15 +1,15 @@
-"""Templates: commented YAML policies for ``policyeval new``, and the rulebook's reason templates.
+"""Templates: commented YAML policies for ``policyweigh new``, and the rulebook's reason templates.
 
 A policy template is a complete, valid policy holding one rule of the chosen
 kind. Every field is shown with its meaning, allowed values, unit and default
-as comments, all taken from the models (``engine.reference.field_docs``), so a
+as comments, all taken from the models (``policyweigh.reference.field_docs``), so a
 template can never drift from the format. The example values below are the
 only hand-written part; a test loads every template.
 
 A reason template is a rulebook's ``because`` text, filled with the values of
 the facts a rule matched (``render_reason``). Rulebooks are data an
 organisation writes, so filling one evaluates nothing: a placeholder is a
-plain name (``engine.rulebook.models.PLACEHOLDER``) handed to a lookup, and
+plain name (``policyweigh.rulebook.models.PLACEHOLDER``) handed to a lookup, and
 anything else in braces (``{policy.__class__}``, ``{x[0]}``, ``{x!r}``,
 ``{x:>99}``) stays text as written. The loader refuses such templates with a
 located error; the renderer is safe without that check too.
@@ -21,9 +21,9 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from engine.policy import RULE_KINDS, RULE_MODELS, Policy, Scope
-from engine.reference import FieldDoc, field_docs, yaml_scalar
-from engine.rulebook.models import PLACEHOLDER
+from policyweigh.policy import RULE_KINDS, RULE_MODELS, Policy, Scope
+from policyweigh.reference import FieldDoc, field_docs, yaml_scalar
+from policyweigh.rulebook.models import PLACEHOLDER
 
 # Example values for fields that have no default worth showing (required ones,
 # and optional ones whose default is "not set"). Everything else shows its default.
@@ -121,9 +121,9 @@ def policy_template(kind: str, policy_id: str | None = None) -> str:
     lines = [
         f"# A workplace policy (format v1) with one {kind} rule.",
         "# Every field is explained above its line; optional fields may be deleted.",
-        "# Check it with `policyeval validate FILE`, score it with `policyeval evaluate FILE`.",
+        "# Check it with `policyweigh validate FILE`, score it with `policyweigh evaluate FILE`.",
         "# Editors complete and check fields with the JSON Schema: write it with",
-        "# `policyeval schema -o policy-v1.schema.json` and start this file with",
+        "# `policyweigh schema -o policy-v1.schema.json` and start this file with",
         "# `# yaml-language-server: $schema=policy-v1.schema.json`.",
         "",
     ]

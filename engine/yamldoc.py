@@ -13,7 +13,7 @@ Policy files come from people and from other tools, so reading is defensive:
   with a located message, before any cost proportional to the attack is paid;
 - only regular files are read: a FIFO or a device (``/dev/zero``) is refused
   before it is opened, and opening never blocks;
-- messages quote what the file holds escaped and cut short (``engine.suggest.quote``),
+- messages quote what the file holds escaped and cut short (``policyweigh.suggest.quote``),
   so a message is one printable line whatever the input.
 
 Every node's position is recorded by its path (``("rules", 0, "scheduling")``)
@@ -36,8 +36,8 @@ from pydantic import BaseModel, Field, ValidationError
 from pydantic.fields import FieldInfo
 from pydantic_core import ErrorDetails
 
-from engine.errors import InputError, Problem
-from engine.suggest import QUOTE_LIMIT, as_name, char_name, closest, excerpt, quote
+from policyweigh.errors import InputError, Problem
+from policyweigh.suggest import QUOTE_LIMIT, as_name, char_name, closest, excerpt, quote
 
 PathKey = tuple[str | int, ...]
 
@@ -850,7 +850,7 @@ class Locator(Protocol):
     """Where a path of a validated document sits in its source file.
 
     Implemented by ``YamlDocument`` (policies, rulebook files, guardrail packs)
-    and by the settings' TOML positions (``engine.config.SettingsOrigin``), so one
+    and by the settings' TOML positions (``policyweigh.config.SettingsOrigin``), so one
     translator turns every pydantic error into a located problem whatever the format.
     Paths are full paths from the root of the file.
     """

@@ -1,6 +1,6 @@
 """Fuzz the policy loader: bytes in, a valid policy or located problems out, nothing else.
 
-Each input is read as one policy file (``engine.loading.load_policy_text``).
+Each input is read as one policy file (``policyweigh.loading.load_policy_text``).
 Bad input must raise ``InputError`` whose every problem is one printable line
 ``file:line:column: message``; a valid policy is then evaluated with the
 bundled rulebook and default settings the way the CLI evaluates a library
@@ -31,12 +31,12 @@ from harness import (  # noqa: E402
 )
 
 with instrumented():
-    from engine.config import Settings
-    from engine.errors import InputError
-    from engine.loading import library_from_policies, load_policy_text
-    from engine.policy import RULE_KINDS, RULE_MODELS, Policy
-    from engine.project import Project
-    from engine.rulebook import load_rulebook
+    from policyweigh.config import Settings
+    from policyweigh.errors import InputError
+    from policyweigh.loading import library_from_policies, load_policy_text
+    from policyweigh.policy import RULE_KINDS, RULE_MODELS, Policy
+    from policyweigh.project import Project
+    from policyweigh.rulebook import load_rulebook
 
 BOOK = load_rulebook()
 SETTINGS = Settings()

@@ -4,7 +4,7 @@ Each input is written as ``impact/fuzz.yaml`` in a rulebook folder that holds
 the bundled ``criteria.yaml`` and ``evidence.yaml`` (their ids, weights, sides,
 strengths and scoring unchanged, their prose cut short: the loader reads every
 file on every input, and parsing the full prose would cost most of the time
-of each run), and the folder is loaded with ``engine.rulebook.load_rulebook``.
+of each run), and the folder is loaded with ``policyweigh.rulebook.load_rulebook``.
 Bad input must raise ``InputError`` (every problem one printable line
 ``file:line:column: message``) or ``RulebookError`` (printable lines: a
 heading and one line per problem); anything else escaping is a crash.
@@ -43,17 +43,17 @@ from harness import (  # noqa: E402
 with instrumented():
     import yaml
 
-    from engine.config import Settings
-    from engine.errors import InputError, RulebookError
-    from engine.loading import Library, library_from_policies, load_policy_text
-    from engine.project import Project
-    from engine.rulebook import DATA_DIR, load_rulebook
-    from engine.rulebook.models import ImpactRule
+    from policyweigh.config import Settings
+    from policyweigh.errors import InputError, RulebookError
+    from policyweigh.loading import Library, library_from_policies, load_policy_text
+    from policyweigh.project import Project
+    from policyweigh.rulebook import DATA_DIR, load_rulebook
+    from policyweigh.rulebook.models import ImpactRule
 
 MAX_EVALUATED = 300
 """Distinct valid rulebooks compiled and run per process (each stays registered with durable-rules)."""
 
-_FOLDER = Path(tempfile.mkdtemp(prefix="policyeval-fuzz-rulebook-"))
+_FOLDER = Path(tempfile.mkdtemp(prefix="policyweigh-fuzz-rulebook-"))
 # Removed when Python exits normally (the fallback, a replay); libFuzzer ends the process with its
 # own exit, which skips this and leaves the folder (three small files) in the temporary directory.
 atexit.register(shutil.rmtree, _FOLDER, ignore_errors=True)

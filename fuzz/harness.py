@@ -55,7 +55,7 @@ def count(what: str) -> None:
     """Count an outcome; say so on standard error at 1, 10, 100... and every 1,000 (libFuzzer's exit skips atexit)."""
     total = _counts[what] = _counts.get(what, 0) + 1
     if total % 1000 == 0 or str(total).strip("0") == "1":
-        print(f"policyeval-fuzz: {total} {what}", file=sys.stderr, flush=True)
+        print(f"policyweigh-fuzz: {total} {what}", file=sys.stderr, flush=True)
 
 
 def counted(what: str) -> int:
@@ -113,7 +113,7 @@ def bundled_policies() -> list[tuple[str, bytes]]:
 def write_dictionary(tokens: Iterable[str], name: str) -> Path:
     """Write a libFuzzer dictionary of ``tokens`` (field names, values, YAML syntax); return its path.
 
-    The file is ``policyeval-<name>.dict`` in the temporary directory, replaced
+    The file is ``policyweigh-<name>.dict`` in the temporary directory, replaced
     on every run (never one more file per run), atomically so that parallel jobs
     never read half of it. Tokens are written as UTF-8, non-printable bytes escaped.
     """
@@ -123,7 +123,7 @@ def write_dictionary(tokens: Iterable[str], name: str) -> Path:
         lines.append(
             '"' + "".join(chr(b) if 32 <= b < 127 and b not in b'"\\' else f"\\x{b:02x}" for b in raw) + '"'
         )
-    target = Path(tempfile.gettempdir()) / f"policyeval-{name}.dict"
+    target = Path(tempfile.gettempdir()) / f"policyweigh-{name}.dict"
     with tempfile.NamedTemporaryFile(
         "w", dir=target.parent, prefix=target.name, delete=False, encoding="ascii"
     ) as handle:

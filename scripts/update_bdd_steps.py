@@ -17,8 +17,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run from a checkout without installing
 
-from engine.bdd.steps import REGISTRY  # noqa: E402
-from engine.bdd.vocabulary import replace_block, vocabulary_markdown  # noqa: E402
+from policyweigh.bdd.steps import REGISTRY  # noqa: E402
+from policyweigh.bdd.vocabulary import replace_block, vocabulary_markdown  # noqa: E402
 
 
 def update(readme: Path) -> bool:

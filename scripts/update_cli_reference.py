@@ -15,7 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run from a checkout without installing
 
-from engine.cli.docs import cli_reference_markdown, replace_block  # noqa: E402
+from policyweigh.cli.docs import cli_reference_markdown, replace_block  # noqa: E402
 
 
 def update(readme: Path) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.rulebook import Rulebook, load_rulebook
+from policyweigh.rulebook import Rulebook, load_rulebook
 from tests.helpers import DATA
 
 

@@ -7,11 +7,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from engine.config import Settings
-from engine.evaluation import EvaluationRun
-from engine.policy import Policy
-from engine.render.text import make_console
-from engine.results import Conflict, Evaluation
+from policyweigh.config import Settings
+from policyweigh.evaluation import EvaluationRun
+from policyweigh.policy import Policy
+from policyweigh.render.text import make_console
+from policyweigh.results import Conflict, Evaluation
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"

@@ -1,7 +1,7 @@
 """The architecture runs one way: import-linter's contracts hold, and no import hides a cycle.
 
 The contracts live in ``pyproject.toml`` (``[tool.importlinter]``): durable-rules is
-imported only by ``engine.rete``, pytest only by the BDD step library, and the layers
+imported only by ``policyweigh.rete``, pytest only by the BDD step library, and the layers
 import downwards only. An import inside a function (or under ``TYPE_CHECKING``) is the
 usual way a cycle is hidden from both Python and the linter, so each one in ``engine/``
 must be on the allowlist below with its reason.
@@ -24,17 +24,29 @@ ENGINE = ROOT / "engine"
 SAFETY_NET = 120  # seconds; the linter takes well under one here
 
 ALLOWED_LATE_IMPORTS: dict[tuple[str, str], str] = {
-    ("engine/cli/__init__.py", "engine.render.escape"): "start-up: the command group loads no renderer",
-    ("engine/cli/__init__.py", "engine.cli.interrupt"): "start-up: signal handling is set up on entry only",
-    ("engine/cli/check.py", "engine.render.sarif"): "start-up: each output format loads its renderer",
-    ("engine/cli/check.py", "engine.render.github"): "start-up: each output format loads its renderer",
-    ("engine/cli/check.py", "engine.render.text"): "start-up: rich is loaded only for text output",
-    ("engine/cli/evaluate.py", "engine.render.markdown"): "start-up: Jinja is loaded only for markdown",
-    ("engine/cli/report.py", "engine.render.markdown"): "start-up: each report format loads its renderer",
-    ("engine/cli/report.py", "engine.render.html"): "start-up: each report format loads its renderer",
-    ("engine/bdd/__init__.py", "engine.bdd.messages"): "pytest-bdd stays optional: names load on first use",
-    ("engine/bdd/__init__.py", "engine.bdd.plugin"): "pytest-bdd stays optional: names load on first use",
-    ("engine/bdd/__init__.py", "engine.bdd.world"): "pytest-bdd stays optional: names load on first use",
+    ("engine/cli/__init__.py", "policyweigh.render.escape"): "start-up: the command group loads no renderer",
+    (
+        "engine/cli/__init__.py",
+        "policyweigh.cli.interrupt",
+    ): "start-up: signal handling is set up on entry only",
+    ("engine/cli/check.py", "policyweigh.render.sarif"): "start-up: each output format loads its renderer",
+    ("engine/cli/check.py", "policyweigh.render.github"): "start-up: each output format loads its renderer",
+    ("engine/cli/check.py", "policyweigh.render.text"): "start-up: rich is loaded only for text output",
+    ("engine/cli/evaluate.py", "policyweigh.render.markdown"): "start-up: Jinja is loaded only for markdown",
+    (
+        "engine/cli/report.py",
+        "policyweigh.render.markdown",
+    ): "start-up: each report format loads its renderer",
+    ("engine/cli/report.py", "policyweigh.render.html"): "start-up: each report format loads its renderer",
+    (
+        "engine/bdd/__init__.py",
+        "policyweigh.bdd.messages",
+    ): "pytest-bdd stays optional: names load on first use",
+    (
+        "engine/bdd/__init__.py",
+        "policyweigh.bdd.plugin",
+    ): "pytest-bdd stays optional: names load on first use",
+    ("engine/bdd/__init__.py", "policyweigh.bdd.world"): "pytest-bdd stays optional: names load on first use",
 }
 """(file, imported module) to why it is imported late; anything else late is a hidden cycle."""
 
@@ -62,7 +74,7 @@ def _run_linter(*args: str) -> subprocess.CompletedProcess[str]:
 def test_the_import_contracts_hold() -> None:
     done = _run_linter()
     assert done.returncode == 0, done.stdout + done.stderr
-    for contract in ("durable-rules is imported only by engine.rete", "Layers: shells > renderers"):
+    for contract in ("durable-rules is imported only by policyweigh.rete", "Layers: shells > renderers"):
         assert contract in done.stdout
 
 
@@ -72,16 +84,16 @@ def test_the_linter_reports_an_upward_import(tmp_path: Path) -> None:
     config = tmp_path / "upside-down.toml"
     config.write_text(
         "[tool.importlinter]\n"
-        'root_packages = ["engine"]\n'
+        'root_packages = ["policyweigh"]\n'
         "[[tool.importlinter.contracts]]\n"
         'name = "upside down"\n'
         'type = "layers"\n'
-        'layers = ["engine.policy", "engine.cli"]\n',
+        'layers = ["policyweigh.policy", "policyweigh.cli"]\n',
         encoding="utf-8",
     )
     done = _run_linter(str(config))
     assert done.returncode == 1, done.stdout + done.stderr
-    assert "engine.cli" in done.stdout and "BROKEN" in done.stdout
+    assert "policyweigh.cli" in done.stdout and "BROKEN" in done.stdout
 
 
 def _late_imports(path: Path) -> list[tuple[str, int]]:
@@ -100,7 +112,9 @@ def _late_imports(path: Path) -> list[tuple[str, int]]:
             if isinstance(child, ast.If) and "TYPE_CHECKING" in ast.unparse(child.test):
                 inner = True
             if isinstance(child, (ast.Import, ast.ImportFrom)) and inner:
-                found.extend((name, child.lineno) for name in names(child) if name.split(".")[0] == "engine")
+                found.extend(
+                    (name, child.lineno) for name in names(child) if name.split(".")[0] == "policyweigh"
+                )
             visit(child, inner)
 
     visit(tree, False)
@@ -128,13 +142,13 @@ def test_no_import_inside_a_function_dodges_a_cycle() -> None:
 @pytest.mark.parametrize(
     ("source", "expected"),
     [
-        ("def f():\n    from engine.evaluation import evaluate\n", [("engine.evaluation", 2)]),
-        ("class A:\n    def m(self):\n        import engine.rete\n", [("engine.rete", 3)]),
+        ("def f():\n    from policyweigh.evaluation import evaluate\n", [("policyweigh.evaluation", 2)]),
+        ("class A:\n    def m(self):\n        import policyweigh.rete\n", [("policyweigh.rete", 3)]),
         (
-            "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from engine.results import Conflict\n",
-            [("engine.results", 3)],
+            "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from policyweigh.results import Conflict\n",
+            [("policyweigh.results", 3)],
         ),
-        ("from engine.results import Conflict\ndef f():\n    import json\n", []),
+        ("from policyweigh.results import Conflict\ndef f():\n    import json\n", []),
     ],
     ids=["function", "method", "type-checking", "top-level-and-stdlib"],
 )

@@ -1,4 +1,4 @@
-"""Changing a policy in a scenario: every change through the engine's one patcher (engine.patching)."""
+"""Changing a policy in a scenario: every change through the engine's one patcher (policyweigh.patching)."""
 
 from __future__ import annotations
 
@@ -6,15 +6,15 @@ from typing import Any
 
 import pytest
 
-import engine.bdd.patching as patching
-from engine.bdd.messages import PolicyCheckFailed
-from engine.bdd.patching import apply_remedy, change_field, is_policy_field
-from engine.errors import InputError
-from engine.loading import load_policy_text
-from engine.patching import FieldChange, patch_policy
-from engine.policy import Policy, dump_policy
-from engine.remedies import apply_patch
-from engine.results import Patch, RemedyResult, ScoresAfter
+import policyweigh.bdd.patching as patching
+from policyweigh.bdd.messages import PolicyCheckFailed
+from policyweigh.bdd.patching import apply_remedy, change_field, is_policy_field
+from policyweigh.errors import InputError
+from policyweigh.loading import load_policy_text
+from policyweigh.patching import FieldChange, patch_policy
+from policyweigh.policy import Policy, dump_policy
+from policyweigh.remedies import apply_patch
+from policyweigh.results import Patch, RemedyResult, ScoresAfter
 
 STAFFING = """\
 id: payroll-cut

@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from engine.bdd.plugin import EXTRA, INI_POLICIES, REPORT_PLUGIN, STEPS_PLUGIN
+from policyweigh.bdd.plugin import EXTRA, INI_POLICIES, REPORT_PLUGIN, STEPS_PLUGIN
 from tests.helpers import ROOT
 
 if sys.version_info >= (3, 11):
@@ -34,7 +34,7 @@ pytest_plugins = ["pytester"]
 
 NO_PYTEST_BDD = 'import sys\n\nsys.modules["pytest_bdd"] = None  # as if pytest-bdd were not installed\n'
 PASSING_TEST = "def test_nothing_about_policies() -> None:\n    assert 1 + 1 == 2\n"
-ENTRY_AND_PARENTS = {"engine", "engine.bdd", "engine.bdd.plugin"}
+ENTRY_AND_PARENTS = {"policyweigh", "policyweigh.bdd", "policyweigh.bdd.plugin"}
 """The entry module and the packages Python imports to reach it."""
 
 
@@ -88,10 +88,10 @@ def test_a_project_that_does_not_use_the_steps_imports_no_engine_module_and_no_p
     # pytest-bdd's own plugin is blocked, so any pytest_bdd module imported would be this plugin's doing.
     result = _pytest(project, "--co", "-p", "no:pytest-bdd", importtime=True)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert re.search(r"^plugins: .*policyeval", result.stdout, re.M), result.stdout  # the plugin is loaded
+    assert re.search(r"^plugins: .*policyweigh", result.stdout, re.M), result.stdout  # the plugin is loaded
     modules = _imported(result.stderr)
     assert len(modules) > 50, result.stderr[-2000:]  # the report was read
-    engine = sorted(m for m in modules if m.split(".")[0] == "engine")
+    engine = sorted(m for m in modules if m.split(".")[0] == "policyweigh")
     assert set(engine) <= ENTRY_AND_PARENTS, engine
     assert not [m for m in modules if m.split(".")[0] == "pytest_bdd"]
 
@@ -102,7 +102,7 @@ def test_a_project_that_uses_the_steps_imports_them_as_the_count_above_would_sho
     result = _pytest(project, "--co", "-q", importtime=True)
     assert result.returncode == 0, result.stdout + result.stderr
     modules = _imported(result.stderr)
-    assert {"engine.evaluation", "engine.bdd.world", "engine.bdd.messages"} <= modules
+    assert {"policyweigh.evaluation", "policyweigh.bdd.world", "policyweigh.bdd.messages"} <= modules
     assert any(m.split(".")[0] == "pytest_bdd" for m in modules)
 
 
@@ -111,7 +111,7 @@ def test_the_entry_module_imports_only_pytest_and_the_standard_library(tmp_path:
         "import sys\n"
         "import pytest\n"
         "before = set(sys.modules)\n"
-        "import engine.bdd.plugin\n"
+        "import policyweigh.bdd.plugin\n"
         "print('\\n'.join(sorted(set(sys.modules) - before)))\n"
     )
     result = _python(tmp_path, "-c", probe)
@@ -125,24 +125,27 @@ def test_the_entry_module_imports_only_pytest_and_the_standard_library(tmp_path:
 def test_importing_the_package_imports_no_submodule_until_a_name_is_used(tmp_path: Path) -> None:
     probe = (
         "import sys\n"
-        "import engine.bdd\n"
-        "print(sorted(m for m in sys.modules if m.startswith('engine')))\n"
-        "from engine.bdd import PolicyWorld, compare\n"
+        "import policyweigh.bdd\n"
+        "print(sorted(m for m in sys.modules if m.startswith('policyweigh')))\n"
+        "from policyweigh.bdd import PolicyWorld, compare\n"
         "print(compare(1, 'at least', 0), PolicyWorld.__module__, 'pytest_bdd' in sys.modules)\n"
     )
     result = _python(tmp_path, "-c", probe)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines() == ["['engine', 'engine.bdd']", "True engine.bdd.world False"]
+    assert result.stdout.splitlines() == [
+        "['policyweigh', 'policyweigh.bdd']",
+        "True policyweigh.bdd.world False",
+    ]
 
 
 def test_the_package_names_what_it_exports() -> None:
-    import engine.bdd
+    import policyweigh.bdd
 
-    assert set(engine.bdd.__all__) <= set(dir(engine.bdd))
-    for name in engine.bdd.__all__:
-        assert getattr(engine.bdd, name) is not None
+    assert set(policyweigh.bdd.__all__) <= set(dir(policyweigh.bdd))
+    for name in policyweigh.bdd.__all__:
+        assert getattr(policyweigh.bdd, name) is not None
     with pytest.raises(AttributeError, match="has no attribute 'steps_of_old'"):
-        engine.bdd.steps_of_old  # noqa: B018
+        policyweigh.bdd.steps_of_old  # noqa: B018
 
 
 # --------------------------------------------------------------------------- who uses the steps
@@ -200,7 +203,7 @@ def test_without_pytest_bdd_a_project_that_uses_the_steps_stops_with_one_line_na
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1, result.stderr
     assert lines[0].startswith(
-        f"ERROR: policyeval: the policy steps need pytest-bdd, which is not installed ({reason}"
+        f"ERROR: policyweigh: the policy steps need pytest-bdd, which is not installed ({reason}"
     ), lines[0]
     assert lines[0].endswith(f"): {EXTRA}")
     assert "Traceback" not in result.stdout + result.stderr
@@ -230,22 +233,22 @@ def test_the_command_line_install_needs_neither_pytest_nor_pytest_bdd_and_the_bd
     assert not {"pytest", "pytest-bdd"} & _names(project["dependencies"])
     extras = project["optional-dependencies"]
     assert {"pytest", "pytest-bdd"} <= _names(extras["bdd"])
-    assert "policyeval[bdd]" in extras["test"]
+    assert "policyweigh[bdd]" in extras["test"]
 
 
 def test_the_installed_entry_point_is_the_light_plugin_module() -> None:
-    declared = _pyproject()["project"]["entry-points"]["pytest11"]["policyeval"]
-    installed = [ep.value for ep in entry_points(group="pytest11") if ep.name == "policyeval"]
-    assert declared == "engine.bdd.plugin"
+    declared = _pyproject()["project"]["entry-points"]["pytest11"]["policyweigh"]
+    installed = [ep.value for ep in entry_points(group="pytest11") if ep.name == "policyweigh"]
+    assert declared == "policyweigh.bdd.plugin"
     assert installed == [declared], "the installed metadata is stale: pip install -e '.[test]' again"
 
 
 def test_the_command_runs_without_pytest_and_pytest_bdd(tmp_path: Path) -> None:
     probe = (
         "import sys\n"
-        "sys.modules['pytest'] = sys.modules['pytest_bdd'] = None  # as after pip install policyeval\n"
-        f"sys.argv = ['policyeval', 'check', {str(ROOT / 'policies')!r}, '--fail-on', 'never']\n"
-        "from engine.cli import entry\n"
+        "sys.modules['pytest'] = sys.modules['pytest_bdd'] = None  # as after pip install policyweigh\n"
+        f"sys.argv = ['policyweigh', 'check', {str(ROOT / 'policies')!r}, '--fail-on', 'never']\n"
+        "from policyweigh.cli import entry\n"
         "entry()\n"
     )
     result = _python(tmp_path, "-c", probe)

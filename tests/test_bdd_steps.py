@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from engine.bdd import (
+from policyweigh.bdd import (
     compare,
     conflict_line,
     conflicts_message,
@@ -17,7 +17,7 @@ from engine.bdd import (
     remedy_message,
     verdict_message,
 )
-from engine.results import Conflict, Contribution, PolicyResult, RemedyResult, Scores
+from policyweigh.results import Conflict, Contribution, PolicyResult, RemedyResult, Scores
 
 pytest_plugins = ["pytester"]
 
@@ -271,7 +271,7 @@ def library(pytester: pytest.Pytester) -> pytest.Pytester:
     pytester.makeini(
         """
         [pytest]
-        policyeval_policies = policies
+        policyweigh_policies = policies
         bdd_features_base_dir = features
         """
     )
@@ -590,7 +590,7 @@ rules:
 def test_regression_the_steps_ignored_the_settings_the_command_uses(library: pytest.Pytester) -> None:
     # The only lunch slot is the shift's first half hour: it counts as a break only without an edge margin.
     (library.path / "policies/early-lunch.yaml").write_text(EARLY_LUNCH)
-    (library.path / "policyeval.toml").write_text("edge_margin_minutes = 0\n")
+    (library.path / "policyweigh.toml").write_text("edge_margin_minutes = 0\n")
     feature(
         library,
         """\
@@ -601,7 +601,7 @@ def test_regression_the_steps_ignored_the_settings_the_command_uses(library: pyt
         """,
     )
     run(library, "-q").assert_outcomes(passed=1)
-    (library.path / "policyeval.toml").unlink()
+    (library.path / "policyweigh.toml").unlink()
     result = run(library)
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["expected no guardrail conflict for early-lunch, found 1"])

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-import engine.bdd.steps as steps
-from engine.bdd.steps import REGISTRY
-from engine.bdd.vocabulary import (
+import policyweigh.bdd.steps as steps
+from policyweigh.bdd.steps import REGISTRY
+from policyweigh.bdd.vocabulary import (
     END_MARKER,
     SECTIONS,
     START_MARKER,

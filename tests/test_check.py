@@ -1,4 +1,4 @@
-"""`policyeval check`: the CI gate's exit codes, settings, and text, json and github output."""
+"""`policyweigh check`: the CI gate's exit codes, settings, and text, json and github output."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from pathlib import Path
 import click
 import pytest
 
-from engine.cli import main
-from engine.cli.check import command
-from engine.gate import Finding, Location
-from engine.render.github import annotation, escape_data, escape_property
+from policyweigh.cli import main
+from policyweigh.cli.check import command
+from policyweigh.gate import Finding, Location
+from policyweigh.render.github import annotation, escape_data, escape_property
 from tests.helpers import CAP_YAML, FCR_YAML, ROOT
 
 # rules[0] is on line 6 of both files.
@@ -47,7 +47,7 @@ rules:
 """
 INTERNAL_ERROR = (
     "internal error: RuntimeError: boom\n"
-    "This is a bug in policyeval; please report it with the command you ran.\n"
+    "This is a bug in policyweigh; please report it with the command you ran.\n"
 )
 
 
@@ -202,7 +202,7 @@ def test_exit_3_for_an_internal_error_without_traceback(
     def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("engine.orchestration.run_gate", boom)
+    monkeypatch.setattr("policyweigh.orchestration.run_gate", boom)
     code, out, err = run_cli(capsys, "lib")
     assert (code, out) == (3, "")
     assert err == INTERNAL_ERROR
@@ -217,7 +217,7 @@ def test_settings_file_sets_the_gate_and_options_override_it(
     lib: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     write(lib, cap=CAP, fcr=FCR)
-    Path("policyeval.toml").write_text('fail_on = "never"\nmin_customer = -100\n', encoding="utf-8")
+    Path("policyweigh.toml").write_text('fail_on = "never"\nmin_customer = -100\n', encoding="utf-8")
     code, out, _ = run_cli(capsys, "lib")
     assert code == 0
     assert out.splitlines()[-1].endswith("(--fail-on never, --min-customer -100): passed")
@@ -235,11 +235,11 @@ def test_config_option_names_the_settings_file(lib: Path, capsys: pytest.Capture
 
 def test_bad_settings_file_is_bad_input(lib: Path, capsys: pytest.CaptureFixture[str]) -> None:
     write(lib, cap=CAP)
-    Path("policyeval.toml").write_text('fail_on = "sometimes"\n', encoding="utf-8")
+    Path("policyweigh.toml").write_text('fail_on = "sometimes"\n', encoding="utf-8")
     code, _, err = run_cli(capsys, "lib")
     assert code == 2
     expected = "fail_on: expected one of error, warning, never; got 'sometimes'"
-    assert err == f"{Path('policyeval.toml').resolve()}:1:11: {expected}\n"
+    assert err == f"{Path('policyweigh.toml').resolve()}:1:11: {expected}\n"
 
 
 # --------------------------------------------------------------------------- formats
@@ -330,9 +330,9 @@ def test_every_option_has_help_and_the_docstring_ends_with_an_example(
         "config",
     }
     assert all(o.help for o in options), [o.name for o in options if not o.help]
-    assert (command.help or "").rstrip().splitlines()[-1].strip().startswith("Example: policyeval check ")
+    assert (command.help or "").rstrip().splitlines()[-1].strip().startswith("Example: policyweigh check ")
     assert main(["check", "--help"]) == 0
-    assert "Example: policyeval check policies/" in capsys.readouterr().out
+    assert "Example: policyweigh check policies/" in capsys.readouterr().out
 
 
 def test_bundled_library_fails_on_its_known_contradiction(capsys: pytest.CaptureFixture[str]) -> None:
@@ -351,9 +351,9 @@ def test_pre_commit_hook_runs_check_on_the_library() -> None:
     import yaml
 
     (hook,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
-    assert hook["id"] == "policyeval-check"
+    assert hook["id"] == "policyweigh-check"
     assert (hook["entry"], hook["language"], hook["pass_filenames"], hook["args"]) == (
-        "policyeval check",
+        "policyweigh check",
         "python",
         False,
         ["policies/"],

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 import pytest
 
-from engine.cli import COMMANDS, cli, main
+from policyweigh.cli import COMMANDS, cli, main
 from tests.helpers import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -18,22 +18,22 @@ def test_command_is_documented(name: str) -> None:
     command = cli.commands[name]
     assert command.help, f"{name} has no docstring"
     last = command.help.strip().splitlines()[-1].strip()
-    assert last.startswith("Example: policyeval "), f"{name}'s docstring does not end with an example"
+    assert last.startswith("Example: policyweigh "), f"{name}'s docstring does not end with an example"
     for param in command.params:
         if isinstance(param, click.Option):
             assert param.help, f"{name} {param.opts} has no help"
-    assert f"`policyeval {name}" in README, f"{name} is not in the README's command table"
+    assert f"`policyweigh {name}" in README, f"{name} is not in the README's command table"
 
 
 @pytest.mark.parametrize("name", COMMANDS)
 def test_short_help_flag_works_everywhere(name: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main([name, "-h"]) == 0
-    assert "Usage: policyeval " + name in capsys.readouterr().out
+    assert "Usage: policyweigh " + name in capsys.readouterr().out
 
 
 def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--version"]) == 0
-    assert capsys.readouterr().out.startswith("policyeval, version ")
+    assert capsys.readouterr().out.startswith("policyweigh, version ")
 
 
 def test_unknown_command_suggests(capsys: pytest.CaptureFixture[str]) -> None:
@@ -44,7 +44,7 @@ def test_unknown_command_suggests(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_readme_commands_reference_matches_every_commands_help() -> None:
-    from engine.cli.docs import cli_reference_markdown, extract_block
+    from policyweigh.cli.docs import cli_reference_markdown, extract_block
 
     block = extract_block(README)
     assert block is not None, "README.md has no <!-- cli-reference:start/end --> markers"
@@ -54,11 +54,11 @@ def test_readme_commands_reference_matches_every_commands_help() -> None:
 
 
 def test_commands_reference_holds_each_commands_full_help() -> None:
-    from engine.cli.docs import cli_reference_markdown, command_help
+    from policyweigh.cli.docs import cli_reference_markdown, command_help
 
     block = cli_reference_markdown()
     for name in COMMANDS:
-        assert f"#### `policyeval {name}`\n\n```text\n{command_help(name).rstrip()}\n```" in block
+        assert f"#### `policyweigh {name}`\n\n```text\n{command_help(name).rstrip()}\n```" in block
         # Every option of the command is in its copy, with the short help flag.
         for param in cli.commands[name].params:
             if isinstance(param, click.Option):

@@ -1,7 +1,7 @@
 """The CLI fails like a good Unix tool: full disks, closed pipes, Ctrl-C, files written whole, FIFOs.
 
 Where a real pipe, signal, device or resource limit is needed the command runs
-in a subprocess (``python -m engine.cli``, the console script's entry), each
+in a subprocess (``python -m policyweigh.cli``, the console script's entry), each
 with a generous timeout as a safety net against a hang; the assertions are
 about what the command did, never about how long it took.
 """
@@ -24,11 +24,11 @@ from typing import Any
 import click
 import pytest
 
-import engine.cli.interrupt
-import engine.orchestration
-from engine.cli import EXIT_INTERRUPTED, EXIT_PIPE, main
-from engine.cli.options import write_output
-from engine.errors import EvaluationError
+import policyweigh.cli.interrupt
+import policyweigh.orchestration
+from policyweigh.cli import EXIT_INTERRUPTED, EXIT_PIPE, main
+from policyweigh.cli.options import write_output
+from policyweigh.errors import EvaluationError
 from tests.helpers import ROOT
 
 POLICIES = ROOT / "policies"
@@ -47,9 +47,9 @@ def cli(
     preexec: Callable[[], None] | None = None,
     cwd: Path = ROOT,
 ) -> subprocess.CompletedProcess[str]:
-    """Run ``policyeval ARGS`` as the console script does, in a subprocess."""
+    """Run ``policyweigh ARGS`` as the console script does, in a subprocess."""
     return subprocess.run(
-        [sys.executable, "-m", "engine.cli", *args],
+        [sys.executable, "-m", "policyweigh.cli", *args],
         cwd=cwd,
         stdout=stdout,
         stderr=subprocess.PIPE,
@@ -120,9 +120,9 @@ def test_output_cut_short_by_a_file_size_limit_is_an_error_not_a_truncated_succe
     ids=["evaluate-text", "check-json", "report"],
 )
 def test_a_closed_pipe_ends_the_command_quietly_with_141(args: list[str]) -> None:
-    # Regression: `policyeval evaluate policies/ | head -1` exited 1.
+    # Regression: `policyweigh evaluate policies/ | head -1` exited 1.
     process = subprocess.Popen(
-        [sys.executable, "-m", "engine.cli", *args],
+        [sys.executable, "-m", "policyweigh.cli", *args],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -135,7 +135,9 @@ def test_a_closed_pipe_ends_the_command_quietly_with_141(args: list[str]) -> Non
 
 @posix_signals
 def test_a_pipe_read_in_part_still_gets_what_was_written(tmp_path: Path) -> None:
-    shell = f"{sys.executable} -m engine.cli evaluate {POLICIES} | head -n 3; echo exit=${{PIPESTATUS[0]}}"
+    shell = (
+        f"{sys.executable} -m policyweigh.cli evaluate {POLICIES} | head -n 3; echo exit=${{PIPESTATUS[0]}}"
+    )
     done = subprocess.run(
         ["bash", "-c", shell], cwd=ROOT, capture_output=True, text=True, timeout=SAFETY_NET, check=False
     )
@@ -284,7 +286,7 @@ def test_main_returns_130_with_a_short_message_when_interrupted_during_evaluatio
         raise KeyboardInterrupt
 
     # Ctrl-C after the policies were scored, while conflicts are being found.
-    monkeypatch.setattr(engine.orchestration, "detect_conflicts", interrupted)
+    monkeypatch.setattr(policyweigh.orchestration, "detect_conflicts", interrupted)
     for args in (
         ["evaluate", str(POLICIES)],
         ["report", str(POLICIES)],
@@ -302,8 +304,8 @@ def test_an_error_caused_by_ctrl_c_is_reported_as_the_interrupt(
     def failed(*args: Any, **kwargs: Any) -> Any:
         raise EvaluationError("a rule action failed: KeyboardInterrupt")
 
-    monkeypatch.setattr(engine.orchestration, "detect_conflicts", failed)
-    monkeypatch.setattr(engine.cli.interrupt, "_interrupted", True)
+    monkeypatch.setattr(policyweigh.orchestration, "detect_conflicts", failed)
+    monkeypatch.setattr(policyweigh.cli.interrupt, "_interrupted", True)
     assert main(["evaluate", str(POLICIES)]) == EXIT_INTERRUPTED
     assert capsys.readouterr() == ("", "interrupted\n")
 
@@ -352,7 +354,7 @@ def _start(args: Sequence[str], **kwargs: Any) -> subprocess.Popen[bytes]:
 
 
 # The process ends by SIGINT (returncode -2; a shell shows $? = 130), like Python with an
-# uncaught KeyboardInterrupt: a shell script running policyeval in a loop stops on Ctrl-C only
+# uncaught KeyboardInterrupt: a shell script running policyweigh in a loop stops on Ctrl-C only
 # when its child died of the signal.
 ENDED_BY_CTRL_C = -signal.SIGINT
 
@@ -360,7 +362,7 @@ ENDED_BY_CTRL_C = -signal.SIGINT
 @linux_proc
 def test_ctrl_c_during_evaluation_ends_the_process_by_sigint_without_a_traceback(tmp_path: Path) -> None:
     library = large_library(tmp_path / "lib", copies=40)
-    process = _start(["-m", "engine.cli", "evaluate", str(library)])
+    process = _start(["-m", "policyweigh.cli", "evaluate", str(library)])
     worker = _wait_until_working(process, cpu_seconds=1.2)
     process.send_signal(signal.SIGINT)  # `kill -INT`: to the command's process only
     out, err = process.communicate(timeout=SAFETY_NET)
@@ -372,7 +374,7 @@ def test_ctrl_c_during_evaluation_ends_the_process_by_sigint_without_a_traceback
 def test_ctrl_c_at_the_terminal_is_reported_once(tmp_path: Path) -> None:
     library = large_library(tmp_path / "lib", copies=40)
     process = _start(
-        ["-m", "engine.cli", "evaluate", str(library), "--format", "json"], start_new_session=True
+        ["-m", "policyweigh.cli", "evaluate", str(library), "--format", "json"], start_new_session=True
     )
     worker = _wait_until_working(process, cpu_seconds=1.2)
     os.killpg(process.pid, signal.SIGINT)  # a terminal sends Ctrl-C to every process of the job
@@ -386,7 +388,7 @@ SPIN_IN_C = textwrap.dedent(
     # durable-rules compiling a 700-way `in:` spins in create_ruleset, in C, holding the
     # interpreter lock: no Python signal handler or thread runs until it returns.
     from durable import engine
-    from engine.cli.interrupt import guard
+    from policyweigh.cli.interrupt import guard
 
     guard()
     rules = {"r": {"all": [{"m": {"$and": [{"kind": "x"}, {"$or": [{"v": f"v{i}"} for i in range(700)]}]}}],
@@ -410,7 +412,7 @@ def test_ctrl_c_ends_a_process_stuck_in_durable_rules_c_code() -> None:
 @linux_proc
 def test_sigterm_is_passed_on_and_mirrored(tmp_path: Path) -> None:
     library = large_library(tmp_path / "lib", copies=40)
-    process = _start(["-m", "engine.cli", "evaluate", str(library)])
+    process = _start(["-m", "policyweigh.cli", "evaluate", str(library)])
     worker = _wait_until_working(process, cpu_seconds=1.2)
     process.terminate()
     out, err = process.communicate(timeout=SAFETY_NET)
@@ -463,12 +465,12 @@ def test_evaluate_says_when_remedies_were_left_out(
         for i in range(10)
     )
     policy.write_text(f"id: big\ntitle: Caps and targets\nrules:\n{rules}", encoding="utf-8")
-    monkeypatch.setattr("engine.remedies.MAX_PATCHES", 5)
+    monkeypatch.setattr("policyweigh.remedies.MAX_PATCHES", 5)
     assert main(["evaluate", str(policy), "--format", "json"]) == 0
     out, err = capsys.readouterr()
     assert err.startswith("note: ")
     assert "conflicts are listed without remedies: working them out would evaluate more than 5 patched" in err
     assert '"conflicts"' in out
-    monkeypatch.setattr("engine.remedies.MAX_PATCHES", 1000)
+    monkeypatch.setattr("policyweigh.remedies.MAX_PATCHES", 1000)
     assert main(["evaluate", str(policy), "--format", "json"]) == 0
     assert capsys.readouterr().err == ""

@@ -1,4 +1,4 @@
-"""``policyeval schema`` and ``policyeval new``: stable output, shipped schema, safe writing, templates."""
+"""``policyweigh schema`` and ``policyweigh new``: stable output, shipped schema, safe writing, templates."""
 
 from __future__ import annotations
 
@@ -12,12 +12,12 @@ import jsonschema
 import pytest
 import yaml
 
-from engine.cli import cli, main
-from engine.cli.schema import schema_text
-from engine.loading import load_policy, load_policy_text
-from engine.policy import RULE_KINDS, RULE_MODELS, policy_json_schema
-from engine.reference import field_docs
-from engine.templates import policy_template
+from policyweigh.cli import cli, main
+from policyweigh.cli.schema import schema_text
+from policyweigh.loading import load_policy, load_policy_text
+from policyweigh.policy import RULE_KINDS, RULE_MODELS, policy_json_schema
+from policyweigh.reference import field_docs
+from policyweigh.templates import policy_template
 from tests.helpers import ROOT
 
 SHIPPED = ROOT / "engine" / "schemas" / "policy-v1.json"
@@ -37,7 +37,7 @@ def test_schema_prints_sorted_json_with_a_trailing_newline(capsys: pytest.Captur
 def test_shipped_schema_is_up_to_date() -> None:
     assert SHIPPED.read_text(encoding="utf-8") == schema_text(), (
         "engine/schemas/policy-v1.json is stale: "
-        "run `policyeval schema -o engine/schemas/policy-v1.json --force`"
+        "run `policyweigh schema -o engine/schemas/policy-v1.json --force`"
     )
 
 
@@ -163,7 +163,7 @@ def test_unknown_kind_in_the_library_api() -> None:
 def test_command_is_documented(name: str) -> None:
     command = cli.commands[name]
     assert command.help
-    assert inspect.cleandoc(command.help).splitlines()[-1].startswith(f"Example: policyeval {name} ")
+    assert inspect.cleandoc(command.help).splitlines()[-1].startswith(f"Example: policyweigh {name} ")
     for param in command.params:
         if isinstance(param, click.Option):
             assert param.help, f"{name} {param.opts} has no help"

@@ -1,4 +1,4 @@
-"""``policyeval validate``: exit codes, the summary, every problem on stderr, and JSON output."""
+"""``policyweigh validate``: exit codes, the summary, every problem on stderr, and JSON output."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from engine.cli import main
-from engine.loading import load_library
+from policyweigh.cli import main
+from policyweigh.loading import load_library
 from tests.helpers import DATA, ROOT
 
 GOOD = "id: {id}\ntitle: Policy {id}\nrules:\n  - kind: knowledge-base\n"

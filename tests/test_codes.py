@@ -1,4 +1,4 @@
-"""The codes registry: every code policyeval prints is explained by `policyeval rules CODE`."""
+"""The codes registry: every code policyweigh prints is explained by `policyweigh rules CODE`."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from engine.cli import main
-from engine.codes import FAMILIES, build_registry
-from engine.rulebook import DATA_DIR, Rulebook, load_rulebook
-from engine.rulebook.guardrails import load_guardrails
+from policyweigh.cli import main
+from policyweigh.codes import FAMILIES, build_registry
+from policyweigh.rulebook import DATA_DIR, Rulebook, load_rulebook
+from policyweigh.rulebook.guardrails import load_guardrails
 from tests.helpers import ROOT
 
 POLICIES = str(ROOT / "policies")
@@ -140,7 +140,7 @@ def test_an_unknown_code_is_refused_with_a_suggestion_of_its_family(
     assert out == ""
     assert (
         err
-        == "error: no code 'EMP009' in the rulebook or among policyeval's own codes (did you mean 'EMP003'?)\n"
+        == "error: no code 'EMP009' in the rulebook or among policyweigh's own codes (did you mean 'EMP003'?)\n"
     )
 
 

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from engine.config import Settings
-from engine.conflicts import (
+from policyweigh.config import Settings
+from policyweigh.conflicts import (
     TRADE_OFF_POLICY,
     TRADE_OFF_RULE,
     conflict_identity,
@@ -15,13 +15,13 @@ from engine.conflicts import (
     guardrail_settings,
     sort_conflicts,
 )
-from engine.law.check import check_guardrails
-from engine.law.wording import NO_JURISDICTION
-from engine.orchestration import evaluate
-from engine.policy import RULE_MODELS, Policy
-from engine.results import Conflict, parse_rule_ref
-from engine.rulebook import ConflictRule, Criterion, ImpactRule, Rulebook, Scoring, load_rulebook
-from engine.rulebook.models import PLACEHOLDER
+from policyweigh.law.check import check_guardrails
+from policyweigh.law.wording import NO_JURISDICTION
+from policyweigh.orchestration import evaluate
+from policyweigh.policy import RULE_MODELS, Policy
+from policyweigh.results import Conflict, parse_rule_ref
+from policyweigh.rulebook import ConflictRule, Criterion, ImpactRule, Rulebook, Scoring, load_rulebook
+from policyweigh.rulebook.models import PLACEHOLDER
 from tests.helpers import AHT_CAP, FCR_BONUS, make_policy
 
 BOOK = load_rulebook()

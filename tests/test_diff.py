@@ -10,16 +10,16 @@ from pathlib import Path
 
 import pytest
 
-from engine.cli import main
-from engine.diff import PolicyDiff, contribution_changes, diff_runs
-from engine.orchestration import evaluate
-from engine.render.diff import render_text
-from engine.results import Conflict, Contribution
-from engine.rulebook import Rulebook, load_rulebook
+from policyweigh.cli import main
+from policyweigh.diff import PolicyDiff, contribution_changes, diff_runs
+from policyweigh.orchestration import evaluate
+from policyweigh.render.diff import render_text
+from policyweigh.results import Conflict, Contribution
+from policyweigh.rulebook import Rulebook, load_rulebook
 from tests.golden.report.build import EXPECTED, GOLDENS, NEW, OLD, golden_diff
 from tests.helpers import SETTINGS, make_policy, with_conflicts
 
-UPDATE = os.environ.get("POLICYEVAL_UPDATE_GOLDENS") == "1"
+UPDATE = os.environ.get("POLICYWEIGH_UPDATE_GOLDENS") == "1"
 RULEBOOK = str(NEW.parent / "rulebook")
 
 CAP = {"kind": "call-time-cap", "max_minutes": 5, "enforcement": "bonus-gate"}

@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from engine.cli import main
+from policyweigh.cli import main
 from tests.helpers import DATA, ROOT
 
 POLICIES = ROOT / "policies"
 GOLDEN = Path(__file__).parent / "golden" / "evaluation.json"
-UPDATE = os.environ.get("POLICYEVAL_UPDATE_GOLDENS") == "1"
+UPDATE = os.environ.get("POLICYWEIGH_UPDATE_GOLDENS") == "1"
 
 AHT_POLICY = """\
 id: aht-cap
@@ -54,27 +54,27 @@ def test_json_follows_the_output_contract(capsys: pytest.CaptureFixture[str]) ->
         for remedy in conflict["remedies"]:
             assert {"summary", "patch", "scores_after"} <= set(remedy)
     # Every contribution's evidence id resolves to a citation in the rulebook.
-    from engine.rulebook import default_rulebook
+    from policyweigh.rulebook import default_rulebook
 
     cited = {e for p in data["policies"] for c in p["contributions"] for e in c["evidence"]}
     assert cited <= set(default_rulebook().evidence)
 
 
 def test_golden_evaluation_of_the_library(capsys: pytest.CaptureFixture[str]) -> None:
-    """The library's evaluation, byte for byte (regenerate with POLICYEVAL_UPDATE_GOLDENS=1)."""
+    """The library's evaluation, byte for byte (regenerate with POLICYWEIGH_UPDATE_GOLDENS=1)."""
     code, out, err = run_cli(capsys, "evaluate", "policies", "--format", "json")
     assert code == 0, err
     if UPDATE:
         GOLDEN.write_text(out, encoding="utf-8")
     assert out == GOLDEN.read_text(encoding="utf-8"), (
-        "the library's evaluation changed; review `git diff` after regenerating with POLICYEVAL_UPDATE_GOLDENS=1"
+        "the library's evaluation changed; review `git diff` after regenerating with POLICYWEIGH_UPDATE_GOLDENS=1"
     )
 
 
 def _evaluate_in_subprocess(args: list[str], seed: str) -> bytes:
     env = {**os.environ, "PYTHONHASHSEED": seed}
     done = subprocess.run(
-        [sys.executable, "-m", "engine.cli", "evaluate", *args, "--format", "json"],
+        [sys.executable, "-m", "policyweigh.cli", "evaluate", *args, "--format", "json"],
         capture_output=True,
         env=env,
         cwd=ROOT,
@@ -174,14 +174,14 @@ def test_broken_rulebook_gives_located_errors(capsys: pytest.CaptureFixture[str]
     assert "impacts.employee.wellbeing" in err
 
 
-def test_weights_from_policyeval_toml(
+def test_weights_from_policyweigh_toml(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     (tmp_path / "aht.yaml").write_text(AHT_POLICY)
     monkeypatch.chdir(tmp_path)
     code, out, _ = run_cli(capsys, "evaluate", "aht.yaml", "--format", "json")
     before = json.loads(out)["policies"][0]["scores"]
-    (tmp_path / "policyeval.toml").write_text('[weights]\n"employee.wellbeing" = 0.5\n')
+    (tmp_path / "policyweigh.toml").write_text('[weights]\n"employee.wellbeing" = 0.5\n')
     code, out, err = run_cli(capsys, "evaluate", "aht.yaml", "--format", "json")
     assert code == 0, err
     after = json.loads(out)["policies"][0]["scores"]
@@ -193,7 +193,7 @@ def test_weights_from_pyproject_and_unknown_criterion(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     (tmp_path / "aht.yaml").write_text(AHT_POLICY)
-    (tmp_path / "pyproject.toml").write_text('[tool.policyeval.weights]\n"employee.wellbeng" = 2\n')
+    (tmp_path / "pyproject.toml").write_text('[tool.policyweigh.weights]\n"employee.wellbeng" = 2\n')
     monkeypatch.chdir(tmp_path)
     code, _, err = run_cli(capsys, "evaluate", "aht.yaml")
     assert code == 2
@@ -204,11 +204,11 @@ def test_unknown_setting_is_located(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     (tmp_path / "aht.yaml").write_text(AHT_POLICY)
-    (tmp_path / "policyeval.toml").write_text('fail_on = "error"\nfial_on = "warning"\n')
+    (tmp_path / "policyweigh.toml").write_text('fail_on = "error"\nfial_on = "warning"\n')
     monkeypatch.chdir(tmp_path)
     code, _, err = run_cli(capsys, "evaluate", "aht.yaml")
     assert code == 2
-    assert f"{tmp_path / 'policyeval.toml'}:2:1: fial_on: unknown setting (did you mean 'fail_on'?)" in err
+    assert f"{tmp_path / 'policyweigh.toml'}:2:1: fial_on: unknown setting (did you mean 'fail_on'?)" in err
 
 
 UK_LUNCH = """\
@@ -225,7 +225,7 @@ rules:
 
 
 def test_own_rulebook_brings_its_own_guardrails(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    from engine.rulebook import DATA_DIR
+    from policyweigh.rulebook import DATA_DIR
 
     book = tmp_path / "book"
     shutil.copytree(DATA_DIR, book)
@@ -258,8 +258,8 @@ def test_own_rulebook_brings_its_own_guardrails(capsys: pytest.CaptureFixture[st
 def test_scorecard_has_colour_and_box_tables_on_a_terminal(tmp_path: Path) -> None:
     import io
 
-    from engine.project import evaluate_paths
-    from engine.render.text import make_console, render_evaluation
+    from policyweigh.project import evaluate_paths
+    from policyweigh.render.text import make_console, render_evaluation
 
     (tmp_path / "aht.yaml").write_text(AHT_POLICY)
     run = evaluate_paths([tmp_path])

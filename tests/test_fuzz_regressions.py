@@ -24,9 +24,9 @@ from types import ModuleType
 import pytest
 import yaml
 
-from engine.cli import main
-from engine.errors import InputError
-from engine.loading import load_policy_text
+from policyweigh.cli import main
+from policyweigh.errors import InputError
+from policyweigh.loading import load_policy_text
 from tests.helpers import ROOT
 
 SAFETY_NET = 60  # seconds; only against a hang, never a measure of speed
@@ -35,7 +35,7 @@ LONG_NAME = "a" * 3000
 
 
 def run_cli(*args: str) -> tuple[int, str, str]:
-    """Run ``policyeval ARGS`` in this process; return the exit code, standard output and error."""
+    """Run ``policyweigh ARGS`` in this process; return the exit code, standard output and error."""
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         code = main(list(args))
@@ -43,11 +43,11 @@ def run_cli(*args: str) -> tuple[int, str, str]:
 
 
 def evaluate_in_child(tmp_path: Path, text: str) -> subprocess.CompletedProcess[str]:
-    """``policyeval evaluate FILE --format json`` in a child process, on a policy file holding ``text``."""
+    """``policyweigh evaluate FILE --format json`` in a child process, on a policy file holding ``text``."""
     path = tmp_path / "policy.yaml"
     path.write_text(text, encoding="utf-8")
     return subprocess.run(
-        [sys.executable, "-m", "engine", "evaluate", str(path), "--format", "json"],
+        [sys.executable, "-m", "policyweigh", "evaluate", str(path), "--format", "json"],
         capture_output=True,
         text=True,
         timeout=SAFETY_NET,
@@ -225,7 +225,7 @@ def harness(name: str) -> ModuleType:
     shared.atheris = None
     if name == "harness":
         return shared
-    spec = importlib.util.spec_from_file_location(f"policyeval_fuzz_{name}", FUZZ / f"{name}.py")
+    spec = importlib.util.spec_from_file_location(f"policyweigh_fuzz_{name}", FUZZ / f"{name}.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

@@ -20,19 +20,21 @@ def _python(code: str) -> subprocess.CompletedProcess[str]:
 def test_placement_imports_nothing_but_itself() -> None:
     run = _python(
         "import sys\n"
-        "import engine.law.placement\n"
-        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('engine', 'pydantic', 'yaml')))\n"
+        "import policyweigh.law.placement\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('policyweigh', 'pydantic', 'yaml')))\n"
     )
     assert run.returncode == 0, run.stderr
-    assert run.stdout == "['engine', 'engine.law', 'engine.law.placement']\n"
+    assert run.stdout == "['policyweigh', 'policyweigh.law', 'policyweigh.law.placement']\n"
 
 
-@pytest.mark.parametrize("first", ["engine.rulebook", "engine.rulebook.guardrails", "engine.law.check"])
+@pytest.mark.parametrize(
+    "first", ["policyweigh.rulebook", "policyweigh.rulebook.guardrails", "policyweigh.law.check"]
+)
 def test_guardrail_modules_load_whichever_is_imported_first(first: str) -> None:
     run = _python(
         f"import {first}\n"
-        "from engine.law.check import check_guardrails\n"
-        "from engine.rulebook.guardrails import load_guardrails\n"
+        "from policyweigh.law.check import check_guardrails\n"
+        "from policyweigh.rulebook.guardrails import load_guardrails\n"
         "print(sorted(load_guardrails()))\n"
     )
     assert run.returncode == 0, run.stderr

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.law.placement import (
+from policyweigh.law.placement import (
     DAY_MINUTES,
     Break,
     BreakPlan,

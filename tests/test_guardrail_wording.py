@@ -6,9 +6,17 @@ from collections.abc import Callable
 
 import pytest
 
-from engine.law import wording
-from engine.law.placement import Break, BreakPlan, Deadline, Margins, ShiftPlacement, Window, place_breaks
-from engine.rulebook.guardrails import Threshold
+from policyweigh.law import wording
+from policyweigh.law.placement import (
+    Break,
+    BreakPlan,
+    Deadline,
+    Margins,
+    ShiftPlacement,
+    Window,
+    place_breaks,
+)
+from policyweigh.rulebook.guardrails import Threshold
 
 
 def hm(text: str) -> int:

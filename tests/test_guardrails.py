@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 
-from engine.errors import InputError
-from engine.law.check import GuardrailReport, GuardrailSettings, check_guardrails
-from engine.law.wording import NO_JURISDICTION
-from engine.policy import JURISDICTIONS
-from engine.rulebook.guardrails import GUARDRAILS_FILE, GuardrailPacks, Threshold, load_guardrails
+from policyweigh.errors import InputError
+from policyweigh.law.check import GuardrailReport, GuardrailSettings, check_guardrails
+from policyweigh.law.wording import NO_JURISDICTION
+from policyweigh.policy import JURISDICTIONS
+from policyweigh.rulebook.guardrails import GUARDRAILS_FILE, GuardrailPacks, Threshold, load_guardrails
 from tests.helpers import make_policy
 
 UK = "UK Working Time Regulations 1998, reg. 12"

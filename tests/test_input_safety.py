@@ -27,13 +27,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import AfterValidator, BaseModel, StringConstraints
 
-from engine import policy as fmt
-from engine.cli import main
-from engine.errors import InputError, Problem
-from engine.loading import load_library, load_policy, load_policy_text
-from engine.policy import MULTI_LINE_PATTERN, ONE_LINE_PATTERN, PlainText, refused_character
-from engine.suggest import char_name, quote
-from engine.yamldoc import MAX_FILE_BYTES, format_path, load_yaml
+from policyweigh import policy as fmt
+from policyweigh.cli import main
+from policyweigh.errors import InputError, Problem
+from policyweigh.loading import load_library, load_policy, load_policy_text
+from policyweigh.policy import MULTI_LINE_PATTERN, ONE_LINE_PATTERN, PlainText, refused_character
+from policyweigh.suggest import char_name, quote
+from policyweigh.yamldoc import MAX_FILE_BYTES, format_path, load_yaml
 from tests.helpers import ROOT
 
 SHIPPED_SCHEMA = ROOT / "engine" / "schemas" / "policy-v1.json"
@@ -586,7 +586,7 @@ def test_fifo_on_the_command_line_exits_2(tmp_path: Path) -> None:
     fifo = tmp_path / "pipe.yaml"
     os.mkfifo(fifo)
     done = subprocess.run(
-        [sys.executable, "-m", "engine", "validate", str(fifo)],
+        [sys.executable, "-m", "policyweigh", "validate", str(fifo)],
         capture_output=True,
         text=True,
         timeout=SAFETY_NET,

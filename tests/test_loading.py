@@ -2,7 +2,7 @@
 
 Golden message files live in tests/golden/messages, one per fixture in
 tests/data/bad; after a deliberate change of wording, regenerate them with
-``POLICYEVAL_UPDATE_GOLDENS=1 pytest tests/test_loading.py`` and review the diff.
+``POLICYWEIGH_UPDATE_GOLDENS=1 pytest tests/test_loading.py`` and review the diff.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.errors import InputError, PolicyevalError
-from engine.loading import (
+from policyweigh.errors import InputError, PolicyweighError
+from policyweigh.loading import (
     Library,
     UnknownPolicyError,
     library_from_policies,
@@ -23,13 +23,13 @@ from engine.loading import (
     load_policy,
     load_policy_text,
 )
-from engine.policy import RULE_KINDS
-from engine.yamldoc import MAX_FILE_BYTES, PolicyLoader
+from policyweigh.policy import RULE_KINDS
+from policyweigh.yamldoc import MAX_FILE_BYTES, PolicyLoader
 from tests.helpers import DATA, ROOT, make_policy
 
 BAD = DATA / "bad"
 GOLDEN = Path(__file__).parent / "golden" / "messages"
-UPDATE = os.environ.get("POLICYEVAL_UPDATE_GOLDENS") == "1"
+UPDATE = os.environ.get("POLICYWEIGH_UPDATE_GOLDENS") == "1"
 FIXTURES = sorted(p.name for p in BAD.glob("*.yaml"))
 
 
@@ -40,7 +40,7 @@ def check_golden(name: str, text: str) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
         return
-    assert path.is_file(), f"no golden file {path}; run with POLICYEVAL_UPDATE_GOLDENS=1 to create it"
+    assert path.is_file(), f"no golden file {path}; run with POLICYWEIGH_UPDATE_GOLDENS=1 to create it"
     assert text == path.read_text(encoding="utf-8")
 
 
@@ -262,7 +262,7 @@ def test_unknown_id_and_key_suggest_the_closest(tmp_path: Path) -> None:
         str(caught.value)
         == "no policy with id 'peak-lunch-bam' in the library (did you mean 'peak-lunch-ban'?)"
     )
-    assert isinstance(caught.value, (KeyError, PolicyevalError))
+    assert isinstance(caught.value, (KeyError, PolicyweighError))
     with pytest.raises(
         UnknownPolicyError, match="no policy file 'lunh' in the library \\(did you mean 'lunch'"
     ):

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from engine.cli import COMMANDS, cli, main
-from engine.cli.docs import command_help
+from policyweigh.cli import COMMANDS, cli, main
+from policyweigh.cli.docs import command_help
 from tests.helpers import ROOT
 
 
@@ -78,7 +78,7 @@ def test_output_under_a_file_is_refused_in_one_line(
 
 def _example(name: str) -> list[str]:
     help_text = cli.commands[name].help or ""
-    found = re.search(r"^\s*Example: policyeval (.+)$", help_text, re.M)
+    found = re.search(r"^\s*Example: policyweigh (.+)$", help_text, re.M)
     assert found, f"{name} has no example"
     return found.group(1).split()
 
@@ -89,7 +89,7 @@ def test_every_example_in_help_works_as_printed(
 ) -> None:
     # diff's example needs a git repository with a `main` branch; tests/test_diff.py runs diff --git.
     argv = _example(name)
-    assert f"Example: policyeval {' '.join(argv)}" in command_help(name)
+    assert f"Example: policyweigh {' '.join(argv)}" in command_help(name)
     status, _, err = _run(capsys, *argv)
     # check's example is a gate over a library with conflicts: findings (1), not an error (2).
     assert status == (1 if name == "check" else 0), err
@@ -136,7 +136,7 @@ def test_explain_finds_a_policy_by_id_or_by_file_key(
 def test_diff_usage_names_old_and_new(capsys: pytest.CaptureFixture[str]) -> None:
     status, out, _ = _run(capsys, "diff", "-h")
     assert status == 0
-    assert out.splitlines()[0] == "Usage: policyeval diff [OPTIONS] OLD NEW | --git REF [PATH]"
+    assert out.splitlines()[0] == "Usage: policyweigh diff [OPTIONS] OLD NEW | --git REF [PATH]"
 
 
 TWIN_TARGETS = """\
@@ -207,7 +207,7 @@ def test_no_remedy_is_listed_twice_for_one_conflict(
         (
             'rulebook = "nowhere"\n',
             "1:12: rulebook: no rulebook folder 'nowhere' (a relative path is read "
-            "from the folder of policyeval.toml)",
+            "from the folder of policyweigh.toml)",
         ),
         ("fail_on = \n", "1:11: invalid TOML: Invalid value"),
     ],
@@ -215,8 +215,8 @@ def test_no_remedy_is_listed_twice_for_one_conflict(
 def test_settings_errors_are_located_through_the_cli(
     workspace: Path, capsys: pytest.CaptureFixture[str], toml: str, expected: str
 ) -> None:
-    Path("policyeval.toml").write_text(toml, encoding="utf-8")
+    Path("policyweigh.toml").write_text(toml, encoding="utf-8")
     status, out, err = _run(capsys, "check", "policies")
     assert status == 2 and out == ""
     # The settings file is found by searching upwards, so it is named by its full path.
-    assert err == f"{Path.cwd().resolve() / 'policyeval.toml'}:{expected}\n"
+    assert err == f"{Path.cwd().resolve() / 'policyweigh.toml'}:{expected}\n"

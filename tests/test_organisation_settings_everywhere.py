@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from engine.cli import main
-from engine.rulebook import DATA_DIR, load_rulebook
+from policyweigh.cli import main
+from policyweigh.rulebook import DATA_DIR, load_rulebook
 
 pytest_plugins = ["pytester"]
 
@@ -57,9 +57,9 @@ def own_rulebook(folder: Path) -> Path:
 
 @pytest.fixture
 def organisation(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A project folder naming its own rulebook in policyeval.toml, with one breaching policy."""
+    """A project folder naming its own rulebook in policyweigh.toml, with one breaching policy."""
     own_rulebook(tmp_path)
-    (tmp_path / "policyeval.toml").write_text('rulebook = "rulebook"\n', encoding="utf-8")
+    (tmp_path / "policyweigh.toml").write_text('rulebook = "rulebook"\n', encoding="utf-8")
     (tmp_path / "policies").mkdir()
     (tmp_path / "policies" / "berlin.yaml").write_text(BERLIN.format(start="08:30"), encoding="utf-8")
     monkeypatch.chdir(tmp_path)
@@ -100,8 +100,8 @@ def test_bdd_steps_know_the_conflict_codes_of_the_organisations_own_guardrail_pa
     pytester: pytest.Pytester,
 ) -> None:
     own_rulebook(pytester.path)
-    (pytester.path / "policyeval.toml").write_text('rulebook = "rulebook"\n', encoding="utf-8")
-    pytester.makeini("[pytest]\npolicyeval_policies = policies\nbdd_features_base_dir = features\n")
+    (pytester.path / "policyweigh.toml").write_text('rulebook = "rulebook"\n', encoding="utf-8")
+    pytester.makeini("[pytest]\npolicyweigh_policies = policies\nbdd_features_base_dir = features\n")
     pytester.mkdir("policies")
     (pytester.path / "policies" / "berlin.yaml").write_text(BERLIN.format(start="08:30"), encoding="utf-8")
     pytester.mkdir("features")
@@ -153,7 +153,7 @@ def test_diff_evaluates_both_sides_with_the_settings_edge_margin(
     assert guardrails_checked("old") == guardrails_checked("new") == ["GRD020"]
     assert guardrails_added() == []
     # The organisation's settings drop the margin: check changes, and diff changes the same way.
-    (tmp_path / "policyeval.toml").write_text("edge_margin_minutes = 0\n", encoding="utf-8")
+    (tmp_path / "policyweigh.toml").write_text("edge_margin_minutes = 0\n", encoding="utf-8")
     assert (guardrails_checked("old"), guardrails_checked("new")) == ([], ["GRD020"])
     assert guardrails_added() == ["GRD020"]
 

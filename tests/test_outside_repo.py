@@ -3,7 +3,7 @@
 The repository is built in a temporary directory with its own pytest.ini,
 policy and feature, and pytest runs there in a fresh interpreter whose
 environment does not put this repository on ``sys.path``: the steps come only
-from the installed ``policyeval`` plugin (entry point ``pytest11``), and no
+from the installed ``policyweigh`` plugin (entry point ``pytest11``), and no
 conftest of this repository is involved.
 """
 
@@ -21,7 +21,7 @@ from tests.helpers import ROOT
 
 PYTEST_INI = """\
 [pytest]
-policyeval_policies = policies
+policyweigh_policies = policies
 bdd_features_base_dir = features
 addopts = --strict-markers
 markers =
@@ -93,7 +93,7 @@ def hr_repo(tmp_path: Path) -> Path:
 
 def test_the_temporary_repository_does_not_see_this_one(hr_repo: Path) -> None:
     probe = subprocess.run(
-        [sys.executable, "-c", "import sys, engine; print(repr(sys.path)); print(engine.__file__)"],
+        [sys.executable, "-c", "import sys, policyweigh; print(repr(sys.path)); print(policyweigh.__file__)"],
         cwd=hr_repo,
         env=_environment(),
         capture_output=True,

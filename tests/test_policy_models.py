@@ -10,9 +10,9 @@ import yaml
 from hypothesis import find, given, settings
 from hypothesis import strategies as st
 
-from engine.errors import InputError
-from engine.loading import load_policy_text
-from engine.policy import METRICS, RULE_KINDS, Policy, dump_policy, format_minutes, policy_json_schema
+from policyweigh.errors import InputError
+from policyweigh.loading import load_policy_text
+from policyweigh.policy import METRICS, RULE_KINDS, Policy, dump_policy, format_minutes, policy_json_schema
 
 
 def policy_yaml(rule: str) -> str:

@@ -18,7 +18,7 @@ Four properties, each over many inputs:
 
 Sized for CI (derandomized, so every run tries the same inputs); for a long
 run on demand, ``HYPOTHESIS_PROFILE=fuzz python -m pytest tests/test_properties.py``
-runs ``FUZZ_FACTOR`` (50, or ``POLICYEVAL_FUZZ_FACTOR``) times as many random
+runs ``FUZZ_FACTOR`` (50, or ``POLICYWEIGH_FUZZ_FACTOR``) times as many random
 examples per test, each CLI run in a forked child so a crash of the rule engine
 fails one example instead of ending the run.
 """
@@ -46,10 +46,10 @@ from hypothesis import strategies as st
 from pydantic import BaseModel, StringConstraints
 from pydantic.fields import FieldInfo
 
-from engine.cli import main
-from engine.errors import InputError, PolicyevalError
-from engine.loading import load_library, load_policy_text
-from engine.policy import (
+from policyweigh.cli import main
+from policyweigh.errors import InputError, PolicyweighError
+from policyweigh.loading import load_library, load_policy_text
+from policyweigh.policy import (
     RULE_KINDS,
     RULE_MODELS,
     CompensationLink,
@@ -63,7 +63,7 @@ from engine.policy import (
     dump_policy,
     format_minutes,
 )
-from engine.yamldoc import MAX_DEPTH, MAX_FILE_BYTES
+from policyweigh.yamldoc import MAX_DEPTH, MAX_FILE_BYTES
 from tests.helpers import ROOT
 
 SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -72,11 +72,11 @@ SAFETY_NET = 60
 """Seconds one CLI run may take before it counts as a hang: only against a hang, never a measure of speed."""
 MAX_MESSAGE = 1000
 """Longest problem message accepted: messages quote what a file holds cut short."""
-FUZZ_FACTOR = int(os.environ.get("POLICYEVAL_FUZZ_FACTOR", "50"))
+FUZZ_FACTOR = int(os.environ.get("POLICYWEIGH_FUZZ_FACTOR", "50"))
 """How many times more examples each test runs under the ``fuzz`` profile."""
 
 settings.register_profile(
-    "policyeval-properties",
+    "policyweigh-properties",
     deadline=None,
     derandomize=True,
     database=None,
@@ -100,7 +100,7 @@ def sized(examples: int) -> settings:
     """Settings for a property: ``examples`` derandomized examples in CI, many random ones when fuzzing."""
     if _fuzzing():
         return settings(settings.get_profile("fuzz"), max_examples=examples * FUZZ_FACTOR)
-    return settings(settings.get_profile("policyeval-properties"), max_examples=examples)
+    return settings(settings.get_profile("policyweigh-properties"), max_examples=examples)
 
 
 # --------------------------------------------------------------------------- running the CLI
@@ -124,7 +124,7 @@ def _warm_up() -> None:
 
 
 def run_cli(*args: str) -> tuple[int, str, str]:
-    """Run ``policyeval ARGS``; return the exit code, standard output and error.
+    """Run ``policyweigh ARGS``; return the exit code, standard output and error.
 
     Under the ``fuzz`` profile each run is a forked child of this process (where
     the system can fork): the rule engine is C code, and a crash in it (a
@@ -157,13 +157,13 @@ def _run_forked(args: tuple[str, ...]) -> tuple[int, str, str]:
         if not ready:
             os.kill(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
-            pytest.fail(f"policyeval {' '.join(args)} did not finish within {SAFETY_NET} s (a hang)")
+            pytest.fail(f"policyweigh {' '.join(args)} did not finish within {SAFETY_NET} s (a hang)")
         text = report.read()
     _, status = os.waitpid(pid, 0)
     if os.WIFSIGNALED(status):
         name = signal.Signals(os.WTERMSIG(status)).name
-        pytest.fail(f"policyeval {' '.join(args)} killed the process with {name}")
-    assert text, f"policyeval {' '.join(args)} raised past main() (exit status {os.WEXITSTATUS(status)})"
+        pytest.fail(f"policyweigh {' '.join(args)} killed the process with {name}")
+    assert text, f"policyweigh {' '.join(args)} raised past main() (exit status {os.WEXITSTATUS(status)})"
     code, out, err = json.loads(text)
     return int(code), str(out), str(err)
 
@@ -182,7 +182,7 @@ def assert_clean_run(code: int, out: str, err: str, allowed: set[int]) -> None:
 @contextlib.contextmanager
 def library_folder(files: dict[str, bytes]) -> Iterator[Path]:
     """A temporary library folder holding ``files`` (name to content)."""
-    with tempfile.TemporaryDirectory(prefix="policyeval-props-") as folder:
+    with tempfile.TemporaryDirectory(prefix="policyweigh-props-") as folder:
         root = Path(folder) / "library"
         for name, data in files.items():
             path = root / name
@@ -630,7 +630,7 @@ def load_outcome(raw: bytes, file: str) -> Policy | None:
     except InputError as err:
         assert_located(err.problems, file)
         return None
-    except PolicyevalError as err:  # documented too; printed as one line by the CLI
+    except PolicyweighError as err:  # documented too; printed as one line by the CLI
         assert str(err).isprintable(), repr(str(err))
         return None
 

@@ -1,7 +1,7 @@
 """Contract test over the shapes of pydantic's errors on the product's models.
 
 The located messages people read (``file:line:column: path: message``) are
-made by one translator (``engine.yamldoc.translate_validation_error``) from
+made by one translator (``policyweigh.yamldoc.translate_validation_error``) from
 pydantic's error ``loc`` tuples, which are not a documented interface: tagged
 unions put the tag in the location (``rules, 0, break-rule, min_minutes``),
 untagged unions a label per member (``function-after[_not_empty(), Check]``),
@@ -20,12 +20,12 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel, ValidationError
 
-from engine.config import SettingsFile, load_settings
-from engine.errors import InputError
-from engine.policy import Policy
-from engine.rulebook.guardrails import GuardrailFile
-from engine.rulebook.models import ImpactRule
-from engine.yamldoc import YamlDocument, parse_yaml, problems_from_validation, translate_validation_error
+from policyweigh.config import SettingsFile, load_settings
+from policyweigh.errors import InputError
+from policyweigh.policy import Policy
+from policyweigh.rulebook.guardrails import GuardrailFile
+from policyweigh.rulebook.models import ImpactRule
+from policyweigh.yamldoc import YamlDocument, parse_yaml, problems_from_validation, translate_validation_error
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -422,7 +422,7 @@ def test_settings_errors_go_through_the_same_translator_with_toml_positions(
     with pytest.raises(ValidationError) as caught:
         SettingsFile.model_validate(tomllib.loads(text))
     assert [(e["type"], tuple(e["loc"])) for e in caught.value.errors(include_url=False)] == shapes
-    file = tmp_path / "policyeval.toml"
+    file = tmp_path / "policyweigh.toml"
     file.write_text(text, encoding="utf-8")
     with pytest.raises(InputError) as refused:
         load_settings(file)
@@ -431,10 +431,10 @@ def test_settings_errors_go_through_the_same_translator_with_toml_positions(
 
 def test_settings_in_a_pyproject_are_located_under_their_table(tmp_path: Path) -> None:
     file = tmp_path / "pyproject.toml"
-    file.write_text('[project]\nname = "x"\n\n[tool.policyeval]\nfail_on = "warnin"\n', encoding="utf-8")
+    file.write_text('[project]\nname = "x"\n\n[tool.policyweigh]\nfail_on = "warnin"\n', encoding="utf-8")
     with pytest.raises(InputError) as refused:
         load_settings(file)
     assert [str(p) for p in refused.value.problems] == [
-        f"{file}:5:11: tool.policyeval.fail_on: expected one of error, warning, never; got 'warnin' "
+        f"{file}:5:11: tool.policyweigh.fail_on: expected one of error, warning, never; got 'warnin' "
         "(did you mean 'warning'?)"
     ]

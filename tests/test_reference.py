@@ -11,8 +11,8 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.policy import RULE_KINDS, RULE_MODELS, Policy, Scope
-from engine.reference import (
+from policyweigh.policy import RULE_KINDS, RULE_MODELS, Policy, Scope
+from policyweigh.reference import (
     END_MARKER,
     START_MARKER,
     extract_block,
@@ -20,7 +20,7 @@ from engine.reference import (
     format_reference_markdown,
     yaml_scalar,
 )
-from engine.yamldoc import parse_yaml
+from policyweigh.yamldoc import parse_yaml
 from tests.helpers import ROOT
 
 SCRIPT = ROOT / "scripts" / "update_reference.py"

@@ -7,14 +7,14 @@ from typing import Any
 
 import pytest
 
-from engine.config import Settings
-from engine.conflicts import find_conflicts
-from engine.errors import RulebookError
-from engine.evaluation import EvaluationRun
-from engine.law.check import GuardrailSettings, check_guardrails
-from engine.orchestration import evaluate, rescorer
-from engine.policy import Policy
-from engine.remedies import (
+from policyweigh.config import Settings
+from policyweigh.conflicts import find_conflicts
+from policyweigh.errors import RulebookError
+from policyweigh.evaluation import EvaluationRun
+from policyweigh.law.check import GuardrailSettings, check_guardrails
+from policyweigh.orchestration import evaluate, rescorer
+from policyweigh.policy import Policy
+from policyweigh.remedies import (
     MAX_REMEDIES,
     NEW_CONFLICT_PENALTY,
     WORSE_WEIGHT,
@@ -26,8 +26,8 @@ from engine.remedies import (
     legal_break_slot,
     rank_key,
 )
-from engine.results import Conflict, Patch, RemedyResult, ScoresAfter
-from engine.rulebook import Remedy, Rulebook, load_rulebook
+from policyweigh.results import Conflict, Patch, RemedyResult, ScoresAfter
+from policyweigh.rulebook import Remedy, Rulebook, load_rulebook
 from tests.helpers import AHT_CAP, FCR_BONUS, make_policy
 
 BOOK = load_rulebook()
@@ -356,7 +356,7 @@ def test_patches_are_capped_per_evaluation(monkeypatch: pytest.MonkeyPatch) -> N
         "blocked_windows": [{"from": "10:00", "to": "12:00"}],
     }
     policies = [make_policy(AHT_CAP, FCR_BONUS, id="cap"), make_policy(ban, id="ban")]
-    monkeypatch.setattr("engine.remedies.MAX_PATCHES", 2)
+    monkeypatch.setattr("policyweigh.remedies.MAX_PATCHES", 2)
     found = conflicts(*policies)
     # The contradiction (an error, first in order) takes both patches; the trade-offs get none.
     assert [r.code for r in only(found, "CON001").remedies] == ["REM005", "REM006"]
@@ -390,7 +390,7 @@ class _Counter:
 def test_remedies_on_a_large_policy_retest_only_the_patched_rule(monkeypatch: pytest.MonkeyPatch) -> None:
     # Regression: a 100-rule policy with 2,500 conflicts took 41 s, because each patch ran the
     # whole conflict detection of the policy again (2,500 joins per patch).
-    import engine.conflicts
+    import policyweigh.conflicts
 
     policy = _many_clashing_rules(50)
     run = scored(policy)
@@ -403,8 +403,8 @@ def test_remedies_on_a_large_policy_retest_only_the_patched_rule(monkeypatch: py
         evaluations.append(len(patched.rules))
         return rescore(patched)
 
-    joins = _Counter(engine.conflicts.run_joins)
-    monkeypatch.setattr(engine.conflicts, "run_joins", joins)
+    joins = _Counter(policyweigh.conflicts.run_joins)
+    monkeypatch.setattr(policyweigh.conflicts, "run_joins", joins)
     budget = RemedyBudget()
     with_remedies = attach_remedies(run, found, rescore=counting, budget=budget)
     # One re-evaluation per distinct patch: two remedies on each of the 50 caps, one on each target.
@@ -418,7 +418,7 @@ def test_remedies_on_a_large_policy_retest_only_the_patched_rule(monkeypatch: py
 
 def _full_retest(run: Any, conflict: Conflict, before: list[Conflict]) -> list[tuple[Any, ...]]:
     """What each remedy of ``conflict`` does, worked out the slow way: the whole policy tested again."""
-    from engine.conflicts import conflict_identity, detect_conflicts
+    from policyweigh.conflicts import conflict_identity, detect_conflicts
 
     out = []
     for candidate in candidates(run, conflict):

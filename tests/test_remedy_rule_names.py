@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from engine.cli import main
-from engine.explain import derive
-from engine.project import evaluate_paths
-from engine.render.text import make_console, render_derivation
-from engine.render.view import NOTE_LENGTH, rule_words
+from policyweigh.cli import main
+from policyweigh.explain import derive
+from policyweigh.project import evaluate_paths
+from policyweigh.render.text import make_console, render_derivation
+from policyweigh.render.view import NOTE_LENGTH, rule_words
 from tests.helpers import ROOT
 
 TWIN_TARGETS = """\

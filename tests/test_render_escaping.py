@@ -27,22 +27,22 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from engine.cli import main
-from engine.diff import diff_runs
-from engine.evaluation import EvaluationRun
-from engine.explain import derive
-from engine.gate import GateResult, run_gate
-from engine.loading import load_library
-from engine.orchestration import evaluate
-from engine.render import escape
-from engine.render.diff import render_json as diff_json
-from engine.render.diff import render_markdown as diff_markdown
-from engine.render.diff import render_text as diff_text
-from engine.render.github import render_github
-from engine.render.html import render_html
-from engine.render.markdown import MARKDOWN_BUDGET, md_escape, render_markdown
-from engine.render.sarif import render_sarif
-from engine.render.text import (
+from policyweigh.cli import main
+from policyweigh.diff import diff_runs
+from policyweigh.evaluation import EvaluationRun
+from policyweigh.explain import derive
+from policyweigh.gate import GateResult, run_gate
+from policyweigh.loading import load_library
+from policyweigh.orchestration import evaluate
+from policyweigh.render import escape
+from policyweigh.render.diff import render_json as diff_json
+from policyweigh.render.diff import render_markdown as diff_markdown
+from policyweigh.render.diff import render_text as diff_text
+from policyweigh.render.github import render_github
+from policyweigh.render.html import render_html
+from policyweigh.render.markdown import MARKDOWN_BUDGET, md_escape, render_markdown
+from policyweigh.render.sarif import render_sarif
+from policyweigh.render.text import (
     make_console,
     render_derivation,
     render_evaluation,
@@ -50,9 +50,9 @@ from engine.render.text import (
     render_rule,
     render_rule_list,
 )
-from engine.render.view import rank_key
-from engine.results import Conflict, Patch, RemedyResult, ScoresAfter
-from engine.rulebook import Rulebook, default_rulebook
+from policyweigh.render.view import rank_key
+from policyweigh.results import Conflict, Patch, RemedyResult, ScoresAfter
+from policyweigh.rulebook import Rulebook, default_rulebook
 from tests.golden.report.build import NEW, OLD, golden_rulebook
 from tests.helpers import DATA, ROOT, SETTINGS, to_string, with_conflicts
 
@@ -605,7 +605,7 @@ def _check_cut_report(markdown: str, total: int, run: EvaluationRun | None = Non
     lines = markdown.splitlines()
     # It ends saying what it left out, and where everything is.
     assert lines[-1].startswith("Left out to fit one GitHub comment (60,000 characters at most): ")
-    assert lines[-1].endswith("The HTML report (`policyeval report PATH -o report.html`) has everything.")
+    assert lines[-1].endswith("The HTML report (`policyweigh report PATH -o report.html`) has everything.")
     # The summary counts every policy and conflict.
     counts = re.match(r"([\d,]+) policies · ([\d,]+) conflicts", lines[2])
     assert counts is not None and int(counts.group(1)) == total
@@ -653,7 +653,7 @@ def test_markdown_report_of_200_policies_fits_a_github_comment(
 def test_markdown_report_of_2000_policies_fits_and_derives_only_what_it_shows(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import engine.render.view as view
+    import policyweigh.render.view as view
 
     derived: list[str] = []
     real = view.derive

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from engine.cli import main
-from engine.evaluation import score_policies
-from engine.render.chart import (
+from policyweigh.cli import main
+from policyweigh.evaluation import score_policies
+from policyweigh.render.chart import (
     LABEL_HEIGHT,
     PLOT_LEFT,
     PLOT_SIZE,
@@ -22,14 +22,14 @@ from engine.render.chart import (
     build_chart,
     domain_for,
 )
-from engine.render.html import render_html
-from engine.render.markdown import code, md_escape, render_markdown
-from engine.render.view import build_view
-from engine.results import Evaluation
+from policyweigh.render.html import render_html
+from policyweigh.render.markdown import code, md_escape, render_markdown
+from policyweigh.render.view import build_view
+from policyweigh.results import Evaluation
 from tests.golden.report.build import EXPECTED, GOLDENS, HOSTILE_TITLE, NEW, golden_run, html_outline
 from tests.helpers import ROOT
 
-UPDATE = os.environ.get("POLICYEVAL_UPDATE_GOLDENS") == "1"
+UPDATE = os.environ.get("POLICYWEIGH_UPDATE_GOLDENS") == "1"
 
 
 @pytest.mark.parametrize("name", ["report.md", "report.outline.txt"])
@@ -186,7 +186,7 @@ def test_markdown_drops_the_best_ranked_details_first_to_fit_a_comment() -> None
     assert "<summary>Rank 1: <code>training</code>" not in short
     assert "<summary>Rank 4: <code>aht-cap</code>" in short
     assert short.endswith(
-        "the details of 1 policy. The HTML report (`policyeval report PATH -o report.html`) has everything.\n"
+        "the details of 1 policy. The HTML report (`policyweigh report PATH -o report.html`) has everything.\n"
     )
     # The summary, ranking and conflicts are never dropped.
     for heading in ("## Policies ranked", "## Conflicts", "`GRD901`", "| 1 | `training`"):

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from engine.cli import main
+from policyweigh.cli import main
 from tests.golden.report.build import HOSTILE_TITLE, golden_run
 from tests.helpers import ROOT
 
@@ -43,8 +43,8 @@ LAPTOP = {"width": 1366, "height": 768}
 
 
 def _unavailable(reason: str) -> None:
-    # .ci/run sets POLICYEVAL_BROWSER_SKIP when it could not install Chromium: say why and skip.
-    ci_reason = os.environ.get("POLICYEVAL_BROWSER_SKIP")
+    # .ci/run sets POLICYWEIGH_BROWSER_SKIP when it could not install Chromium: say why and skip.
+    ci_reason = os.environ.get("POLICYWEIGH_BROWSER_SKIP")
     if ci_reason:
         pytest.skip(f"{reason}; {ci_reason}")
     if os.environ.get("CI"):
@@ -53,8 +53,8 @@ def _unavailable(reason: str) -> None:
 
 
 def find_chromium() -> str | None:
-    """The Chromium to drive: $POLICYEVAL_CHROMIUM, else the first browser on PATH."""
-    explicit = os.environ.get("POLICYEVAL_CHROMIUM")
+    """The Chromium to drive: $POLICYWEIGH_CHROMIUM, else the first browser on PATH."""
+    explicit = os.environ.get("POLICYWEIGH_CHROMIUM")
     if explicit:
         return explicit if Path(explicit).is_file() else None
     for name in CANDIDATES:
@@ -69,7 +69,7 @@ def browser() -> Iterator[Any]:
     """A headless Chromium, launched once for this module."""
     executable = find_chromium()
     if executable is None:
-        _unavailable("chromium not installed: `apt-get install chromium`, or set POLICYEVAL_CHROMIUM")
+        _unavailable("chromium not installed: `apt-get install chromium`, or set POLICYWEIGH_CHROMIUM")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
@@ -189,7 +189,7 @@ def test_the_library_report_renders_offline_with_its_chart_and_table(visit: Any,
 
 
 def test_a_hostile_title_shows_as_text_in_the_browser(visit: Any, tmp_path: Path) -> None:
-    from engine.render.html import render_html
+    from policyweigh.render.html import render_html
 
     path = tmp_path / "hostile.html"
     path.write_text(render_html(golden_run()), encoding="utf-8")
@@ -219,15 +219,15 @@ def test_the_report_reads_on_a_narrow_window(visit: Any, tmp_path: Path) -> None
 
 
 def test_a_missing_browser_skips_with_its_reason_but_fails_under_ci(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("POLICYEVAL_CHROMIUM", "/nonexistent/chromium")
+    monkeypatch.setenv("POLICYWEIGH_CHROMIUM", "/nonexistent/chromium")
     assert find_chromium() is None
     monkeypatch.delenv("CI", raising=False)
-    monkeypatch.delenv("POLICYEVAL_BROWSER_SKIP", raising=False)
+    monkeypatch.delenv("POLICYWEIGH_BROWSER_SKIP", raising=False)
     with pytest.raises(pytest.skip.Exception, match="chromium not installed"):
         _unavailable("chromium not installed: test")
     monkeypatch.setenv("CI", "true")
     with pytest.raises(pytest.fail.Exception, match="CI must install it"):
         _unavailable("chromium not installed: test")
-    monkeypatch.setenv("POLICYEVAL_BROWSER_SKIP", "apt-get failed")
+    monkeypatch.setenv("POLICYWEIGH_BROWSER_SKIP", "apt-get failed")
     with pytest.raises(pytest.skip.Exception, match="chromium not installed: test; apt-get failed"):
         _unavailable("chromium not installed: test")

@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from engine import rete
-from engine.config import Settings
-from engine.errors import EvaluationError, RulebookError
-from engine.facts import rule_facts
-from engine.orchestration import evaluate
-from engine.rulebook import Rulebook, load_rulebook
-from engine.rulebook.models import Check, ImpactRule, when_holds
+from policyweigh import rete
+from policyweigh.config import Settings
+from policyweigh.errors import EvaluationError, RulebookError
+from policyweigh.facts import rule_facts
+from policyweigh.orchestration import evaluate
+from policyweigh.rulebook import Rulebook, load_rulebook
+from policyweigh.rulebook.models import Check, ImpactRule, when_holds
 from tests.helpers import DATA, make_policy
 
 AHT = {"kind": "call-time-cap", "max_minutes": 5, "enforcement": "bonus-gate"}
@@ -199,8 +199,8 @@ def test_first_session_that_fires_nothing_does_not_crash_the_process() -> None:
     import sys
 
     script = (
-        "from engine.rulebook import load_rulebook\n"
-        "from engine import rete\n"
+        "from policyweigh.rulebook import load_rulebook\n"
+        "from policyweigh import rete\n"
         f"book = load_rulebook({str(DATA / 'rulebooks' / 'mini')!r})\n"
         "for i in range(3):\n"
         "    assert rete.run_impact(book, [{'policy': f'p{i}', 'rule_index': 0, 'kind': 'equipment'}]) == []\n"

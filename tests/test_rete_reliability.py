@@ -27,15 +27,15 @@ from typing import Any
 
 import pytest
 
-from engine import rete
-from engine.config import Settings
-from engine.errors import EvaluationError
-from engine.facts import rule_facts
-from engine.loading import load_library
-from engine.orchestration import evaluate
-from engine.policy import Policy
-from engine.project import evaluate_paths
-from engine.rulebook import Rulebook
+from policyweigh import rete
+from policyweigh.config import Settings
+from policyweigh.errors import EvaluationError
+from policyweigh.facts import rule_facts
+from policyweigh.loading import load_library
+from policyweigh.orchestration import evaluate
+from policyweigh.policy import Policy
+from policyweigh.project import evaluate_paths
+from policyweigh.rulebook import Rulebook
 from tests.helpers import AHT_CAP, FCR_BONUS, ROOT, make_policy
 
 AHT = {"kind": "call-time-cap", "max_minutes": 5, "enforcement": "bonus-gate"}
@@ -151,7 +151,7 @@ def scores_in_fresh_process(paths: list[Path]) -> dict[str, tuple[int, int]]:
     script = textwrap.dedent(
         """
         import json, sys
-        from engine.project import evaluate_paths
+        from policyweigh.project import evaluate_paths
         run = evaluate_paths(sys.argv[1:])
         print(json.dumps({p.id: [p.scores.employee, p.scores.customer] for p in run.evaluation.policies}))
         """
@@ -329,9 +329,9 @@ def test_an_id_that_shadows_the_state_fact_is_skipped(mini_rulebook: Rulebook, t
     script = textwrap.dedent(
         f"""
         import itertools
-        from engine import rete
-        from engine.facts import rule_facts
-        from engine.rulebook import load_rulebook
+        from policyweigh import rete
+        from policyweigh.facts import rule_facts
+        from policyweigh.rulebook import load_rulebook
         from tests.helpers import make_policy
         from tests.test_rete_reliability import _rigged_pool
 
@@ -367,9 +367,9 @@ def test_a_first_fact_durable_cannot_parse_does_not_crash(first: str) -> None:
     was such a fact, the assert returned an unset state offset and the next call crashed."""
     script = textwrap.dedent(
         f"""
-        from engine import rete
-        from engine.errors import EvaluationError
-        from engine.rulebook import load_rulebook
+        from policyweigh import rete
+        from policyweigh.errors import EvaluationError
+        from policyweigh.rulebook import load_rulebook
 
         book = load_rulebook({str(ROOT / "tests" / "data" / "rulebooks" / "mini")!r})
         cap = {{"kind": "call-time-cap", "max_minutes": 5, "enforcement": "bonus-gate",
@@ -412,8 +412,8 @@ def test_numbers_written_with_a_bare_exponent_fire_like_their_neighbours() -> No
     later one it silently ended the batch there."""
     script = textwrap.dedent(
         f"""
-        from engine import rete
-        from engine.rulebook import load_rulebook
+        from policyweigh import rete
+        from policyweigh.rulebook import load_rulebook
 
         book = load_rulebook()
         for value, twin in {_EXPONENTS!r}.items():
@@ -511,7 +511,7 @@ def test_eight_threads_get_the_single_thread_result() -> None:
     script = textwrap.dedent(
         """
         import sys, threading
-        from engine.project import open_project
+        from policyweigh.project import open_project
 
         project = open_project(["policies"])
         # Switch threads as often as possible, so their durable-rules calls interleave,
@@ -601,7 +601,7 @@ def test_the_impact_bound_is_the_most_the_facts_can_fire(
         f"the most that 1 rule fact of 1 policy can fire (0 rules on policy rules per fact, {on_derived} rules"
         in message
     )
-    assert "policyeval rules" in message
+    assert "policyweigh rules" in message
 
 
 def test_the_join_bound_is_the_pairs_the_facts_can_form(

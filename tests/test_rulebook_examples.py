@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from engine.orchestration import evaluate
-from engine.policy import Policy
-from engine.rulebook import ImpactRule, load_rulebook
+from policyweigh.orchestration import evaluate
+from policyweigh.policy import Policy
+from policyweigh.rulebook import ImpactRule, load_rulebook
 from tests.helpers import SETTINGS
 
 BOOK = load_rulebook()
@@ -59,7 +59,7 @@ def test_every_rule_has_both_kinds_of_example(rule: ImpactRule) -> None:
 
 
 def test_rulebook_size_and_coverage() -> None:
-    from engine.policy import RULE_KINDS
+    from policyweigh.policy import RULE_KINDS
 
     assert len(BOOK.impact_rules) >= 40
     kinds = {r.when.get("kind") for r in BOOK.impact_rules}

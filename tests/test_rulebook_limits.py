@@ -11,7 +11,7 @@ internals (``{policy.__class__}`` in a template).
 
 The loader checks the engine's limits on a model of the Rete network; the
 model is held to the real engine here: it compiles conditions as
-``engine.rete`` does, and at the match-stack limit it agrees with durable-rules
+``policyweigh.rete`` does, and at the match-stack limit it agrees with durable-rules
 itself (run in a subprocess, since past its limits it may crash).
 """
 
@@ -28,14 +28,14 @@ from typing import Any
 
 import pytest
 
-from engine import rete
-from engine.cli import main
-from engine.errors import InputError
-from engine.evaluation import PolicyValues, fill
-from engine.facts import rule_facts
-from engine.formatting import format_value
-from engine.policy import RULE_KINDS
-from engine.rulebook import (
+from policyweigh import rete
+from policyweigh.cli import main
+from policyweigh.errors import InputError
+from policyweigh.evaluation import PolicyValues, fill
+from policyweigh.facts import rule_facts
+from policyweigh.formatting import format_value
+from policyweigh.policy import RULE_KINDS
+from policyweigh.rulebook import (
     DATA_DIR,
     ENGINE_LIMITS,
     MAX_BRANCHES,
@@ -50,7 +50,7 @@ from engine.rulebook import (
     network_tests,
     rulebook_problems,
 )
-from engine.rulebook.models import (
+from policyweigh.rulebook.models import (
     MAX_IN_VALUES,
     NUMBER_LIMIT,
     Check,
@@ -58,8 +58,8 @@ from engine.rulebook.models import (
     fact_keys,
     template_problem,
 )
-from engine.templates import UNSET, policy_template, render_reason
-from engine.yamldoc import parse_yaml
+from policyweigh.templates import UNSET, policy_template, render_reason
+from policyweigh.yamldoc import parse_yaml
 from tests.helpers import DATA, ROOT, make_policy
 
 MINI = DATA / "rulebooks" / "mini"
@@ -139,7 +139,7 @@ def assert_refused(capsys: pytest.CaptureFixture[str], book: Path, *expected: st
 
 
 def refused_in_a_fresh_process(book: Path) -> tuple[list[str], list[str], str]:
-    """Load ``book``, then run ``policyeval evaluate policies/ --rulebook BOOK``, in a fresh process.
+    """Load ``book``, then run ``policyweigh evaluate policies/ --rulebook BOOK``, in a fresh process.
 
     Returns the loader's problems, the rule-engine modules imported by then (none:
     the loader never reaches durable-rules), and the CLI's exit code and stderr,
@@ -148,14 +148,14 @@ def refused_in_a_fresh_process(book: Path) -> tuple[list[str], list[str], str]:
     script = textwrap.dedent(
         f"""
         import sys
-        from engine.errors import InputError
-        from engine.rulebook import load_rulebook
+        from policyweigh.errors import InputError
+        from policyweigh.rulebook import load_rulebook
         try:
             load_rulebook({str(book)!r})
         except InputError as err:
             print("\\n".join(str(p) for p in err.problems))
-        print(sorted(m for m in sys.modules if m.startswith(("durable", "engine.rete"))))
-        from engine.cli import main
+        print(sorted(m for m in sys.modules if m.startswith(("durable", "policyweigh.rete"))))
+        from policyweigh.cli import main
         print("exit", main(["evaluate", "policies/", "--rulebook", {str(book)!r}]))
         """
     )
@@ -762,7 +762,7 @@ def test_the_hostile_rulebook_is_refused_with_every_problem_located(
 
 
 def _durable_json(tests: list[tuple[str, str, Any]]) -> list[dict[str, Any]]:
-    """The model's tests written as durable-rules JSON, the way engine.rete writes conditions."""
+    """The model's tests written as durable-rules JSON, the way policyweigh.rete writes conditions."""
     out: list[dict[str, Any]] = []
     for key, op, value in tests:
         if op == "eq":
@@ -775,7 +775,7 @@ def _durable_json(tests: list[tuple[str, str, Any]]) -> list[dict[str, Any]]:
 
 
 def test_network_model_compiles_conditions_as_the_rete_layer_does() -> None:
-    # The limits are checked on the network the model builds; if engine.rete compiles conditions
+    # The limits are checked on the network the model builds; if policyweigh.rete compiles conditions
     # differently, this fails and the model (engine/rulebook/__init__.py) must follow.
     book = load_rulebook()
     sides = [r.when for r in book.impact_rules] + [w for c in book.conflict_rules for w in (c.a, c.b)]
@@ -805,7 +805,7 @@ def test_network_model_compiles_conditions_as_the_rete_layer_does() -> None:
 
 
 def test_fact_keys_cover_every_key_the_facts_carry() -> None:
-    # Every key engine.facts makes, for the template of every kind and every example of the
+    # Every key policyweigh.facts makes, for the template of every kind and every example of the
     # bundled rulebook, is a key the loader lets conditions name.
     book = load_rulebook()
     rules: list[dict[str, Any]] = []
@@ -828,11 +828,11 @@ def test_match_stack_model_agrees_with_the_engine_at_its_limit() -> None:
     # unusable for the rest of the process).
     script = textwrap.dedent(
         """
-        from engine import rete
-        from engine.facts import rule_facts
-        from engine.policy import Policy
-        from engine.rulebook import Rulebook, _build, _impact_sides, _shapes, _stack_depth, load_rulebook
-        from engine.rulebook.models import ImpactRule
+        from policyweigh import rete
+        from policyweigh.facts import rule_facts
+        from policyweigh.policy import Policy
+        from policyweigh.rulebook import Rulebook, _build, _impact_sides, _shapes, _stack_depth, load_rulebook
+        from policyweigh.rulebook.models import ImpactRule
 
         mini = load_rulebook("tests/data/rulebooks/mini")
         policy = Policy.model_validate(

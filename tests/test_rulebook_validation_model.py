@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel
 
-from engine import yamldoc
-from engine.errors import InputError
-from engine.rulebook import load_rulebook
+from policyweigh import yamldoc
+from policyweigh.errors import InputError
+from policyweigh.rulebook import load_rulebook
 from tests.helpers import DATA
 
 MINI = DATA / "rulebooks" / "mini"
@@ -53,7 +53,7 @@ def _messages(book: Path) -> list[str]:
 def namesakes() -> Iterator[None]:
     """Product-looking models named like the rulebook's own, alive for one test."""
     made = [
-        type(name, (BaseModel,), {"__module__": "engine.namesake", "__annotations__": {"x": int}})
+        type(name, (BaseModel,), {"__module__": "policyweigh.namesake", "__annotations__": {"x": int}})
         for name in ("Criterion", "Scoring")
     ]
     yield

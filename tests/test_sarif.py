@@ -14,12 +14,12 @@ from typing import Any
 import jsonschema
 import pytest
 
-from engine.cli import main
-from engine.conflicts import TRADE_OFF_CODES
-from engine.gate import GATE_CODES
-from engine.render.sarif import to_uri
-from engine.rulebook import load_rulebook
-from engine.rulebook.guardrails import load_guardrails
+from policyweigh.cli import main
+from policyweigh.conflicts import TRADE_OFF_CODES
+from policyweigh.gate import GATE_CODES
+from policyweigh.render.sarif import to_uri
+from policyweigh.rulebook import load_rulebook
+from policyweigh.rulebook.guardrails import load_guardrails
 from tests.helpers import CAP_YAML, DATA, FCR_YAML, ROOT
 
 SCHEMA = json.loads((DATA / "sarif-2.1.0.json").read_text(encoding="utf-8"))
@@ -121,7 +121,7 @@ def test_results_point_at_rules_and_lines(sarif: dict[str, Any]) -> None:
     assert "ArbZG" in guardrail["properties"]["citation"]
     gate = [r for r in run["results"] if r["ruleId"] == "GATE001"]
     assert gate and all(r["locations"][0]["physicalLocation"]["region"] == {"startLine": 1} for r in gate)
-    fingerprints = [r["partialFingerprints"]["policyevalFinding/v1"] for r in run["results"]]
+    fingerprints = [r["partialFingerprints"]["policyweighFinding/v1"] for r in run["results"]]
     assert len(set(fingerprints)) == len(fingerprints)
     assert run["invocations"] == [{"executionSuccessful": True, "exitCode": 1}]
 

@@ -6,9 +6,9 @@ import math
 
 import pytest
 
-from engine.results import Contribution
-from engine.rulebook import Rulebook
-from engine.scoring import bounded, round_half_away, score, verdict
+from policyweigh.results import Contribution
+from policyweigh.rulebook import Rulebook
+from policyweigh.scoring import bounded, round_half_away, score, verdict
 
 
 def contribution(criterion: str, delta: int) -> Contribution:

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 import tomllib
 
-from engine.cli import main
-from engine.config import (
+from policyweigh.cli import main
+from policyweigh.config import (
     MAX_SETTINGS_BYTES,
     KeyPosition,
     Settings,
@@ -24,8 +24,8 @@ from engine.config import (
     resolve_rulebook,
     toml_positions,
 )
-from engine.errors import InputError
-from engine.rulebook import DATA_DIR
+from policyweigh.errors import InputError
+from policyweigh.rulebook import DATA_DIR
 from tests.helpers import ROOT
 
 
@@ -49,7 +49,7 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 
 
 def readme_settings_snippet() -> str:
-    """The ``[tool.policyeval]`` example of the README's Settings section, as users copy it."""
+    """The ``[tool.policyweigh]`` example of the README's Settings section, as users copy it."""
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     section = text[text.index("## Settings") :]
     match = re.search(r"```toml\n(.*?)```", section, re.DOTALL)
@@ -60,10 +60,10 @@ def readme_settings_snippet() -> str:
 # --------------------------------------------------------------------------- the probe's findings
 
 
-def test_a_number_as_the_tool_policyeval_table_is_located(tmp_path: Path) -> None:
-    path = write(tmp_path, "pyproject.toml", "[tool]\npolicyeval = 1\n")
+def test_a_number_as_the_tool_policyweigh_table_is_located(tmp_path: Path) -> None:
+    path = write(tmp_path, "pyproject.toml", "[tool]\npolicyweigh = 1\n")
     assert problems(path) == [
-        f"{path}:2:14: tool.policyeval: expected a table of settings; got 1 (a whole number)"
+        f"{path}:2:15: tool.policyweigh: expected a table of settings; got 1 (a whole number)"
     ]
 
 
@@ -73,14 +73,14 @@ def test_a_number_as_the_tool_table_is_located(tmp_path: Path) -> None:
 
 
 def test_a_boolean_is_not_a_number(tmp_path: Path) -> None:
-    path = write(tmp_path, "policyeval.toml", "min_employee = true\n")
+    path = write(tmp_path, "policyweigh.toml", "min_employee = true\n")
     assert problems(path) == [
         f"{path}:1:16: min_employee: expected a whole number from -100 to 100; got true (a boolean)"
     ]
 
 
 def test_a_quoted_number_is_not_a_weight(tmp_path: Path) -> None:
-    path = write(tmp_path, "policyeval.toml", '[weights]\n"employee.wellbeing" = "2"\n')
+    path = write(tmp_path, "policyweigh.toml", '[weights]\n"employee.wellbeing" = "2"\n')
     assert problems(path) == [
         f'{path}:2:24: weights."employee.wellbeing": expected a number above 0 and at most 10; '
         "got '2' (a string); write 2 without quotes"
@@ -88,7 +88,7 @@ def test_a_quoted_number_is_not_a_weight(tmp_path: Path) -> None:
 
 
 def test_a_fraction_is_not_a_whole_number(tmp_path: Path) -> None:
-    path = write(tmp_path, "policyeval.toml", "edge_margin_minutes = 30.0\n")
+    path = write(tmp_path, "policyweigh.toml", "edge_margin_minutes = 30.0\n")
     assert problems(path) == [
         f"{path}:1:23: edge_margin_minutes: expected a whole number of minutes from 0 to 240; "
         "got 30.0 (a number); write 30"
@@ -98,7 +98,7 @@ def test_a_fraction_is_not_a_whole_number(tmp_path: Path) -> None:
 def test_every_problem_is_reported_in_file_order(tmp_path: Path) -> None:
     path = write(
         tmp_path,
-        "policyeval.toml",
+        "policyweigh.toml",
         'min_customer = 200\nfail_on = "warnin"\nfial_on = 1\nsource = "x"\n[weight]\nx = 1\n',
     )
     assert problems(path) == [
@@ -113,7 +113,7 @@ def test_every_problem_is_reported_in_file_order(tmp_path: Path) -> None:
 
 def test_weights_must_be_finite_and_in_range(tmp_path: Path) -> None:
     path = write(
-        tmp_path, "policyeval.toml", 'weights = {"employee.wellbeing" = nan, "customer.speed" = 11, x = 0}\n'
+        tmp_path, "policyweigh.toml", 'weights = {"employee.wellbeing" = nan, "customer.speed" = 11, x = 0}\n'
     )
     assert problems(path) == [
         f'{path}:1:35: weights."employee.wellbeing": must be a finite number; got nan (a number)',
@@ -123,41 +123,41 @@ def test_weights_must_be_finite_and_in_range(tmp_path: Path) -> None:
 
 
 def test_a_table_where_a_value_belongs(tmp_path: Path) -> None:
-    path = write(tmp_path, "policyeval.toml", "[weights.employee]\nwellbeing = 2\n")
+    path = write(tmp_path, "policyweigh.toml", "[weights.employee]\nwellbeing = 2\n")
     assert problems(path) == [
         f"{path}:1:1: weights.employee: expected a number above 0 and at most 10; got a table"
     ]
 
 
 def test_an_empty_rulebook_path_and_a_missing_rulebook_folder(tmp_path: Path) -> None:
-    path = write(tmp_path, "policyeval.toml", 'rulebook = ""\n')
+    path = write(tmp_path, "policyweigh.toml", 'rulebook = ""\n')
     assert problems(path) == [f"{path}:1:12: rulebook: must not be empty"]
-    write(tmp_path, "policyeval.toml", 'fail_on = "never"\nrulebook = "hr/rulebook"\n')
+    write(tmp_path, "policyweigh.toml", 'fail_on = "never"\nrulebook = "hr/rulebook"\n')
     settings = load_settings(path)
     with pytest.raises(InputError) as caught:
         resolve_rulebook(settings)
     assert [str(p) for p in caught.value.problems] == [
         f"{path}:2:12: rulebook: no rulebook folder 'hr/rulebook' "
-        "(a relative path is read from the folder of policyeval.toml)"
+        "(a relative path is read from the folder of policyweigh.toml)"
     ]
     # --rulebook given on the command line wins, so the setting's folder is not needed.
     assert resolve_rulebook(settings, DATA_DIR).criteria
 
 
 def test_unknown_criteria_are_located_with_a_suggestion(tmp_path: Path) -> None:
-    path = write(tmp_path, "pyproject.toml", '[tool.policyeval.weights]\n"employee.wellbeng" = 2\nfoo = 1\n')
+    path = write(tmp_path, "pyproject.toml", '[tool.policyweigh.weights]\n"employee.wellbeng" = 2\nfoo = 1\n')
     settings = load_settings(path)
     with pytest.raises(InputError) as caught:
         resolve_rulebook(settings)
     assert [str(p) for p in caught.value.problems] == [
-        f'{path}:2:1: tool.policyeval.weights."employee.wellbeng": weight override for unknown criteria: '
+        f'{path}:2:1: tool.policyweigh.weights."employee.wellbeng": weight override for unknown criteria: '
         "employee.wellbeng (did you mean 'employee.wellbeing'?)",
-        f"{path}:3:1: tool.policyeval.weights.foo: weight override for unknown criteria: foo",
+        f"{path}:3:1: tool.policyweigh.weights.foo: weight override for unknown criteria: foo",
     ]
 
 
 def test_known_weights_apply(tmp_path: Path) -> None:
-    path = write(tmp_path, "policyeval.toml", 'weights = {"employee.wellbeing" = 2}\n')
+    path = write(tmp_path, "policyweigh.toml", 'weights = {"employee.wellbeing" = 2}\n')
     book = resolve_rulebook(load_settings(path))
     assert book.criteria_by_id["employee.wellbeing"].weight == 2.0
 
@@ -180,12 +180,12 @@ def test_the_readme_snippet_works_in_pyproject_toml(tmp_path: Path) -> None:
     assert resolve_rulebook(settings).criteria_by_id["employee.wellbeing"].weight == 2.0
 
 
-def test_the_readme_snippet_pasted_into_policyeval_toml_says_to_drop_the_header(tmp_path: Path) -> None:
-    path = write(tmp_path, "policyeval.toml", "# settings\n" + readme_settings_snippet())
+def test_the_readme_snippet_pasted_into_policyweigh_toml_says_to_drop_the_header(tmp_path: Path) -> None:
+    path = write(tmp_path, "policyweigh.toml", "# settings\n" + readme_settings_snippet())
     assert problems(path) == [
-        f"{path}:2:1: tool.policyeval: in policyeval.toml the settings sit at the top level: drop the "
-        "[tool.policyeval] header (and write [weights] for [tool.policyeval.weights]); "
-        "[tool.policyeval] is for pyproject.toml"
+        f"{path}:2:1: tool.policyweigh: in policyweigh.toml the settings sit at the top level: drop the "
+        "[tool.policyweigh] header (and write [weights] for [tool.policyweigh.weights]); "
+        "[tool.policyweigh] is for pyproject.toml"
     ]
 
 
@@ -193,12 +193,12 @@ def test_a_misspelt_tool_table_in_pyproject_is_found_and_named(tmp_path: Path) -
     path = write(
         tmp_path,
         "pyproject.toml",
-        '[tool.black]\nline-length = 100\n\n[tool.policy-eval]\nfail_on = "never"\n',
+        '[tool.black]\nline-length = 100\n\n[tool.policy-weigh]\nfail_on = "never"\n',
     )
     assert find_settings_file(tmp_path) == path
     assert problems(path) == [
-        f"{path}:4:1: tool.policy-eval: unknown table; policyeval reads [tool.policyeval] "
-        "(did you mean 'tool.policyeval'?)"
+        f"{path}:4:1: tool.policy-weigh: unknown table; policyweigh reads [tool.policyweigh] "
+        "(did you mean 'tool.policyweigh'?)"
     ]
 
 
@@ -210,8 +210,8 @@ def test_another_tools_table_is_not_taken_for_ours(tmp_path: Path) -> None:
 def test_a_named_pyproject_without_our_table_is_an_error(tmp_path: Path) -> None:
     path = write(tmp_path, "pyproject.toml", '[project]\nname = "x"\n')
     assert problems(path) == [
-        f"{path}:1:1: no [tool.policyeval] table in this pyproject.toml: add one, "
-        "or name a policyeval.toml with --config"
+        f"{path}:1:1: no [tool.policyweigh] table in this pyproject.toml: add one, "
+        "or name a policyweigh.toml with --config"
     ]
 
 
@@ -231,20 +231,20 @@ def test_a_named_pyproject_without_our_table_is_an_error(tmp_path: Path) -> None
 def test_malformed_toml_gives_its_line_and_column(
     tmp_path: Path, text: str, where: str, message: str
 ) -> None:
-    path = write(tmp_path, "policyeval.toml", text)
+    path = write(tmp_path, "policyweigh.toml", text)
     found = problems(path)
     assert len(found) == 1
     assert found[0].startswith(f"{path}:{where}: {message}")
 
 
 def test_bytes_that_are_not_utf8_are_located(tmp_path: Path) -> None:
-    path = tmp_path / "policyeval.toml"
+    path = tmp_path / "policyweigh.toml"
     path.write_bytes(b'fail_on = "never"\ntitle = "caf\xe9"\n')
     assert problems(path) == [f"{path}:2:13: not UTF-8 text: byte 0xe9 cannot be decoded"]
 
 
 def test_a_huge_settings_file_is_refused(tmp_path: Path) -> None:
-    path = write(tmp_path, "policyeval.toml", "# " + "x" * MAX_SETTINGS_BYTES + "\n")
+    path = write(tmp_path, "policyweigh.toml", "# " + "x" * MAX_SETTINGS_BYTES + "\n")
     assert problems(path) == [f"{path}:1:1: settings file larger than 1024 KiB; is this the right file?"]
 
 
@@ -254,7 +254,7 @@ def test_a_fifo_as_the_settings_file_is_refused_without_waiting(tmp_path: Path) 
     os.mkfifo(fifo)
     # In a subprocess: a regression would block on the FIFO, and the timeout ends it.
     done = subprocess.run(
-        [sys.executable, "-m", "engine.cli", "rules", "--config", str(fifo)],
+        [sys.executable, "-m", "policyweigh.cli", "rules", "--config", str(fifo)],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -282,21 +282,21 @@ def test_a_directory_named_with_config_is_a_usage_error(
 def test_the_cli_prints_located_settings_problems_and_exits_2(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    write(tmp_path, "pyproject.toml", "[tool]\npolicyeval = 1\n")
+    write(tmp_path, "pyproject.toml", "[tool]\npolicyweigh = 1\n")
     monkeypatch.chdir(tmp_path)
     for command in (["rules"], ["evaluate", str(ROOT / "policies")], ["check", str(ROOT / "policies")]):
         code, out, err = run(capsys, *command)
         assert (code, out) == (2, ""), command
         assert (
             err
-            == f"{tmp_path / 'pyproject.toml'}:2:14: tool.policyeval: expected a table of settings; got 1 (a whole number)\n"
+            == f"{tmp_path / 'pyproject.toml'}:2:15: tool.policyweigh: expected a table of settings; got 1 (a whole number)\n"
         )
 
 
 def test_discovery_reports_a_broken_pyproject_that_holds_our_settings(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    write(tmp_path, "pyproject.toml", '[tool.policyeval]\nfail_on = "never\n')
+    write(tmp_path, "pyproject.toml", '[tool.policyweigh]\nfail_on = "never\n')
     monkeypatch.chdir(tmp_path)
     code, _, err = run(capsys, "rules")
     assert code == 2
@@ -306,7 +306,7 @@ def test_discovery_reports_a_broken_pyproject_that_holds_our_settings(
 def test_discovery_skips_a_broken_pyproject_that_is_not_ours(tmp_path: Path) -> None:
     (tmp_path / "sub").mkdir()
     write(tmp_path / "sub", "pyproject.toml", "[project\nname = 1\n")
-    own = write(tmp_path, "policyeval.toml", 'fail_on = "never"\n')
+    own = write(tmp_path, "policyweigh.toml", 'fail_on = "never"\n')
     assert find_settings_file(tmp_path / "sub") == own
 
 
@@ -344,7 +344,7 @@ name = "apple"
 [[fruits]]
 name = "banana"
 
-[tool.policyeval]
+[tool.policyweigh]
 fail_on = "never"
 '''
 
@@ -383,8 +383,8 @@ def test_the_locator_finds_every_key_tomllib_reads() -> None:
         (("escaped",), KeyPosition(20, 1, 20, 11)),
         (("table", "with.dot", "key", "b"), KeyPosition(23, 16, 23, 20)),
         (("fruits", 1, "name"), KeyPosition(29, 1, 29, 8)),
-        (("tool", "policyeval"), KeyPosition(31, 1, 31, 1)),
-        (("tool", "policyeval", "fail_on"), KeyPosition(32, 1, 32, 11)),
+        (("tool", "policyweigh"), KeyPosition(31, 1, 31, 1)),
+        (("tool", "policyweigh", "fail_on"), KeyPosition(32, 1, 32, 11)),
     ],
 )
 def test_the_locator_gives_lines_and_columns(path: tuple[Any, ...], position: KeyPosition) -> None:
@@ -399,8 +399,8 @@ def test_the_locator_keeps_what_it_found_on_text_that_is_not_toml() -> None:
 
 
 def test_key_names_are_spelt_as_toml_spells_them() -> None:
-    assert key_name(("tool", "policyeval", "weights", "employee.wellbeing")) == (
-        'tool.policyeval.weights."employee.wellbeing"'
+    assert key_name(("tool", "policyweigh", "weights", "employee.wellbeing")) == (
+        'tool.policyweigh.weights."employee.wellbeing"'
     )
     assert key_name(("fruits", 1, "name")) == "fruits[1].name"
     assert key_name(('say "hi"',)) == '"say \\"hi\\""'

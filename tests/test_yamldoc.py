@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from engine.errors import InputError
-from engine.yamldoc import (
+from policyweigh.errors import InputError
+from policyweigh.yamldoc import (
     MAX_DEPTH,
     MAX_FILE_BYTES,
     MAX_NODES,

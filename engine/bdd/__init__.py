@@ -1,16 +1,16 @@
-"""The BDD step library for policy features (pytest-bdd), installed with ``pip install 'policyeval[bdd]'``.
+"""The BDD step library for policy features (pytest-bdd), installed with the ``[bdd]`` extra.
 
 One module per job:
 
-- ``engine.bdd.plugin``: the pytest plugin (entry point ``pytest11``, name
-  ``policyeval``): the ini option ``policyeval_policies``, and the steps and
+- ``policyweigh.bdd.plugin``: the pytest plugin (entry point ``pytest11``, name
+  ``policyweigh``): the ini option ``policyweigh_policies``, and the steps and
   failure report, registered only in a project that uses them;
-- ``engine.bdd.steps``: the step definitions, grouped Given, When, Then;
-- ``engine.bdd.world``: ``PolicyWorld``, the state of a scenario, and where the
+- ``policyweigh.bdd.steps``: the step definitions, grouped Given, When, Then;
+- ``policyweigh.bdd.world``: ``PolicyWorld``, the state of a scenario, and where the
   policies come from;
-- ``engine.bdd.patching``: changing a policy's field or applying a remedy;
-- ``engine.bdd.messages``: the failure messages;
-- ``engine.bdd.vocabulary``: the registry of steps and the README text made from it.
+- ``policyweigh.bdd.patching``: changing a policy's field or applying a remedy;
+- ``policyweigh.bdd.messages``: the failure messages;
+- ``policyweigh.bdd.vocabulary``: the registry of steps and the README text made from it.
 
 The public names below are imported on first use: pytest imports this package
 whenever it loads the plugin, in every project, so importing it costs nothing.
@@ -22,7 +22,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from engine.bdd.messages import (
+    from policyweigh.bdd.messages import (
         PolicyCheckFailed,
         compare,
         conflict_line,
@@ -35,8 +35,8 @@ if TYPE_CHECKING:
         scores_summary,
         verdict_message,
     )
-    from engine.bdd.plugin import INI_POLICIES
-    from engine.bdd.world import PolicySource, PolicyWorld, policy_root
+    from policyweigh.bdd.plugin import INI_POLICIES
+    from policyweigh.bdd.world import PolicySource, PolicyWorld, policy_root
 
 __all__ = [
     "INI_POLICIES",
@@ -57,18 +57,18 @@ __all__ = [
 ]
 
 _HOMES = {
-    "INI_POLICIES": "engine.bdd.plugin",
-    "PolicySource": "engine.bdd.world",
-    "PolicyWorld": "engine.bdd.world",
-    "policy_root": "engine.bdd.world",
+    "INI_POLICIES": "policyweigh.bdd.plugin",
+    "PolicySource": "policyweigh.bdd.world",
+    "PolicyWorld": "policyweigh.bdd.world",
+    "policy_root": "policyweigh.bdd.world",
 }
-"""Where each public name lives; the others are in ``engine.bdd.messages``."""
+"""Where each public name lives; the others are in ``policyweigh.bdd.messages``."""
 
 
 def __getattr__(name: str) -> Any:
     if name not in __all__:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(_HOMES.get(name, "engine.bdd.messages")), name)
+    value = getattr(importlib.import_module(_HOMES.get(name, "policyweigh.bdd.messages")), name)
     globals()[name] = value  # later lookups skip this function
     return value
 

@@ -16,9 +16,17 @@ import operator
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from engine.formatting import plain, with_sign
-from engine.results import Conflict, ConflictKind, Contribution, PolicyResult, RemedyResult, Severity, Verdict
-from engine.suggest import did_you_mean
+from policyweigh.formatting import plain, with_sign
+from policyweigh.results import (
+    Conflict,
+    ConflictKind,
+    Contribution,
+    PolicyResult,
+    RemedyResult,
+    Severity,
+    Verdict,
+)
+from policyweigh.suggest import did_you_mean
 
 __all__ = [
     "COMPARISONS",

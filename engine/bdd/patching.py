@@ -1,10 +1,10 @@
 """Changing a policy for a scenario: a field set by name or dotted path, or a remedy's patch applied.
 
 This is the one place in the BDD layer that changes policies, and it changes
-them with the engine's own patcher (``engine.patching.patch_policy``), the one
+them with the engine's own patcher (``policyweigh.patching.patch_policy``), the one
 remedies use:
 
-- a remedy is applied with ``engine.remedies.apply_patch`` exactly as the
+- a remedy is applied with ``policyweigh.remedies.apply_patch`` exactly as the
   engine applied it when it scored the remedy, so the scores after the step are
   the remedy's ``scores_after``;
 - a change to a field of the policy's top level (``jurisdiction``, ``status``),
@@ -12,7 +12,7 @@ remedies use:
   service_level_target.answered_pct is changed to 90``) is one ``FieldChange``.
 
 An invalid value fails with every problem the patcher reports, located and
-with its "did you mean", as ``policyeval validate`` says it. This module only
+with its "did you mean", as ``policyweigh validate`` says it. This module only
 chooses the part of the policy a step means and words the failures.
 
 Values are YAML text (``8``, ``[]``, ``["06:00"]``); ``null`` removes the field.
@@ -24,14 +24,14 @@ from __future__ import annotations
 
 from typing import Any, Literal, TypeAlias
 
-from engine.bdd.messages import fail
-from engine.errors import InputError, PolicyevalError
-from engine.patching import FieldChange, patch_policy
-from engine.policy import Policy, Scope
-from engine.remedies import apply_patch
-from engine.results import RemedyResult
-from engine.suggest import did_you_mean
-from engine.yamldoc import parse_yaml
+from policyweigh.bdd.messages import fail
+from policyweigh.errors import InputError, PolicyweighError
+from policyweigh.patching import FieldChange, patch_policy
+from policyweigh.policy import Policy, Scope
+from policyweigh.remedies import apply_patch
+from policyweigh.results import RemedyResult
+from policyweigh.suggest import did_you_mean
+from policyweigh.yamldoc import parse_yaml
 
 __all__ = ["Where", "apply_remedy", "change_field", "field_names", "is_policy_field", "policy_fields"]
 
@@ -63,7 +63,7 @@ def apply_remedy(policy: Policy, remedy: RemedyResult) -> Policy:
     """``policy`` with a remedy's patch applied, as the engine applied it when it scored the remedy."""
     try:
         return apply_patch(policy, remedy.patch, remedy=remedy.code)
-    except PolicyevalError as err:
+    except PolicyweighError as err:
         raise fail(f"cannot apply remedy {remedy.code}: {err}") from None
 
 

@@ -1,23 +1,23 @@
-"""The pytest plugin ``policyeval`` (entry point ``pytest11``): the ini option, and the steps when used.
+"""The pytest plugin ``policyweigh`` (entry point ``pytest11``): the ini option, and the steps when used.
 
 Installing the package loads this module in every pytest run on the machine,
 so it imports only pytest and the standard library. It registers the ini
-option ``policyeval_policies`` (the folder the policies are read from,
+option ``policyweigh_policies`` (the folder the policies are read from,
 relative to the ini file; the default is ``policies/`` in pytest's rootdir),
-and registers the step definitions (``engine.bdd.steps``, which imports
+and registers the step definitions (``policyweigh.bdd.steps``, which imports
 pytest-bdd and the engine) and the failure report only when the project uses
 them. A project uses them when either:
 
-- the ini option ``policyeval_policies`` is set, or
+- the ini option ``policyweigh_policies`` is set, or
 - pytest-bdd's ini option ``bdd_features_base_dir`` is set and pytest's rootdir
   has a ``policies/`` folder.
 
 Otherwise nothing is imported and nothing is reported, whether pytest-bdd is
 installed or not. A project that uses the steps without pytest-bdd installed
 stops with a one-line usage error naming the extra that brings it
-(``pip install 'policyeval[bdd]'``).
+(the ``[bdd]`` extra, installed from the repository as the README shows).
 
-A step that fails raises ``PolicyCheckFailed`` (``engine.bdd.messages``); the
+A step that fails raises ``PolicyCheckFailed`` (``policyweigh.bdd.messages``); the
 report shows its message and the failing step, without a traceback. A step no
 definition matches fails the scenario (pytest-bdd's
 ``StepDefinitionNotFoundError``, left as it is).
@@ -35,15 +35,18 @@ import pytest
 
 __all__ = ["EXTRA", "INI_POLICIES", "REPORT_PLUGIN", "STEPS_PLUGIN", "uses_steps"]
 
-INI_POLICIES = "policyeval_policies"
+INI_POLICIES = "policyweigh_policies"
 """The ini option naming the policy folder, relative to the ini file."""
 INI_FEATURES = "bdd_features_base_dir"
 """pytest-bdd's ini option for the folder of the feature files."""
-EXTRA = "pip install 'policyeval[bdd]'"
+EXTRA = (
+    "install policyweigh's [bdd] extra from where policyweigh came from, "
+    "e.g. pip install 'policyweigh[bdd] @ git+<repository URL>@<tag>'"
+)
 """The install command that brings the step library's needs."""
-STEPS_PLUGIN = "policyeval-steps"
+STEPS_PLUGIN = "policyweigh-steps"
 """The name the step definitions are registered under."""
-REPORT_PLUGIN = "policyeval-report"
+REPORT_PLUGIN = "policyweigh-report"
 """The name the failure report's hooks are registered under."""
 
 _STEP_KEY = pytest.StashKey[str]()
@@ -86,16 +89,16 @@ def pytest_configure(config: pytest.Config) -> None:
     if reason is None or config.pluginmanager.has_plugin(STEPS_PLUGIN):
         return
     try:
-        steps = importlib.import_module("engine.bdd.steps")
+        steps = importlib.import_module("policyweigh.bdd.steps")
     except ModuleNotFoundError as err:
         if err.name is None or err.name.split(".")[0] != "pytest_bdd":
             raise
         if config.getoption("help", False):
             return  # pytest --help lists the options; the steps are not needed for that
         raise pytest.UsageError(
-            f"policyeval: the policy steps need pytest-bdd, which is not installed ({reason}): {EXTRA}"
+            f"policyweigh: the policy steps need pytest-bdd, which is not installed ({reason}): {EXTRA}"
         ) from None
-    messages = importlib.import_module("engine.bdd.messages")
+    messages = importlib.import_module("policyweigh.bdd.messages")
     config.pluginmanager.register(steps, STEPS_PLUGIN)
     config.pluginmanager.register(_FailureReport(messages.PolicyCheckFailed), REPORT_PLUGIN)
 

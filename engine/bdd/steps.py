@@ -10,13 +10,13 @@ HR writes acceptance criteria for the policy library in plain Gherkin::
       And the best remedy raises the employee impact to at least 0
 
 This module imports pytest-bdd and the engine; the plugin
-(``engine.bdd.plugin``) registers it only in a project that uses the steps.
+(``policyweigh.bdd.plugin``) registers it only in a project that uses the steps.
 Each step is defined with ``_given``, ``_when`` or ``_then``, which register it
 with pytest-bdd and record it in ``REGISTRY`` under the current section; the
 first paragraph of its docstring is its description in the README (see
-``engine.bdd.vocabulary``). State lives in ``PolicyWorld`` (``engine.bdd.world``),
-failure messages in ``engine.bdd.messages``, changes to policies in
-``engine.bdd.patching``.
+``policyweigh.bdd.vocabulary``). State lives in ``PolicyWorld`` (``policyweigh.bdd.world``),
+failure messages in ``policyweigh.bdd.messages``, changes to policies in
+``policyweigh.bdd.patching``.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from typing import Any, TypeVar
 import pytest
 from pytest_bdd import given, parsers, then, when
 
-from engine.bdd.messages import (
+from policyweigh.bdd.messages import (
     COMPARISONS,
     KINDS,
     SEVERITIES,
@@ -47,12 +47,12 @@ from engine.bdd.messages import (
     scores_summary,
     verdict_message,
 )
-from engine.bdd.patching import is_policy_field
-from engine.bdd.vocabulary import Keyword, StepRegistry
-from engine.bdd.world import PolicyWorld, policy_source
-from engine.conflicts import TRADE_OFF_CODES
-from engine.formatting import plain
-from engine.results import Conflict, PolicyResult
+from policyweigh.bdd.patching import is_policy_field
+from policyweigh.bdd.vocabulary import Keyword, StepRegistry
+from policyweigh.bdd.world import PolicyWorld, policy_source
+from policyweigh.conflicts import TRADE_OFF_CODES
+from policyweigh.formatting import plain
+from policyweigh.results import Conflict, PolicyResult
 
 __all__ = ["REGISTRY", "TYPES", "policy_world"]
 

@@ -1,6 +1,6 @@
 """The step vocabulary: a registry of the step definitions and the README text made from it.
 
-``engine.bdd.steps`` registers every step here as it defines it (its keyword,
+``policyweigh.bdd.steps`` registers every step here as it defines it (its keyword,
 its pattern, its section and its function, whose docstring is the human
 description). ``vocabulary_markdown`` turns the registry into the block of
 README.md between ``<!-- bdd-steps:start -->`` and ``<!-- bdd-steps:end -->``:
@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeAlias
 
-from engine.bdd.messages import COMPARISONS, KINDS, SEVERITIES, SIDES, VERDICTS
+from policyweigh.bdd.messages import COMPARISONS, KINDS, SEVERITIES, SIDES, VERDICTS
 
 __all__ = [
     "END_MARKER",
@@ -79,13 +79,13 @@ SECTIONS: tuple[Section, ...] = (
 """The README's sections, in order; every step belongs to one."""
 
 INTRO = """\
-The step library is an optional extra: `pip install 'policyeval[bdd]'` brings pytest and pytest-bdd.
-Its pytest plugin (`engine.bdd.plugin`) costs nothing in a project that does not use it and registers
-the steps only in one that does: the ini option `policyeval_policies` is set, or `bdd_features_base_dir`
+The step library is an optional extra: `policyweigh[bdd]` brings pytest and pytest-bdd.
+Its pytest plugin (`policyweigh.bdd.plugin`) costs nothing in a project that does not use it and registers
+the steps only in one that does: the ini option `policyweigh_policies` is set, or `bdd_features_base_dir`
 is set and pytest's rootdir has a `policies/` folder. A project that uses them without pytest-bdd
 installed stops with a one-line usage error naming the extra.
 
-Policies are read from the folder named by the ini option `policyeval_policies` (relative to the ini
+Policies are read from the folder named by the ini option `policyweigh_policies` (relative to the ini
 file), or `policies/` in pytest's rootdir. A failing step prints what it expected, what the
 evaluation found (scores, the contributions behind them, the conflicts, the remedies) and the failing
 step; a step no definition matches fails the run."""

@@ -1,10 +1,10 @@
 """What a policy scenario has chosen, changed and evaluated: ``PolicyWorld``, and where policies come from.
 
 The policies of a test session are the folder named by the ini option
-``policyeval_policies`` (relative to the ini file), or ``policies/`` in pytest's
+``policyweigh_policies`` (relative to the ini file), or ``policies/`` in pytest's
 rootdir; they are loaded once per session (``PolicySource``), with the settings
-and rulebook the ``policyeval`` command would use there (``policyeval.toml`` or
-``[tool.policyeval]``, searched from the rootdir).
+and rulebook the ``policyweigh`` command would use there (``policyweigh.toml`` or
+``[tool.policyweigh]``, searched from the rootdir).
 
 State passes between steps in one ``PolicyWorld`` (fixture ``policy_world``):
 ``Given`` steps replace it, ``When`` steps change it, ``Then`` steps read it and
@@ -19,19 +19,19 @@ from pathlib import Path
 
 import pytest
 
-from engine.bdd.messages import conflict_name, conflicts_message, fail, remedy_message
-from engine.bdd.patching import Where, apply_remedy, change_field
-from engine.bdd.plugin import INI_POLICIES
-from engine.config import find_settings_file
-from engine.errors import PolicyevalError
-from engine.evaluation import EvaluationRun
-from engine.loading import Library, LoadedPolicy
-from engine.orchestration import evaluate
-from engine.policy import Policy
-from engine.project import Project, open_project
-from engine.results import Conflict, PolicyResult, RemedyResult
-from engine.rulebook import Rulebook
-from engine.suggest import did_you_mean
+from policyweigh.bdd.messages import conflict_name, conflicts_message, fail, remedy_message
+from policyweigh.bdd.patching import Where, apply_remedy, change_field
+from policyweigh.bdd.plugin import INI_POLICIES
+from policyweigh.config import find_settings_file
+from policyweigh.errors import PolicyweighError
+from policyweigh.evaluation import EvaluationRun
+from policyweigh.loading import Library, LoadedPolicy
+from policyweigh.orchestration import evaluate
+from policyweigh.policy import Policy
+from policyweigh.project import Project, open_project
+from policyweigh.results import Conflict, PolicyResult, RemedyResult
+from policyweigh.rulebook import Rulebook
+from policyweigh.suggest import did_you_mean
 
 __all__ = ["PolicySource", "PolicyWorld", "policy_root", "policy_source"]
 
@@ -56,13 +56,13 @@ class PolicySource:
                 )
             try:
                 self._project = open_project([self.root], config=self.settings_file)
-            except PolicyevalError as err:
+            except PolicyweighError as err:
                 raise fail(f"cannot load the policies in {self.root}:\n{err}") from None
         return self._project
 
 
 def policy_root(config: pytest.Config) -> Path:
-    """The policy folder: ini option policyeval_policies (relative to the ini file) or rootdir/policies."""
+    """The policy folder: ini option policyweigh_policies (relative to the ini file) or rootdir/policies."""
     value = str(config.getini(INI_POLICIES) or "").strip()
     if not value:
         return config.rootpath / "policies"
@@ -178,9 +178,9 @@ class PolicyWorld:
         policies = [self.policy(pid) for pid in ids]
         files = {p.id: p.file for p in self.library}
         try:
-            # The project's settings, as the policyeval command would use them (the guardrails' edge margin).
+            # The project's settings, as the policyweigh command would use them (the guardrails' edge margin).
             self.run = evaluate(policies, rulebook=project.rulebook, files=files, settings=project.settings)
-        except PolicyevalError as err:
+        except PolicyweighError as err:
             raise fail(f"cannot evaluate {self.subject()}: {err}") from None
         self.stale = False
         self.conflict = None
@@ -248,7 +248,7 @@ class PolicyWorld:
         self.remedy = remedy
 
     def change(self, where: Where, name: str, text: str) -> None:
-        """Set a field of the policy in focus to a YAML value (see ``engine.bdd.patching.change_field``)."""
+        """Set a field of the policy in focus to a YAML value (see ``policyweigh.bdd.patching.change_field``)."""
         pid = self.focused()
         self.changed[pid] = change_field(self.policy(pid), where, name, text)
         self.stale = True

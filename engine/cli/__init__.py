@@ -1,4 +1,4 @@
-"""The ``policyeval`` command: a thin click shell over the library.
+"""The ``policyweigh`` command: a thin click shell over the library.
 
 One module per subcommand, each exposing ``command``. ``main(argv)`` returns
 the exit code instead of exiting, so the CLI is testable without a subprocess:
@@ -14,7 +14,7 @@ of what is still buffered cannot fail again) and the exit code is 141, what a
 shell reports for a program that SIGPIPE ended (128 + 13).
 
 ``entry()``, the console script, also guards against Ctrl-C arriving while the
-engine is inside C code (``engine.cli.interrupt``).
+engine is inside C code (``policyweigh.cli.interrupt``).
 """
 
 from __future__ import annotations
@@ -31,9 +31,9 @@ from typing import Any
 
 import click
 
-from engine import __version__
-from engine.cli import interrupt
-from engine.errors import InputError, PolicyevalError
+from policyweigh import __version__
+from policyweigh.cli import interrupt
+from policyweigh.errors import InputError, PolicyweighError
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -44,14 +44,14 @@ EXIT_INTERRUPTED = 130
 EXIT_PIPE = 141
 """128 + SIGPIPE, what a shell reports for a program whose reader closed the pipe."""
 
-# OSErrors that say something about the machine, not about policyeval: reported as one line, exit 2.
+# OSErrors that say something about the machine, not about policyweigh: reported as one line, exit 2.
 ENVIRONMENT_ERRNOS = frozenset(
     getattr(errno, name)
     for name in ("ENOSPC", "EDQUOT", "EFBIG", "EIO", "EROFS", "EACCES", "EPERM", "ENOMEM", "EMFILE", "ENFILE")
     if hasattr(errno, name)
 )
 
-# Subcommand modules under engine.cli, in the order `--help` lists them.
+# Subcommand modules under policyweigh.cli, in the order `--help` lists them.
 COMMANDS = (
     "validate",
     "evaluate",
@@ -91,7 +91,7 @@ class _Group(click.Group):
         if not self._loaded:
             self._loaded = True
             for name in COMMANDS:
-                self._commands[name] = importlib.import_module(f"engine.cli.{name}").command
+                self._commands[name] = importlib.import_module(f"policyweigh.cli.{name}").command
         return self._commands
 
     @commands.setter
@@ -119,12 +119,12 @@ class _Group(click.Group):
 
 
 @click.group(cls=_Group, context_settings=CONTEXT_SETTINGS)
-@click.version_option(__version__, "--version", "-V", prog_name="policyeval")
+@click.version_option(__version__, "--version", "-V", prog_name="policyweigh")
 def cli() -> None:
     """Score workplace policies on employee and customer impact, explain every
     point, and find the conflicts between them.
 
-    Example: policyeval evaluate policies/
+    Example: policyweigh evaluate policies/
     """
 
 
@@ -133,7 +133,7 @@ def _tell(message: str) -> None:
 
     Messages quote what users wrote; no line of them may read as a CI workflow command.
     """
-    from engine.render.escape import guard_lines  # late: the command group loads no renderer at start-up
+    from policyweigh.render.escape import guard_lines  # late: the command group loads no renderer at start-up
 
     with contextlib.suppress(OSError, ValueError):
         click.echo(guard_lines(message), err=True)
@@ -255,7 +255,7 @@ def _run(argv: Sequence[str] | None) -> int:
     """Run the CLI; every error becomes its exit code, except those of the output and Ctrl-C."""
     try:
         result = cli.main(
-            args=list(argv) if argv is not None else None, prog_name="policyeval", standalone_mode=False
+            args=list(argv) if argv is not None else None, prog_name="policyweigh", standalone_mode=False
         )
     except click.exceptions.Exit as stop:
         return int(stop.exit_code)
@@ -271,7 +271,7 @@ def _run(argv: Sequence[str] | None) -> int:
         for problem in err.problems:
             _tell(str(problem))
         return EXIT_INPUT
-    except PolicyevalError as err:
+    except PolicyweighError as err:
         _tell(f"error: {err}")
         return EXIT_INPUT
     except (_Interrupted, _OutputClosed, KeyboardInterrupt):
@@ -288,14 +288,14 @@ def _run(argv: Sequence[str] | None) -> int:
 def _internal_error(err: Exception) -> int:
     _tell(
         f"internal error: {type(err).__name__}: {err}\n"
-        "This is a bug in policyeval; please report it with the command you ran."
+        "This is a bug in policyweigh; please report it with the command you ran."
     )
     return EXIT_INTERNAL
 
 
 def entry() -> None:
     """Console-script entry point: Ctrl-C always ends the process, then exit with the command's code."""
-    from engine.cli.interrupt import exit_interrupted, guard  # late: only the console script needs it
+    from policyweigh.cli.interrupt import exit_interrupted, guard  # late: only the console script needs it
 
     try:
         guard()

@@ -1,5 +1,5 @@
-"""`python -m engine.cli` runs the policyeval command."""
+"""`python -m policyweigh.cli` runs the policyweigh command."""
 
-from engine.cli import entry
+from policyweigh.cli import entry
 
 entry()

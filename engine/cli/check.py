@@ -1,4 +1,4 @@
-"""`policyeval check`: the CI gate. Conflicts and minimum scores, with exit codes and machine output."""
+"""`policyweigh check`: the CI gate. Conflicts and minimum scores, with exit codes and machine output."""
 
 from __future__ import annotations
 
@@ -7,14 +7,14 @@ from typing import cast
 
 import click
 
-from engine.cli import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK
-from engine.cli.options import config_option, format_option, paths_argument, rulebook_option
-from engine.config import FailOn
-from engine.errors import InputError
-from engine.gate import GateResult, input_result
-from engine.project import open_settings
-from engine.render.escape import json_document
-from engine.rulebook import Rulebook, default_rulebook
+from policyweigh.cli import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK
+from policyweigh.cli.options import config_option, format_option, paths_argument, rulebook_option
+from policyweigh.config import FailOn
+from policyweigh.errors import InputError
+from policyweigh.gate import GateResult, input_result
+from policyweigh.project import open_settings
+from policyweigh.render.escape import json_document
+from policyweigh.rulebook import Rulebook, default_rulebook
 
 
 def _render(result: GateResult, fmt: str, book: Rulebook) -> str:
@@ -23,14 +23,14 @@ def _render(result: GateResult, fmt: str, book: Rulebook) -> str:
         return json_document(json.dumps(result.as_dict(), indent=2)) + "\n"
     # Each format imports its renderer when it is asked for: start-up time of `check` in CI.
     if fmt == "sarif":
-        from engine.render.sarif import render_sarif
+        from policyweigh.render.sarif import render_sarif
 
         return json_document(json.dumps(render_sarif(result, book), indent=2)) + "\n"
     if fmt == "github":
-        from engine.render.github import render_github
+        from policyweigh.render.github import render_github
 
         return render_github(result)
-    from engine.render.text import render_findings
+    from policyweigh.render.text import render_findings
 
     return render_findings(result)
 
@@ -91,7 +91,7 @@ def command(
     {"findings", "summary", "passed"}; sarif is SARIF 2.1.0 for code scanning;
     github prints workflow annotations. Remedies are left to `evaluate`.
 
-    Example: policyeval check policies/ --fail-on warning --min-employee 0 --format github
+    Example: policyweigh check policies/ --fail-on warning --min-employee 0 --format github
     """
     try:
         setup = open_settings(rulebook=rulebook, config=config)

@@ -1,4 +1,4 @@
-"""`policyeval diff`: what changed between two versions of a policy library.
+"""`policyweigh diff`: what changed between two versions of a policy library.
 
 ``diff OLD NEW`` compares two files or folders; ``diff --git REF [PATH]``
 compares PATH (default ``policies``) at a git revision with the working tree,
@@ -18,16 +18,16 @@ from pathlib import Path, PurePosixPath
 
 import click
 
-from engine.cli.options import config_option, format_option, rulebook_option
-from engine.config import Settings, load_settings, resolve_rulebook
-from engine.diff import diff_runs
-from engine.errors import InputError, PolicyevalError, Problem
-from engine.evaluation import EvaluationRun
-from engine.loading import POLICY_SUFFIXES, load_library
-from engine.orchestration import evaluate
-from engine.policy import Policy
-from engine.render.diff import RENDERERS
-from engine.rulebook import Rulebook
+from policyweigh.cli.options import config_option, format_option, rulebook_option
+from policyweigh.config import Settings, load_settings, resolve_rulebook
+from policyweigh.diff import diff_runs
+from policyweigh.errors import InputError, PolicyweighError, Problem
+from policyweigh.evaluation import EvaluationRun
+from policyweigh.loading import POLICY_SUFFIXES, load_library
+from policyweigh.orchestration import evaluate
+from policyweigh.policy import Policy
+from policyweigh.render.diff import RENDERERS
+from policyweigh.rulebook import Rulebook
 
 DEFAULT_GIT_PATH = "policies"
 
@@ -82,17 +82,17 @@ def _git(args: list[str], cwd: Path) -> subprocess.CompletedProcess[bytes]:
     try:
         return subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=False)
     except FileNotFoundError:
-        raise PolicyevalError("git is not installed or not on PATH; diff --git needs it") from None
+        raise PolicyweighError("git is not installed or not on PATH; diff --git needs it") from None
 
 
 def git_toplevel(folder: Path, shown: str | None = None) -> Path:
-    """The top folder of the git work tree holding ``folder``; a PolicyevalError when there is none.
+    """The top folder of the git work tree holding ``folder``; a PolicyweighError when there is none.
 
     ``shown`` names the path in the message (default: ``folder``).
     """
     done = _git(["rev-parse", "--show-toplevel"], folder)
     if done.returncode != 0:
-        raise PolicyevalError(
+        raise PolicyweighError(
             f"{shown or folder} is not in a git repository; diff --git compares a revision "
             "with the working tree"
         )
@@ -108,10 +108,10 @@ def _nearest_folder(path: Path) -> Path:
 
 
 def check_revision(ref: str, top: Path) -> None:
-    """Raise a PolicyevalError unless ``ref`` names a commit."""
+    """Raise a PolicyweighError unless ``ref`` names a commit."""
     # A leading dash would be read as an option by git.
     if ref.startswith("-") or _git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], top).returncode:
-        raise PolicyevalError(f"unknown git revision {ref!r}")
+        raise PolicyweighError(f"unknown git revision {ref!r}")
 
 
 def export_revision(ref: str, path: str, cwd: Path, into: Path) -> tuple[Path, str, list[str]]:
@@ -127,11 +127,11 @@ def export_revision(ref: str, path: str, cwd: Path, into: Path) -> tuple[Path, s
     try:
         relative = absolute.relative_to(top.resolve()).as_posix()
     except ValueError:
-        raise PolicyevalError(f"{path} is outside the git repository {top}") from None
+        raise PolicyweighError(f"{path} is outside the git repository {top}") from None
     relative = "" if relative == "." else relative
     listing = _git(["ls-tree", "-r", "--name-only", "-z", ref, "--", relative or "."], top)
     if listing.returncode != 0:
-        raise PolicyevalError(f"git ls-tree failed: {listing.stderr.decode(errors='replace').strip()}")
+        raise PolicyweighError(f"git ls-tree failed: {listing.stderr.decode(errors='replace').strip()}")
     names = sorted(n for n in listing.stdout.decode().split("\0") if n)
     written: list[str] = []
     for name in names:
@@ -146,7 +146,7 @@ def export_revision(ref: str, path: str, cwd: Path, into: Path) -> tuple[Path, s
             continue
         shown = _git(["show", f"{ref}:{name}"], top)
         if shown.returncode != 0:
-            raise PolicyevalError(
+            raise PolicyweighError(
                 f"git show {ref}:{name} failed: {shown.stderr.decode(errors='replace').strip()}"
             )
         target = into / name
@@ -179,7 +179,7 @@ def command(
     OLD and NEW are two policy files or two folders. With --git REF, the policies under PATH
     at revision REF (a commit, branch or tag) are compared with the working tree.
 
-    Example: policyeval diff --git main policies/
+    Example: policyweigh diff --git main policies/
     """
     if git_ref is None and len(paths) != 2:
         raise click.UsageError("diff needs OLD and NEW (two files or two folders), or --git REF [PATH]")
@@ -194,7 +194,7 @@ def command(
         diff = diff_runs(old, new, old_label=old_path, new_label=new_path)
     else:
         path = paths[0] if paths else DEFAULT_GIT_PATH
-        with tempfile.TemporaryDirectory(prefix="policyeval-diff-") as tmp:
+        with tempfile.TemporaryDirectory(prefix="policyweigh-diff-") as tmp:
             exported, label, written = export_revision(git_ref, path, Path.cwd(), Path(tmp))
             if written:
                 old = _evaluate([exported], book, settings, rename={str(exported): label})
@@ -207,7 +207,7 @@ def command(
             # Deleted from the working tree since the revision: every policy it held is removed.
             new = _evaluate_models([], book, settings)
         else:
-            raise PolicyevalError(f"{path} exists neither in the working tree nor at revision {git_ref}")
+            raise PolicyweighError(f"{path} exists neither in the working tree nor at revision {git_ref}")
         diff = diff_runs(old, new, old_label=label, new_label=path)
     click.echo(RENDERERS[fmt](diff), nl=False)
     return 0

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import click
 
-from engine.cli import COMMANDS, cli
+from policyweigh.cli import COMMANDS, cli
 
 START_MARKER = "<!-- cli-reference:start -->"
 END_MARKER = "<!-- cli-reference:end -->"
@@ -21,9 +21,9 @@ WIDTH = 100
 
 
 def command_help(name: str | None) -> str:
-    """The ``--help`` text of one command (``None``: of ``policyeval`` itself), at ``WIDTH`` columns."""
+    """The ``--help`` text of one command (``None``: of ``policyweigh`` itself), at ``WIDTH`` columns."""
     settings = {**cli.context_settings, "terminal_width": WIDTH, "max_content_width": WIDTH}
-    root = click.Context(cli, info_name="policyeval", **settings)
+    root = click.Context(cli, info_name="policyweigh", **settings)
     if name is None:
         return cli.get_help(root)
     command = cli.commands[name]
@@ -32,14 +32,14 @@ def command_help(name: str | None) -> str:
 
 
 def cli_reference_markdown() -> str:
-    """The README block: the help of ``policyeval`` and of every command, in ``--help`` order."""
+    """The README block: the help of ``policyweigh`` and of every command, in ``--help`` order."""
     parts = [
         "<!-- generated from each command's --help by python scripts/update_cli_reference.py; "
         "edit the commands' docstrings and option help -->",
         "",
     ]
     for name in (None, *COMMANDS):
-        title = "policyeval" if name is None else f"policyeval {name}"
+        title = "policyweigh" if name is None else f"policyweigh {name}"
         parts += [f"#### `{title}`", "", "```text", command_help(name).rstrip(), "```", ""]
     return "\n".join(parts)
 

@@ -1,20 +1,20 @@
-"""`policyeval evaluate`: score policies and show why."""
+"""`policyweigh evaluate`: score policies and show why."""
 
 from __future__ import annotations
 
 import click
 
-from engine.cli.options import (
+from policyweigh.cli.options import (
     config_option,
     format_option,
     note_remedy_budget,
     paths_argument,
     rulebook_option,
 )
-from engine.project import evaluate_paths
-from engine.remedies import RemedyBudget
-from engine.render.escape import json_document
-from engine.render.text import make_console, render_evaluation
+from policyweigh.project import evaluate_paths
+from policyweigh.remedies import RemedyBudget
+from policyweigh.render.escape import json_document
+from policyweigh.render.text import make_console, render_evaluation
 
 
 @click.command("evaluate")
@@ -29,14 +29,14 @@ def command(paths: tuple[str, ...], fmt: str, rulebook: str | None, config: str 
     Text is a scorecard (colour on a terminal, plain when piped); json follows the output
     contract in the README; markdown suits a pull-request comment.
 
-    Example: policyeval evaluate policies/ --format json
+    Example: policyweigh evaluate policies/ --format json
     """
     budget = RemedyBudget()
     run = evaluate_paths(paths, rulebook=rulebook, config=config, budget=budget)
     if fmt == "json":
         click.echo(json_document(run.evaluation.model_dump_json(indent=2)))
     elif fmt == "markdown":  # Jinja is imported only when markdown is asked for (start-up time)
-        from engine.render.markdown import render_markdown
+        from policyweigh.render.markdown import render_markdown
 
         click.echo(render_markdown(run), nl=False)
     else:

@@ -1,4 +1,4 @@
-"""`policyeval explain`: how one policy's score came about."""
+"""`policyweigh explain`: how one policy's score came about."""
 
 from __future__ import annotations
 
@@ -6,12 +6,12 @@ from pathlib import Path
 
 import click
 
-from engine.cli.options import config_option, note_remedy_budget, rulebook_option
-from engine.explain import derive
-from engine.loading import load_library
-from engine.project import open_project
-from engine.remedies import RemedyBudget
-from engine.render.text import make_console, render_derivation
+from policyweigh.cli.options import config_option, note_remedy_budget, rulebook_option
+from policyweigh.explain import derive
+from policyweigh.loading import load_library
+from policyweigh.project import open_project
+from policyweigh.remedies import RemedyBudget
+from policyweigh.render.text import make_console, render_derivation
 
 
 @click.command("explain")
@@ -27,7 +27,7 @@ def command(policy: str, paths: tuple[str, ...], rulebook: str | None, config: s
     POLICY is a policy file, or a policy id or file key (like breaks/pie-van-lunch-ban) found in
     PATH... (default: policies/). Conflicts with other policies are found among PATH....
 
-    Example: policyeval explain breaks/pie-van-lunch-ban policies/
+    Example: policyweigh explain breaks/pie-van-lunch-ban policies/
     """
     target = Path(policy)
     if target.is_file():

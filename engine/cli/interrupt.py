@@ -1,4 +1,4 @@
-"""Ctrl-C ends ``policyeval`` within about a second, whatever the engine is doing.
+"""Ctrl-C ends ``policyweigh`` within about a second, whatever the engine is doing.
 
 Python turns SIGINT into ``KeyboardInterrupt`` only between bytecodes of the
 main thread. durable-rules' C code keeps the interpreter lock for as long as a
@@ -102,7 +102,7 @@ def _install_handler(*, watchdog: bool) -> None:
             return  # one KeyboardInterrupt is enough; a second one would break the cleanup it started
         _interrupted = True
         if watchdog:
-            threading.Thread(target=_watchdog, name="policyeval-interrupt", daemon=True).start()
+            threading.Thread(target=_watchdog, name="policyweigh-interrupt", daemon=True).start()
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGINT, on_interrupt)

@@ -1,4 +1,4 @@
-"""``policyeval new``: start a policy from a commented template holding one rule of a kind."""
+"""``policyweigh new``: start a policy from a commented template holding one rule of a kind."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ from pathlib import Path
 import click
 from click.shell_completion import CompletionItem
 
-from engine.cli import EXIT_OK
-from engine.cli.options import refuse_to_overwrite, write_output
-from engine.policy import RULE_KINDS
-from engine.suggest import did_you_mean
-from engine.templates import policy_template
+from policyweigh.cli import EXIT_OK
+from policyweigh.cli.options import refuse_to_overwrite, write_output
+from policyweigh.policy import RULE_KINDS
+from policyweigh.suggest import did_you_mean
+from policyweigh.templates import policy_template
 
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
@@ -48,7 +48,7 @@ def command(kind: str, output: Path | None, force: bool, policy_id: str | None) 
       knowledge-base, leader-floor-time, compensation-link,
       customer-incentive, empowerment, schedule-flexibility
 
-    Example: policyeval new break-rule -o policies/breaks/lunch.yaml
+    Example: policyweigh new break-rule -o policies/breaks/lunch.yaml
     """
     if kind not in RULE_KINDS:
         hint = did_you_mean(kind, RULE_KINDS)

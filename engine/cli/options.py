@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 import click
 
-from engine.remedies import RemedyBudget
+from policyweigh.remedies import RemedyBudget
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -36,17 +36,17 @@ def rulebook_option(func: F) -> F:
         type=click.Path(exists=True, file_okay=False, path_type=str),
         default=None,
         help="Directory of an organisation's own rulebook (default: the bundled rulebook, "
-        "or `rulebook` in policyeval.toml / [tool.policyeval]).",
+        "or `rulebook` in policyweigh.toml / [tool.policyweigh]).",
     )(func)
 
 
 def config_option(func: F) -> F:
-    """--config FILE: settings file instead of the nearest policyeval.toml / pyproject.toml."""
+    """--config FILE: settings file instead of the nearest policyweigh.toml / pyproject.toml."""
     return click.option(
         "--config",
         type=click.Path(exists=True, dir_okay=False, path_type=str),
         default=None,
-        help="Settings file (policyeval.toml, or a pyproject.toml with [tool.policyeval]); "
+        help="Settings file (policyweigh.toml, or a pyproject.toml with [tool.policyweigh]); "
         "default: the nearest one from the working directory up.",
     )(func)
 

@@ -1,4 +1,4 @@
-"""`policyeval report`: the leadership report of a policy library, as HTML or Markdown."""
+"""`policyweigh report`: the leadership report of a policy library, as HTML or Markdown."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from engine.cli.options import (
+from policyweigh.cli.options import (
     config_option,
     note_remedy_budget,
     paths_argument,
@@ -14,8 +14,8 @@ from engine.cli.options import (
     rulebook_option,
     write_output,
 )
-from engine.project import evaluate_paths
-from engine.remedies import RemedyBudget
+from policyweigh.project import evaluate_paths
+from policyweigh.remedies import RemedyBudget
 
 
 @click.command("report")
@@ -64,7 +64,7 @@ def command(
     pull-request comment (GitHub's 65,536-character limit: the details of the best-ranked
     policies are left out first when the library is large).
 
-    Example: policyeval report policies/ -o report.html
+    Example: policyweigh report policies/ -o report.html
     """
     target = Path(output) if output is not None and output != "-" else None
     refuse_to_overwrite(target, force)
@@ -73,11 +73,11 @@ def command(
     budget = RemedyBudget()
     run = evaluate_paths(paths, rulebook=rulebook, config=config, budget=budget)
     if fmt == "markdown":  # each format imports its renderer when asked for (start-up time)
-        from engine.render.markdown import render_markdown
+        from policyweigh.render.markdown import render_markdown
 
         text = render_markdown(run, title=title, date=date)
     else:
-        from engine.render.html import render_html
+        from policyweigh.render.html import render_html
 
         text = render_html(run, title=title, date=date)
     written = write_output(text, target, force)

@@ -1,15 +1,15 @@
-"""`policyeval rules`: list the rulebook, or explain any code the product prints."""
+"""`policyweigh rules`: list the rulebook, or explain any code the product prints."""
 
 from __future__ import annotations
 
 import click
 from rich.console import Console
 
-from engine.cli.options import config_option, rulebook_option
-from engine.codes import FAMILIES, CodeInfo, build_registry
-from engine.config import load_settings, resolve_rulebook
-from engine.errors import PolicyevalError
-from engine.render.text import cell, make_console, render_rule, render_rule_list, say
+from policyweigh.cli.options import config_option, rulebook_option
+from policyweigh.codes import FAMILIES, CodeInfo, build_registry
+from policyweigh.config import load_settings, resolve_rulebook
+from policyweigh.errors import PolicyweighError
+from policyweigh.render.text import cell, make_console, render_rule, render_rule_list, say
 
 
 @click.command("rules")
@@ -17,14 +17,14 @@ from engine.render.text import cell, make_console, render_rule, render_rule_list
 @rulebook_option
 @config_option
 def command(code: str | None, rulebook: str | None, config: str | None) -> int:
-    """List every impact and conflict rule, or explain CODE: any code policyeval prints.
+    """List every impact and conflict rule, or explain CODE: any code policyweigh prints.
 
     An impact or conflict rule is shown in full: its conditions, impacts, derived
     facts, reason template, evidence with full citations, and examples. Guardrail
     (GRD), trade-off (TRD), remedy (REM), score gate (GATE) and input (INPUT001)
     codes are explained with what they mean and where they come from.
 
-    Example: policyeval rules CTC002
+    Example: policyweigh rules CTC002
     """
     settings = load_settings(config)
     book = resolve_rulebook(settings, rulebook)
@@ -44,7 +44,7 @@ def command(code: str | None, rulebook: str | None, config: str | None) -> int:
     if entry is None:
         suggestion = registry.suggest(code)
         hint = f" (did you mean {suggestion!r}?)" if suggestion else ""
-        raise PolicyevalError(f"no code {code!r} in the rulebook or among policyeval's own codes{hint}")
+        raise PolicyweighError(f"no code {code!r} in the rulebook or among policyweigh's own codes{hint}")
     _render_code(entry, console)
     return 0
 

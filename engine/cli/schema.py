@@ -1,4 +1,4 @@
-"""``policyeval schema``: print or write the JSON Schema of the policy format, for editors and tools."""
+"""``policyweigh schema``: print or write the JSON Schema of the policy format, for editors and tools."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
-from engine.cli import EXIT_OK
-from engine.cli.options import refuse_to_overwrite, write_output
-from engine.policy import policy_json_schema
+from policyweigh.cli import EXIT_OK
+from policyweigh.cli.options import refuse_to_overwrite, write_output
+from policyweigh.policy import policy_json_schema
 
 
 def schema_text() -> str:
@@ -31,7 +31,7 @@ def command(output: Path | None, force: bool) -> int:
     Point an editor at it for completion and checking as you type, for
     instance with a first line `# yaml-language-server: $schema=policy-v1.schema.json`.
 
-    Example: policyeval schema -o policy-v1.schema.json
+    Example: policyweigh schema -o policy-v1.schema.json
     """
     refuse_to_overwrite(output, force)
     if write_output(schema_text(), output, force):

@@ -1,4 +1,4 @@
-"""``policyeval validate``: check policy files against the format and report every problem, located."""
+"""``policyweigh validate``: check policy files against the format and report every problem, located."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import json
 
 import click
 
-from engine.cli import EXIT_INPUT, EXIT_OK
-from engine.errors import InputError
-from engine.loading import load_library
+from policyweigh.cli import EXIT_INPUT, EXIT_OK
+from policyweigh.errors import InputError
+from policyweigh.loading import load_library
 
 
 def _plural(count: int, one: str, many: str) -> str:
@@ -32,7 +32,7 @@ def command(paths: tuple[str, ...], output_format: str) -> int:
     with a suggestion for likely typos; policy ids must be unique across all
     files. Exits 0 when everything is valid and 2 otherwise.
 
-    Example: policyeval validate policies/
+    Example: policyweigh validate policies/
     """
     try:
         library = load_library(paths)

@@ -1,10 +1,10 @@
 """The guardrail checker: a policy's break rules held to the legal guardrails of its jurisdiction.
 
 ``check_guardrails`` takes one policy, the guardrail packs
-(``engine.rulebook.guardrails``) and the checker's settings, and returns
+(``policyweigh.rulebook.guardrails``) and the checker's settings, and returns
 ``guardrail`` conflicts; without a jurisdiction it gives no legal verdict at
 all. It decides what breaks the law; where breaks fit is worked out by
-``engine.law.placement`` and every sentence comes from ``engine.law.wording``.
+``policyweigh.law.placement`` and every sentence comes from ``policyweigh.law.wording``.
 
 How the checker reads a policy (every choice below is deliberate and tested):
 
@@ -37,7 +37,7 @@ How the checker reads a policy (every choice below is deliberate and tested):
   shortest lawful break)`` minutes long (the shortest lawful break is the
   minimum part where the law allows splitting), kept clear of the rule's
   blocked windows, ``edge_margin_minutes`` (30) from either end of the shift
-  and that far from the break before it; ``engine.law.placement`` has the time
+  and that far from the break before it; ``policyweigh.law.placement`` has the time
   line and the deadlines.
 
 There is one conflict per (break rule, requirement): several failing shift
@@ -52,12 +52,20 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from engine.law import wording
-from engine.law.placement import Break, BreakPlan, Deadline, Margins, ShiftPlacement, Window, place_breaks
-from engine.law.wording import NO_JURISDICTION, ShortCase
-from engine.policy import BreakRule, Policy, Time, minutes_of_day
-from engine.results import Conflict, rule_ref
-from engine.rulebook.guardrails import (
+from policyweigh.law import wording
+from policyweigh.law.placement import (
+    Break,
+    BreakPlan,
+    Deadline,
+    Margins,
+    ShiftPlacement,
+    Window,
+    place_breaks,
+)
+from policyweigh.law.wording import NO_JURISDICTION, ShortCase
+from policyweigh.policy import BreakRule, Policy, Time, minutes_of_day
+from policyweigh.results import Conflict, rule_ref
+from policyweigh.rulebook.guardrails import (
     BreakRequirement,
     DueBreak,
     GuardrailPacks,

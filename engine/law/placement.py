@@ -5,7 +5,7 @@ shifts' starts and length, the blocked windows, the breaks due in order, the
 margins) and returns, for each shift start, the breaks placed at their minutes
 or the first break that cannot be placed: how long it is, by when it is due,
 the blocked window the deadline falls in and the windows in its way. It says
-nothing in words; ``engine.law.wording`` does.
+nothing in words; ``policyweigh.law.wording`` does.
 
 - **Time line.** Minutes from the midnight of the day the shift starts, unrolled
   onto 48 hours, so a shift starting 22:00 (minute 1320) runs to 06:00 as minute

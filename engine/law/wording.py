@@ -17,8 +17,8 @@ from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 from typing import Literal, Protocol
 
-from engine.law.placement import DeadlineKind, Margins, Miss, ShiftPlacement, Window
-from engine.policy import format_minutes
+from policyweigh.law.placement import DeadlineKind, Margins, Miss, ShiftPlacement, Window
+from policyweigh.policy import format_minutes
 
 __all__ = [
     "NO_JURISDICTION",

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from engine.render.html_environment import environment
+from policyweigh.render.html_environment import environment
 
 WIDTH = 760
 HEIGHT = 600

@@ -1,15 +1,15 @@
-"""Renderers of a library diff (``engine.diff.PolicyDiff``): text, JSON and Markdown.
+"""Renderers of a library diff (``policyweigh.diff.PolicyDiff``): text, JSON and Markdown.
 
 Every value that comes from a policy or a rulebook (ids, titles, rule names,
-reasons, explanations) is escaped for its medium by ``engine.render.escape``.
+reasons, explanations) is escaped for its medium by ``policyweigh.render.escape``.
 """
 
 from __future__ import annotations
 
-from engine.diff import ConflictRef, ContributionChange, PolicyDiff, ScoreChange
-from engine.formatting import signed
-from engine.render.escape import guard_lines, json_document, terminal
-from engine.render.markdown import code, md_escape
+from policyweigh.diff import ConflictRef, ContributionChange, PolicyDiff, ScoreChange
+from policyweigh.formatting import signed
+from policyweigh.render.escape import guard_lines, json_document, terminal
+from policyweigh.render.markdown import code, md_escape
 
 
 def _move(score: ScoreChange) -> str:
@@ -38,7 +38,7 @@ def _delta_text(c: ContributionChange) -> str:
 
 
 def _plain(text: str | None) -> str:
-    """Outside text safe for a terminal (see ``engine.render.escape.terminal``)."""
+    """Outside text safe for a terminal (see ``policyweigh.render.escape.terminal``)."""
     return terminal(text or "")
 
 

@@ -6,14 +6,14 @@ actions/toolkit, packages/core/src/command.ts): in the message ``%``, carriage r
 newline become ``%25``, ``%0D`` and ``%0A``; in property values ``:`` and ``,`` separate
 properties, so they become ``%3A`` and ``%2C`` too. Other control characters (an escape
 sequence in a title, a bidirectional override) are shown as escapes first
-(``engine.render.escape``). The annotation lines are the only lines the product writes that
+(``policyweigh.render.escape``). The annotation lines are the only lines the product writes that
 start with ``::``; the last line is the plain summary.
 """
 
 from __future__ import annotations
 
-from engine.gate import Finding, GateResult
-from engine.render.escape import guard_line, terminal, workflow_data, workflow_property
+from policyweigh.gate import Finding, GateResult
+from policyweigh.render.escape import guard_line, terminal, workflow_data, workflow_property
 
 __all__ = ["LEVELS", "annotation", "escape_data", "escape_property", "render_github"]
 

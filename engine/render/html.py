@@ -11,11 +11,11 @@ bidirectional override cannot reorder the report's text.
 
 from __future__ import annotations
 
-from engine.evaluation import EvaluationRun
-from engine.render.chart import QUADRANT_TINTS, VERDICT_COLORS, ChartPoint, build_chart, render_chart
-from engine.render.escape import guard_lines
-from engine.render.html_environment import environment
-from engine.render.view import ReportView, build_view
+from policyweigh.evaluation import EvaluationRun
+from policyweigh.render.chart import QUADRANT_TINTS, VERDICT_COLORS, ChartPoint, build_chart, render_chart
+from policyweigh.render.escape import guard_lines
+from policyweigh.render.html_environment import environment
+from policyweigh.render.view import ReportView, build_view
 
 
 def chart_points(view: ReportView) -> list[ChartPoint]:

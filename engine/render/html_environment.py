@@ -15,8 +15,8 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from engine.formatting import format_value, signed
-from engine.render.escape import html_text
+from policyweigh.formatting import format_value, signed
+from policyweigh.render.escape import html_text
 
 __all__ = ["TEMPLATES", "environment"]
 

@@ -30,11 +30,11 @@ from typing import Any
 
 import jinja2
 
-from engine.evaluation import EvaluationRun
-from engine.formatting import format_value, signed
-from engine.render import escape
-from engine.render.view import ConflictView, KindGroup, PolicyView, ReportView, build_view
-from engine.rulebook import Evidence
+from policyweigh.evaluation import EvaluationRun
+from policyweigh.formatting import format_value, signed
+from policyweigh.render import escape
+from policyweigh.render.view import ConflictView, KindGroup, PolicyView, ReportView, build_view
+from policyweigh.rulebook import Evidence
 
 COMMENT_LIMIT = 65_536
 """GitHub refuses a pull-request comment longer than this many characters."""
@@ -143,7 +143,7 @@ def _omitted_line(view: ReportView, selection: _Selection, budget: int) -> Raw:
     listed = ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1]
     return Raw(
         f"Left out to fit one GitHub comment ({budget:,} characters at most): {listed}. "
-        f"The HTML report ({code('policyeval report PATH -o report.html')}) has everything."
+        f"The HTML report ({code('policyweigh report PATH -o report.html')}) has everything."
     )
 
 

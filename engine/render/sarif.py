@@ -11,7 +11,7 @@ File locations are RFC 3986 URI references, percent-encoded (a space, ``#``, ``%
 or a non-ASCII letter in a file name stays one path), relative to the
 ``%SRCROOT%`` base (the working directory) when the file is under it, else
 absolute ``file:`` URIs. Texts from policies and rulebooks have their control
-characters shown as escapes (``engine.render.escape``).
+characters shown as escapes (``policyweigh.render.escape``).
 """
 
 from __future__ import annotations
@@ -22,11 +22,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from engine import __version__
-from engine.conflicts import TRADE_OFF_CODES
-from engine.gate import GATE_CODES, INVALID_INPUT, Finding, GateResult, Location
-from engine.render.escape import sarif_text, sarif_uri
-from engine.rulebook import Rulebook
+from policyweigh import __version__
+from policyweigh.conflicts import TRADE_OFF_CODES
+from policyweigh.gate import GATE_CODES, INVALID_INPUT, Finding, GateResult, Location
+from policyweigh.render.escape import sarif_text, sarif_uri
+from policyweigh.rulebook import Rulebook
 
 __all__ = [
     "SARIF_SCHEMA",
@@ -85,7 +85,7 @@ def rule_catalogue(book: Rulebook) -> list[RuleInfo]:
     for code, (name, summary) in TRADE_OFF_CODES.items():
         text = (
             f"{summary} A warning, or info when the losing side loses no more than twice the verdict margin. "
-            "`policyeval evaluate` shows remedies with the scores after each."
+            "`policyweigh evaluate` shows remedies with the scores after each."
         )
         rules[code] = RuleInfo(code, name, "trade-off", "warning", summary, text)
     for code, (name, summary) in GATE_CODES.items():
@@ -151,7 +151,7 @@ def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
         "level": LEVELS.get(finding.severity, "error"),
         "message": {"text": sarif_text(finding.message)},
         "locations": [_location(finding.location)],
-        "partialFingerprints": {"policyevalFinding/v1": _fingerprint(finding)},
+        "partialFingerprints": {"policyweighFinding/v1": _fingerprint(finding)},
         "properties": {
             "kind": sarif_text(finding.kind),
             "severity": sarif_text(finding.severity),
@@ -202,7 +202,7 @@ def render_sarif(result: GateResult, book: Rulebook) -> dict[str, Any]:
             {
                 "tool": {
                     "driver": {
-                        "name": "policyeval",
+                        "name": "policyweigh",
                         "version": __version__,
                         "rules": rules,
                     }

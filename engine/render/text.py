@@ -25,17 +25,17 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from engine.evaluation import EvaluationRun
-from engine.explain import Derivation, describe_fact
-from engine.facts import DERIVED_KEY, INDEX_KEY
-from engine.formatting import format_value
-from engine.gate import Finding, GateResult
-from engine.policy import Policy
-from engine.render.escape import guard_line, terminal
-from engine.render.view import RANKING, patched_rule, rank_key, rule_words
-from engine.results import Conflict, Patch, PolicyResult
-from engine.rulebook import ConflictRule, ImpactRule, Rulebook
-from engine.rulebook.models import Check
+from policyweigh.evaluation import EvaluationRun
+from policyweigh.explain import Derivation, describe_fact
+from policyweigh.facts import DERIVED_KEY, INDEX_KEY
+from policyweigh.formatting import format_value
+from policyweigh.gate import Finding, GateResult
+from policyweigh.policy import Policy
+from policyweigh.render.escape import guard_line, terminal
+from policyweigh.render.view import RANKING, patched_rule, rank_key, rule_words
+from policyweigh.results import Conflict, Patch, PolicyResult
+from policyweigh.rulebook import ConflictRule, ImpactRule, Rulebook
+from policyweigh.rulebook.models import Check
 
 PLAIN_WIDTH = 100
 VERDICT_STYLE = {

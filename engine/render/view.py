@@ -16,13 +16,13 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from engine.conflicts import sort_conflicts
-from engine.evaluation import EvaluationRun
-from engine.explain import Derivation, derive
-from engine.formatting import format_value, signed
-from engine.policy import Policy
-from engine.results import SEVERITY_RANK, Conflict, Patch, PolicyResult, RemedyResult
-from engine.rulebook import DATA_DIR, Evidence
+from policyweigh.conflicts import sort_conflicts
+from policyweigh.evaluation import EvaluationRun
+from policyweigh.explain import Derivation, derive
+from policyweigh.formatting import format_value, signed
+from policyweigh.policy import Policy
+from policyweigh.results import SEVERITY_RANK, Conflict, Patch, PolicyResult, RemedyResult
+from policyweigh.rulebook import DATA_DIR, Evidence
 
 VERDICTS = ("win-win", "customer-at-employee-cost", "employee-at-customer-cost", "lose-lose", "neutral")
 VERDICT_TITLES = {

@@ -18,7 +18,7 @@ values those keys can hold, and templates only such keys; no two rules may say
 the same thing. And the rulebook must fit what durable-rules compiles and runs
 (``ENGINE_LIMITS``): past its fixed table sizes it hangs in C, crashes or fails
 at run time, so those limits are checked here, on a model of the Rete network
-``engine.rete`` builds, before the rule engine ever sees the rulebook.
+``policyweigh.rete`` builds, before the rule engine ever sees the rulebook.
 """
 
 from __future__ import annotations
@@ -34,11 +34,11 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from engine.errors import InputError, Problem, RulebookError
-from engine.facts import DERIVED_KEY, MEMBER_PREFIX, POLICY_KEY, member_key
-from engine.policy import RULE_KINDS
-from engine.rulebook.guardrails import GUARDRAILS_FILE, GuardrailPacks, load_guardrails
-from engine.rulebook.models import (
+from policyweigh.errors import InputError, Problem, RulebookError
+from policyweigh.facts import DERIVED_KEY, MEMBER_PREFIX, POLICY_KEY, member_key
+from policyweigh.policy import RULE_KINDS
+from policyweigh.rulebook.guardrails import GUARDRAILS_FILE, GuardrailPacks, load_guardrails
+from policyweigh.rulebook.models import (
     MAX_IN_VALUES,
     Check,
     ConflictRule,
@@ -57,7 +57,7 @@ from engine.rulebook.models import (
     placeholders,
     template_name_problem,
 )
-from engine.yamldoc import YamlDocument, format_path, load_yaml, problems_from_validation
+from policyweigh.yamldoc import YamlDocument, format_path, load_yaml, problems_from_validation
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -600,7 +600,7 @@ def _order(book: Rulebook, code: str) -> tuple[str, int, str]:
 # What durable-rules 2.0.28 compiles and runs: a model of its Rete network, checked on load.
 #
 # Each limit was measured with the real engine in a subprocess with a timeout (one ruleset
-# built as engine.rete builds them: a sink rule, a warm-up rule, then the rules) and traced to
+# built as policyweigh.rete builds them: a sink rule, a warm-up rule, then the rules) and traced to
 # a fixed size in its C source (src/rules/rete.h, rete.c, events.c). Each allowed value keeps
 # a margin below the first failure.
 
@@ -640,7 +640,7 @@ ENGINE_LIMITS: dict[str, int] = {
 }
 """Every limit the loader holds a rulebook to, by name (for documentation and tests)."""
 
-# How engine.rete compiles a condition mapping (compile_when): one test of the fact's type,
+# How policyweigh.rete compiles a condition mapping (compile_when): one test of the fact's type,
 # then every key in sorted order, each key's operators in this order; a test in tests/ keeps
 # the two in step.
 TYPE_KEY = "$type"
@@ -655,7 +655,7 @@ Test = tuple[str, str, Any]
 
 
 def network_tests(when: When, fact_type: str) -> list[Test]:
-    """The tests engine.rete compiles a condition mapping to, in order."""
+    """The tests policyweigh.rete compiles a condition mapping to, in order."""
     tests: list[Test] = [(TYPE_KEY, "eq", fact_type)]
     for key in sorted(when):
         check = when[key]
@@ -771,7 +771,7 @@ class _Network:
             self.over.append((limit, node, owner))
 
     def add(self, tests: list[Test], owner: str) -> None:
-        """Add one rule side (``owner`` is its code) as engine.rete and durable-rules would."""
+        """Add one rule side (``owner`` is its code) as policyweigh.rete and durable-rules would."""
         node = self.root
         for test in tests:
             key, op, value = test
@@ -886,7 +886,7 @@ def _join_sides(book: Rulebook) -> list[tuple[str, list[Test]]]:
 
 
 def _engine_sides() -> list[tuple[str, list[Test]]]:
-    """The rules engine.rete adds to every ruleset: the sink's two sides and the warm-up."""
+    """The rules policyweigh.rete adds to every ruleset: the sink's two sides and the warm-up."""
     return [
         ("$sink", [(TYPE_KEY, "ex", 1)]),
         ("$sink", [("$never", "ex", 1)]),
@@ -920,8 +920,8 @@ _LIMIT_WORDS = {
 def engine_limit_problems(book: Rulebook, origins: Mapping[str, Origin] | None = None) -> list[Problem]:
     """Problems of a rulebook that durable-rules would hang, crash or fail on (see ``ENGINE_LIMITS``).
 
-    Computed from a model of the Rete network engine.rete builds, without the
-    rule engine; engine.rete may call it before compiling a rulebook that did
+    Computed from a model of the Rete network policyweigh.rete builds, without the
+    rule engine; policyweigh.rete may call it before compiling a rulebook that did
     not come through the loader.
     """
     where = _Locator(book, origins)

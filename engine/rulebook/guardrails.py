@@ -8,7 +8,7 @@ its loader: ``load_guardrails`` reports every problem at its file, line and
 column, checks what one requirement cannot see (each pack's key, codes unique
 across the file), and caches a file while it is unchanged.
 
-How the requirements are held to a policy is ``engine.law``'s job.
+How the requirements are held to a policy is ``policyweigh.law``'s job.
 """
 
 from __future__ import annotations
@@ -21,10 +21,10 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
 
-from engine.errors import InputError, Problem
-from engine.law.wording import threshold_phrase
-from engine.policy import Jurisdiction
-from engine.yamldoc import YamlDocument, format_path, load_yaml, problems_from_validation
+from policyweigh.errors import InputError, Problem
+from policyweigh.law.wording import threshold_phrase
+from policyweigh.policy import Jurisdiction
+from policyweigh.yamldoc import YamlDocument, format_path, load_yaml, problems_from_validation
 
 __all__ = [
     "GUARDRAILS_FILE",
@@ -93,7 +93,7 @@ class Threshold(_Model):
         return low_ok and (self.up_to_hours is None or shift_minutes <= hours_to_minutes(self.up_to_hours))
 
     def phrase(self) -> str:
-        """The condition in words: "once a shift is over 6 hours" (worded by ``engine.law.wording``)."""
+        """The condition in words: "once a shift is over 6 hours" (worded by ``policyweigh.law.wording``)."""
         return threshold_phrase(self)
 
 

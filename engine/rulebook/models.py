@@ -12,7 +12,7 @@ must hold. Fact keys are a rule's fields (dotted for nested values, e.g.
 fields tested with ``contains``, ``<list>.count``, ``scope.<field>``,
 ``policy.jurisdiction`` / ``policy.status``, and ``derived`` for facts derived
 by other rules. ``fact_keys`` lists them per rule kind, from the policy models
-and ``engine.facts``, and ``condition_problems`` checks a condition mapping
+and ``policyweigh.facts``, and ``condition_problems`` checks a condition mapping
 against them: a key no fact carries, or a value a key never holds, would make a
 rule that never fires.
 
@@ -42,9 +42,16 @@ from pydantic import (
     model_validator,
 )
 
-from engine.facts import DERIVED_KEY, MEMBER_PREFIX, POLICY_KEY, context_facts, member_key, window_features
-from engine.policy import RULE_KINDS, RULE_MODELS, Policy, Scope, Window
-from engine.suggest import closest
+from policyweigh.facts import (
+    DERIVED_KEY,
+    MEMBER_PREFIX,
+    POLICY_KEY,
+    context_facts,
+    member_key,
+    window_features,
+)
+from policyweigh.policy import RULE_KINDS, RULE_MODELS, Policy, Scope, Window
+from policyweigh.suggest import closest
 
 OPERATORS = ("eq", "ne", "lt", "le", "gt", "ge", "in", "not_in", "exists", "contains", "not_contains")
 
@@ -107,7 +114,7 @@ Side = Literal["employee", "customer"]
 Severity = Literal["info", "warning", "error"]
 
 # ---------------------------------------------------------------------------------------------
-# Fact keys: what the facts of each rule kind carry (engine.facts), by key, with what they hold.
+# Fact keys: what the facts of each rule kind carry (policyweigh.facts), by key, with what they hold.
 
 KeyShape = Literal["number", "bool", "text", "list", "whole"]
 
@@ -161,7 +168,7 @@ def _scalar_key(annotation: Any) -> FactKey:
 
 
 def _field_keys(name: str, annotation: Any, out: dict[str, FactKey]) -> None:
-    """The keys ``engine.facts`` makes of one field (see its ``_flatten``)."""
+    """The keys ``policyweigh.facts`` makes of one field (see its ``_flatten``)."""
     bare = _bare(annotation)
     origin = get_origin(bare)
     if isinstance(bare, type) and issubclass(bare, BaseModel):
@@ -178,7 +185,7 @@ def _field_keys(name: str, annotation: Any, out: dict[str, FactKey]) -> None:
     elif origin is list:
         (item,) = get_args(bare)
         if _bare(item) is Window:
-            # Blocked windows become summary numbers (engine.facts.window_features).
+            # Blocked windows become summary numbers (policyweigh.facts.window_features).
             sample = [Window.model_validate({"from": "10:00", "to": "11:00"})]
             out.update({key: _NUMBER for key in window_features(sample)})
             out[name] = _WHOLE

@@ -17,17 +17,17 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-from engine.config import Settings
-from engine.diff import PolicyDiff, diff_runs
-from engine.evaluation import EvaluationRun, score_policies
-from engine.loading import load_library
-from engine.policy import Policy
-from engine.render.diff import render_json, render_text
-from engine.render.diff import render_markdown as diff_markdown
-from engine.render.html import render_html
-from engine.render.markdown import render_markdown
-from engine.results import Conflict, Evaluation, RemedyResult
-from engine.rulebook import Rulebook, load_rulebook
+from policyweigh.config import Settings
+from policyweigh.diff import PolicyDiff, diff_runs
+from policyweigh.evaluation import EvaluationRun, score_policies
+from policyweigh.loading import load_library
+from policyweigh.policy import Policy
+from policyweigh.render.diff import render_json, render_text
+from policyweigh.render.diff import render_markdown as diff_markdown
+from policyweigh.render.html import render_html
+from policyweigh.render.markdown import render_markdown
+from policyweigh.results import Conflict, Evaluation, RemedyResult
+from policyweigh.rulebook import Rulebook, load_rulebook
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[2]
