@@ -50,3 +50,19 @@ def with_sign(value: float) -> str:
 def plain(value: float) -> str:
     """A number without a trailing ``.0``: ``2.5``, ``8``."""
     return f"{value:g}"
+
+
+def replace_marked(text: str, start_marker: str, end_marker: str, block: str) -> str:
+    """``text`` with the part between two marker lines replaced by ``block`` (generated docs)."""
+    start, end = text.find(start_marker), text.find(end_marker)
+    if start < 0 or end < start:
+        raise ValueError(f"the markers {start_marker} and {end_marker} are missing or out of order")
+    return text[: start + len(start_marker)] + "\n" + block + text[end:]
+
+
+def extract_marked(text: str, start_marker: str, end_marker: str) -> str | None:
+    """The part of ``text`` between two marker lines, or None when they are missing."""
+    start, end = text.find(start_marker), text.find(end_marker)
+    if start < 0 or end < start:
+        return None
+    return text[start + len(start_marker) : end].removeprefix("\n")

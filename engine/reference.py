@@ -22,6 +22,7 @@ from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
 from policyweigh import policy as fmt
+from policyweigh.formatting import extract_marked, replace_marked
 
 START_MARKER = "<!-- format-reference:start -->"
 END_MARKER = "<!-- format-reference:end -->"
@@ -357,18 +358,9 @@ def format_reference_markdown() -> str:
 
 def replace_block(text: str, block: str) -> str:
     """Return ``text`` with the part between the reference markers replaced by ``block``."""
-    start = text.find(START_MARKER)
-    end = text.find(END_MARKER)
-    if start < 0 or end < start:
-        raise ValueError(f"the markers {START_MARKER} and {END_MARKER} are missing or out of order")
-    head = text[: start + len(START_MARKER)]
-    return head + "\n" + block + text[end:]
+    return replace_marked(text, START_MARKER, END_MARKER, block)
 
 
 def extract_block(text: str) -> str | None:
     """Return the part of ``text`` between the reference markers, or None when they are missing."""
-    start = text.find(START_MARKER)
-    end = text.find(END_MARKER)
-    if start < 0 or end < start:
-        return None
-    return text[start + len(START_MARKER) : end].removeprefix("\n")
+    return extract_marked(text, START_MARKER, END_MARKER)

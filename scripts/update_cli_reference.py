@@ -12,33 +12,11 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))  # run from a checkout without installing
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the shared helper beside this script
+
+from readme_block import run  # noqa: E402
 
 from policyweigh.cli.docs import cli_reference_markdown, replace_block  # noqa: E402
 
-
-def update(readme: Path) -> bool:
-    """Rewrite the commands reference block of ``readme``; return whether the file changed."""
-    text = readme.read_text(encoding="utf-8")
-    updated = replace_block(text, cli_reference_markdown())
-    if updated == text:
-        return False
-    readme.write_text(updated, encoding="utf-8", newline="\n")
-    return True
-
-
-def main(argv: list[str]) -> int:
-    """Update the README named in ``argv`` (README.md at the top of the checkout by default)."""
-    readme = Path(argv[0]) if argv else ROOT / "README.md"
-    try:
-        changed = update(readme)
-    except (OSError, ValueError) as err:
-        print(f"error: {readme}: {err}", file=sys.stderr)
-        return 2
-    print(f"{readme}: {'updated' if changed else 'already up to date'}")
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(run(sys.argv[1:], lambda text: replace_block(text, cli_reference_markdown())))

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, TypeAlias
 
 from policyweigh.bdd.messages import COMPARISONS, KINDS, SEVERITIES, SIDES, VERDICTS
+from policyweigh.formatting import extract_marked, replace_marked
 
 __all__ = [
     "END_MARKER",
@@ -279,17 +280,9 @@ def vocabulary_markdown(registry: StepRegistry) -> str:
 
 def replace_block(text: str, block: str) -> str:
     """``text`` with the part between the step-vocabulary markers replaced by ``block``."""
-    start = text.find(START_MARKER)
-    end = text.find(END_MARKER)
-    if start < 0 or end < start:
-        raise ValueError(f"the markers {START_MARKER} and {END_MARKER} are missing or out of order")
-    return text[: start + len(START_MARKER)] + "\n" + block + text[end:]
+    return replace_marked(text, START_MARKER, END_MARKER, block)
 
 
 def extract_block(text: str) -> str | None:
     """The part of ``text`` between the step-vocabulary markers, or None when they are missing."""
-    start = text.find(START_MARKER)
-    end = text.find(END_MARKER)
-    if start < 0 or end < start:
-        return None
-    return text[start + len(START_MARKER) : end].removeprefix("\n")
+    return extract_marked(text, START_MARKER, END_MARKER)

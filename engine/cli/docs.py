@@ -13,6 +13,7 @@ from __future__ import annotations
 import click
 
 from policyweigh.cli import COMMANDS, cli
+from policyweigh.formatting import extract_marked, replace_marked
 
 START_MARKER = "<!-- cli-reference:start -->"
 END_MARKER = "<!-- cli-reference:end -->"
@@ -45,16 +46,10 @@ def cli_reference_markdown() -> str:
 
 
 def replace_block(text: str, block: str) -> str:
-    """Return ``text`` with the part between the reference markers replaced by ``block``."""
-    start, end = text.find(START_MARKER), text.find(END_MARKER)
-    if start < 0 or end < start:
-        raise ValueError(f"the markers {START_MARKER} and {END_MARKER} are missing or out of order")
-    return text[: start + len(START_MARKER)] + "\n" + block + text[end:]
+    """``text`` with the part between the commands-reference markers replaced by ``block``."""
+    return replace_marked(text, START_MARKER, END_MARKER, block)
 
 
 def extract_block(text: str) -> str | None:
-    """Return the part of ``text`` between the reference markers, or None when they are missing."""
-    start, end = text.find(START_MARKER), text.find(END_MARKER)
-    if start < 0 or end < start:
-        return None
-    return text[start + len(START_MARKER) : end].removeprefix("\n")
+    """The part of ``text`` between the commands-reference markers, or None when they are missing."""
+    return extract_marked(text, START_MARKER, END_MARKER)
