@@ -294,6 +294,17 @@ def load_settings(path: str | Path | None = None, *, start: Path | None = None) 
     return Settings(**{**settings.model_dump(), "rulebook": rulebook}, source=str(file), origin=origin)
 
 
+def _no_tool_table(origin: SettingsOrigin) -> Problem:
+    """A pyproject.toml named as settings that holds no ``[tool.policyweigh]`` table."""
+    return Problem(
+        origin.file,
+        1,
+        1,
+        "",
+        "no [tool.policyweigh] table in this pyproject.toml: add one, or name a policyweigh.toml with --config",
+    )
+
+
 def _tool_table(
     data: dict[str, Any], origin: SettingsOrigin, problems: list[Problem]
 ) -> dict[str, Any] | None:
@@ -301,16 +312,7 @@ def _tool_table(
     root = SettingsOrigin(origin.file, (), origin.positions)
     tool = data.get("tool")
     if tool is None:
-        problems.append(
-            Problem(
-                origin.file,
-                1,
-                1,
-                "",
-                "no [tool.policyweigh] table in this pyproject.toml: add one, "
-                "or name a policyweigh.toml with --config",
-            )
-        )
+        problems.append(_no_tool_table(origin))
         return None
     if not isinstance(tool, dict):
         problems.append(root.problem(("tool",), f"expected a table; got {_describe(tool)}", value=True))
@@ -331,16 +333,7 @@ def _tool_table(
                 )
             )
         else:
-            problems.append(
-                Problem(
-                    origin.file,
-                    1,
-                    1,
-                    "",
-                    "no [tool.policyweigh] table in this pyproject.toml: add one, "
-                    "or name a policyweigh.toml with --config",
-                )
-            )
+            problems.append(_no_tool_table(origin))
         return None
     if not isinstance(table, dict):
         problems.append(
