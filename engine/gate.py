@@ -109,13 +109,6 @@ class Finding:
         """Where the finding is reported."""
         return self.locations[0]
 
-    def text_line(self) -> str:
-        """``path:line | CODE | message [kind/severity]``, as `check` prints it."""
-        where = f"{self.location.file or self.location.policy}:{self.location.line}"
-        if self.location.column is not None:
-            where += f":{self.location.column}"
-        return f"{where} | {self.code} | {self.message} [{self.kind}/{self.severity}]"
-
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready data (the `findings` items of `check --format json`)."""
         return {

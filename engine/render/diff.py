@@ -42,6 +42,14 @@ def _plain(text: str | None) -> str:
     return terminal(text or "")
 
 
+def _conflict_lines(mark: str, conflicts: list[ConflictRef]) -> list[str]:
+    """One text line per conflict that appeared (``+``) or went away (``-``)."""
+    return [
+        f"    {mark} conflict {c.severity} {_plain(c.code)} {c.kind}: {_plain(c.explanation)}"
+        for c in conflicts
+    ]
+
+
 def render_text(diff: PolicyDiff) -> str:
     """The diff for a terminal: `+` added, `-` removed, `~` changed, one fact a line."""
     lines = [f"diff {_plain(diff.old)} -> {_plain(diff.new)}", summary_line(diff)]
@@ -51,10 +59,7 @@ def render_text(diff: PolicyDiff) -> str:
             f"+ {_plain(p.id)}: added, {p.verdict}, employee {signed(p.employee)}, customer {signed(p.customer)}"
         )
         lines.append(f"    {_plain(p.title)}")
-        lines.extend(
-            f"    + conflict {c.severity} {_plain(c.code)} {c.kind}: {_plain(c.explanation)}"
-            for c in p.conflicts
-        )
+        lines.extend(_conflict_lines("+", p.conflicts))
     for p in diff.removed:
         lines.append("")
         lines.append(
@@ -62,10 +67,7 @@ def render_text(diff: PolicyDiff) -> str:
             f"employee {signed(p.employee)}, customer {signed(p.customer)})"
         )
         lines.append(f"    {_plain(p.title)}")
-        lines.extend(
-            f"    - conflict {c.severity} {_plain(c.code)} {c.kind}: {_plain(c.explanation)}"
-            for c in p.conflicts
-        )
+        lines.extend(_conflict_lines("-", p.conflicts))
     for ch in diff.changed:
         lines.append("")
         lines.append(f"~ {_plain(ch.id)}: {_plain(ch.title)}")
@@ -87,14 +89,8 @@ def render_text(diff: PolicyDiff) -> str:
             if c.change == "changed" and c.old_reason != c.new_reason:
                 lines.append(f"        was: {_plain(c.old_reason)}")
                 lines.append(f"        now: {_plain(c.new_reason)}")
-        lines.extend(
-            f"    + conflict {c.severity} {_plain(c.code)} {c.kind}: {_plain(c.explanation)}"
-            for c in ch.conflicts_added
-        )
-        lines.extend(
-            f"    - conflict {c.severity} {_plain(c.code)} {c.kind}: {_plain(c.explanation)}"
-            for c in ch.conflicts_removed
-        )
+        lines.extend(_conflict_lines("+", ch.conflicts_added))
+        lines.extend(_conflict_lines("-", ch.conflicts_removed))
     if not diff.has_changes:
         lines.append("")
         lines.append("no changes")
