@@ -17,14 +17,15 @@ from functools import cached_property
 from typing import Any
 
 from policyweigh.config import Settings
-from policyweigh.facts import INDEX_KEY, POLICY_KEY, Fact, rule_facts
+from policyweigh.facts import DERIVED_KEY, INDEX_KEY, POLICY_KEY, Fact, rule_facts
 from policyweigh.formatting import format_value
 from policyweigh.law.wording import NO_JURISDICTION
 from policyweigh.policy import Policy
-from policyweigh.results import Contribution, Evaluation, PolicyResult
+from policyweigh.results import Contribution, Evaluation, NotAssessed, PolicyResult, Reach, rule_ref
 from policyweigh.rete import Firing, run_impact
-from policyweigh.rulebook import Rulebook
-from policyweigh.scoring import score, verdict
+from policyweigh.rulebook import ImpactRule, Rulebook
+from policyweigh.rulebook.models import STRENGTHS
+from policyweigh.scoring import ranges, score, uncertain_sides, verdict
 from policyweigh.templates import render_reason
 
 __all__ = [
@@ -32,7 +33,10 @@ __all__ = [
     "PolicyValues",
     "Rescore",
     "Trace",
+    "dose_factor",
+    "evidence_strength",
     "fill",
+    "firing_doses",
     "rule_value",
     "score_policies",
 ]
@@ -155,28 +159,154 @@ Rescore = Callable[[Policy], EvaluationRun]
 """Scores one changed policy on its own: how remedies learn what a patch does to the scores."""
 
 
-def _contributions(policy: Policy, firings: Sequence[Firing], rulebook: Rulebook) -> list[Contribution]:
-    rules = rulebook.impact_by_code
-    values = PolicyValues(policy)
-    out: list[Contribution] = []
-    for firing in firings:
-        rule = rules.get(firing.code)
-        if rule is None:
+def evidence_strength(rule: ImpactRule, rulebook: Rulebook) -> str | None:
+    """The strength of the strongest evidence a rule cites (None when it cites none)."""
+    found = [rulebook.evidence[e].strength for e in rule.evidence if e in rulebook.evidence]
+    return min(found, key=STRENGTHS.index) if found else None
+
+
+def _strength(rule: ImpactRule, rulebook: Rulebook) -> str | None:
+    """The strength a rule's contributions carry: its own claim's, else its strongest evidence's."""
+    return rule.strength or evidence_strength(rule, rulebook)
+
+
+def dose_factor(rule: ImpactRule, fact: Fact) -> float:
+    """The product of a rule's graded factors on the numbers of a matched fact (1 without any)."""
+    factor = 1.0
+    for dose in rule.dose:
+        value = fact.get(dose.key)
+        factor *= dose.factor(
+            value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+        )
+    return factor
+
+
+def _dose_text(rule: ImpactRule, fact: Fact, factor: float) -> str:
+    if not rule.dose:
+        return ""
+    parts = []
+    for dose in rule.dose:
+        value = fact.get(dose.key, dose.default)
+        if value is None:
             continue
+        shown = format_value(dose.key, value)
+        parts.append(f"{shown} {dose.says}" if dose.says else f"{dose.key} {shown}")
+    if not parts:
+        return ""
+    return f" Scaled by {factor:.2f} for {' and '.join(parts)}."
+
+
+def _threshold_text(rule: ImpactRule) -> str:
+    return "".join(f" Threshold: {t.says}" + ("" if t.says.endswith(".") else ".") for t in rule.thresholds)
+
+
+class _Intensities:
+    """Dose factors of one policy's firings; a derived fact is as intense as its strongest source."""
+
+    def __init__(self, firings: Sequence[Firing], rulebook: Rulebook) -> None:
+        self.rules = rulebook.impact_by_code
+        self.firings = [f for f in firings if f.code in self.rules]
+        self._derived: dict[str, float] = {}
+        self._busy: set[str] = set()
+
+    def of(self, firing: Firing) -> float:
+        """The intensity of one firing: its dose, times its derived fact's intensity if it waits for one."""
+        rule = self.rules[firing.code]
+        factor = dose_factor(rule, firing.facts[0])
+        if rule.on_derived:
+            factor *= self.derived(str(rule.when[DERIVED_KEY]))
+        return factor
+
+    def derived(self, name: str) -> float:
+        """The intensity of a derived fact: the largest of the firings that derive it."""
+        if name in self._derived:
+            return self._derived[name]
+        if name in self._busy:  # the rulebook forbids cycles; stay finite regardless
+            return 0.0
+        self._busy.add(name)
+        value = max((self.of(f) for f in self.firings if name in self.rules[f.code].derive), default=0.0)
+        self._busy.discard(name)
+        self._derived[name] = value
+        return value
+
+
+def firing_doses(firings: Sequence[Firing], rulebook: Rulebook) -> list[float]:
+    """The dose of each of one policy's firings, in order (see ``_Intensities``), rounded as scored."""
+    intensities = _Intensities(firings, rulebook)
+    return [round(intensities.of(f), 3) if f.code in intensities.rules else 1.0 for f in firings]
+
+
+def _not_assessed_reason(rule: Any) -> str:
+    data = rule.model_dump(mode="json", by_alias=True, exclude={"note", "kind"}, exclude_none=True)
+    shown = [
+        f"{key}: {format_value(key, value)}"
+        for key, value in data.items()
+        if isinstance(value, (str, bool, int, float))
+    ][:4]
+    values = f" ({', '.join(shown)})" if shown else ""
+    return (
+        f"no impact rule recognises this {rule.kind} rule{values}: the scores say nothing about it; "
+        "describe it with fields an impact rule reads, or add an impact rule for it"
+    )
+
+
+def _contributions(
+    policy: Policy, firings: Sequence[Firing], rulebook: Rulebook
+) -> tuple[list[Contribution], float]:
+    """Contributions of one policy (each impact rule once, at its strongest dose), and the share of
+    customer contacts they touch."""
+    rules = rulebook.impact_by_code
+    bands = rulebook.scoring.bands
+    values = PolicyValues(policy)
+    intensities = _Intensities(firings, rulebook)
+    kept: dict[str, tuple[Firing, float, list[int]]] = {}
+    for firing in intensities.firings:
+        intensity = round(intensities.of(firing), 3)
+        index = firing.facts[0].get(INDEX_KEY)
+        known = kept.get(firing.code)
+        if known is None:
+            kept[firing.code] = (firing, intensity, [])
+            continue
+        best, best_intensity, also = known
+        best_index = best.facts[0].get(INDEX_KEY)
+        if intensity > best_intensity or (
+            intensity == best_intensity
+            and isinstance(index, int)
+            and isinstance(best_index, int)
+            and index < best_index
+        ):
+            also = [*also, best_index] if isinstance(best_index, int) else also
+            kept[firing.code] = (firing, intensity, also)
+        elif isinstance(index, int):
+            also.append(index)
+    out: list[Contribution] = []
+    contacts = 0.0
+    for code, (firing, intensity, also) in kept.items():
+        if intensity <= 0:
+            continue
+        rule = rules[code]
         fact = firing.facts[0]
         index = fact.get(INDEX_KEY)
         lookup = values.lookup(fact)
-        reason = fill(rule.because, lookup)
+        reason = fill(rule.because, lookup) + _dose_text(rule, fact, intensity) + _threshold_text(rule)
         matched: dict[str, Any] = {}
         if index is not None:
             matched[INDEX_KEY] = index
-        for key in sorted(rule.when):
+        for key in sorted({*rule.when, *(d.key for d in rule.dose)}):
             value = lookup(key)
             if value is not None:
                 matched[key] = value
-        evidence = list(rule.evidence)
-        chain = list(firing.chain)
-        for criterion, delta in rule.impacts.items():
+        strength = _strength(rule, rulebook)
+        band = bands.of(strength)
+        for criterion, base in rule.impacts.items():
+            delta = round(base * intensity, 4)
+            if delta == 0:
+                continue
+            mechanism = rule.mechanism if criterion.startswith("customer.") else None
+            if criterion.startswith("customer.") and policy.scope.customer_facing:
+                share = fact.get(rule.reach) if rule.reach else 1.0
+                if isinstance(share, (int, float)) and not isinstance(share, bool):
+                    contacts = max(contacts, min(1.0, max(0.0, float(share))))
             out.append(
                 Contribution(
                     rule=rule.code,
@@ -184,14 +314,29 @@ def _contributions(policy: Policy, firings: Sequence[Firing], rulebook: Rulebook
                     criterion=criterion,
                     delta=delta,
                     reason=reason,
-                    evidence=evidence,
+                    evidence=list(rule.evidence),
                     facts=matched,
-                    chain=chain,
+                    chain=list(firing.chain),
+                    base=base,
+                    dose=round(intensity, 4),
+                    band=band,
+                    strength=strength,
+                    mechanism=mechanism,
+                    also=sorted(also),
                 )
             )
     # Stable order for output: by policy rule, then rule code, then criterion.
     out.sort(key=lambda c: (c.facts.get(INDEX_KEY, 1_000), c.rule, c.criterion))
-    return out
+    return out, round(contacts, 4)
+
+
+def _not_assessed(policy: Policy, firings: Sequence[Firing]) -> list[NotAssessed]:
+    seen = {f.facts[0].get(INDEX_KEY) for f in firings}
+    return [
+        NotAssessed(rule=rule_ref(policy.id, i), reason=_not_assessed_reason(rule))
+        for i, rule in enumerate(policy.rules)
+        if i not in seen
+    ]
 
 
 def score_policies(
@@ -221,8 +366,9 @@ def score_policies(
     traces: dict[str, Trace] = {}
     margin = book.scoring.verdicts.margin
     for pid, policy in by_id.items():
-        contributions = _contributions(policy, per_policy[pid], book)
-        scores = score(contributions, book, customer_facing=policy.scope.customer_facing)
+        contributions, contacts = _contributions(policy, per_policy[pid], book)
+        scores = score(contributions, book)
+        spans = ranges(contributions, book)
         results.append(
             PolicyResult(
                 id=pid,
@@ -232,6 +378,10 @@ def score_policies(
                 contributions=contributions,
                 file=known.get(pid),
                 legal=None if policy.jurisdiction else NO_JURISDICTION,
+                ranges=spans,
+                reach=Reach(employees=policy.scope.headcount, contacts_share=contacts),
+                not_assessed=_not_assessed(policy, per_policy[pid]),
+                uncertain=uncertain_sides(spans, margin),
             )
         )
         traces[pid] = Trace(pid, facts_by_policy[pid], per_policy[pid])

@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from policyweigh.evaluation import EvaluationRun, PolicyValues, fill
+from policyweigh.evaluation import EvaluationRun, PolicyValues, fill, firing_doses
 from policyweigh.facts import DERIVED_KEY, INDEX_KEY, POLICY_KEY
 from policyweigh.formatting import format_value
 from policyweigh.results import Conflict, PolicyResult
@@ -30,6 +30,9 @@ class Step:
     matched: dict[str, Any]
     reason: str
     impacts: dict[str, int]
+    """The rule's points at a dose of 1."""
+    dose: float
+    """The firing's dose factor: what the points are multiplied by."""
     derived: list[str]
     """Derived facts this firing asserted first (a fact is asserted once per policy)."""
     chain: list[str]
@@ -41,7 +44,7 @@ class CriterionLine:
 
     criterion: str
     weight: float
-    deltas: list[tuple[str, int]]
+    deltas: list[tuple[str, float]]
     value: float
 
 
@@ -77,7 +80,8 @@ def derive(run: EvaluationRun, policy_id: str) -> Derivation:
     values = PolicyValues(policy)
     steps: list[Step] = []
     asserted: set[str] = set()
-    for number, firing in enumerate(trace.firings, start=1):
+    doses = firing_doses(trace.firings, book)
+    for number, (firing, dose) in enumerate(zip(trace.firings, doses, strict=True), start=1):
         rule = rules[firing.code]
         fact = firing.facts[0]
         lookup = values.lookup(fact)
@@ -93,6 +97,7 @@ def derive(run: EvaluationRun, policy_id: str) -> Derivation:
                 matched={k: lookup(k) for k in sorted(rule.when) if lookup(k) is not None},
                 reason=fill(rule.because, lookup),
                 impacts=dict(rule.impacts),
+                dose=dose,
                 derived=new,
                 chain=[*firing.chain, rule.code],
             )
@@ -129,25 +134,43 @@ def score_arithmetic(run: EvaluationRun, result: PolicyResult, *, customer_facin
     """The score formula written out with this policy's numbers."""
     scoring = run.rulebook.scoring
     k = scoring.saturation
-    values = result.scores.criteria
-    w_emp = sum(v for c, v in values.items() if c.startswith("employee."))
-    w_cus = sum(v for c, v in values.items() if c.startswith("customer."))
+    weights = run.rulebook.criteria_by_id
+    w_emp = sum(
+        weights[c.criterion].weight * c.delta
+        for c in result.contributions
+        if c.criterion.startswith("employee.")
+    )
+    w_dir = sum(
+        weights[c.criterion].weight * c.delta
+        for c in result.contributions
+        if c.criterion.startswith("customer.") and c.mechanism is None
+    )
     s = result.scores
     out = [
-        f"employee = round(100 x tanh({w_emp:g} / {k:g})) = {s.employee:+d}"
+        f"employee = round(100 x tanh({w_emp:.4g} / {k:g})) = {s.employee:+d}"
         f"  (100 x tanh = {100 * math.tanh(w_emp / k):+.2f})",
-        f"customer direct = round(100 x tanh({w_cus:g} / {k:g})) = {s.customer_direct:+d}",
+        f"customer direct = round(100 x tanh({w_dir:.4g} / {k:g})) = {s.customer_direct:+d}",
     ]
-    if customer_facing:
+    if s.mechanisms:
+        parts = " + ".join(f"{name} {value:+.4g}" for name, value in s.mechanisms.items())
+        total = sum(s.mechanisms.values())
         out.append(
-            f"customer indirect = round({scoring.spillover.coefficient:g} x employee {s.employee:+d}) = "
-            f"{s.customer_indirect:+d}  (service-profit chain, customer-facing scope)"
+            f"customer indirect = round(100 x tanh(({parts}) / {k:g})) = {s.customer_indirect:+d}"
+            f"  (mechanisms: {total:+.4g} weighted points)"
         )
+    elif customer_facing:
+        out.append("customer indirect = 0  (no mechanism carries an effect on staff to customers)")
     else:
         out.append("customer indirect = 0  (scope is not customer-facing)")
     out.append(
         f"customer = clamp({s.customer_direct:+d} + {s.customer_indirect:+d}, -100, 100) = {s.customer:+d}"
     )
+    if result.ranges is not None:
+        (el, eh), (cl, ch) = result.ranges.employee, result.ranges.customer
+        out.append(
+            f"ranges: employee {el:+d}..{eh:+d}, customer {cl:+d}..{ch:+d}"
+            "  (each contribution at the ends of its evidence band)"
+        )
     out.append(f"verdict = {result.verdict}  (a side moves only beyond +/-{scoring.verdicts.margin:g})")
     return out
 

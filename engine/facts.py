@@ -7,12 +7,15 @@ a count plus one membership key per value (``topics.count``,
 ``topics.communication``); blocked windows become their count, total length and
 first and last minute; scope and policy fields are prefixed ``scope.`` and
 ``policy.``. Unset optional fields are absent, so ``exists: false`` can test them.
+Measures (``policyweigh.measures``) add numbers the fields imply, such as the
+share of a shift that a break ban covers.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from policyweigh.measures import measure_values
 from policyweigh.policy import BreakRule, Policy, Window
 
 Fact = dict[str, Any]
@@ -59,6 +62,7 @@ def context_facts(policy: Policy) -> Fact:
         POLICY_KEY: policy.id,
         "policy.status": policy.status,
         "scope.customer_facing": scope.customer_facing,
+        "scope.customers_see_staff": scope.customers_see_staff,
         "scope.teams.count": len(scope.teams),
         "scope.roles.count": len(scope.roles),
         "scope.shift_starts.count": len(scope.shift_starts),
@@ -83,6 +87,7 @@ def rule_facts(policy: Policy) -> list[Fact]:
             _flatten(key, data[key], fact)
         if isinstance(rule, BreakRule):
             fact.update(window_features(rule.blocked_windows))
+        fact.update(measure_values(rule, policy))
         fact.update(context)
         fact[INDEX_KEY] = index
         facts.append(fact)

@@ -42,6 +42,12 @@ def signed(value: float) -> str:
     return f"{value:+g}" if value else "0"
 
 
+def points(value: float) -> str:
+    """Points of a contribution, signed, to at most two decimals: ``+2``, ``-1.25``, ``+0.4``."""
+    shown = f"{round(value, 2):+.2f}".rstrip("0").rstrip(".")
+    return "0" if shown in ("+0", "-0") else shown
+
+
 def with_sign(value: float) -> str:
     """A number that always carries a sign, zero included: ``+8``, ``-12``, ``+0``."""
     return f"{value:+g}"

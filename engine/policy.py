@@ -243,6 +243,9 @@ class CallTimeCap(_Rule):
     """The cap, in minutes."""
     enforcement: Literal["guideline", "coaching", "bonus-gate", "disciplinary"] = "guideline"
     """What happens when the cap is missed."""
+    typical_minutes: float | None = Field(default=None, gt=0, le=240)
+    """The contact type's current average handle time, in minutes, which the cap is judged
+    against (unset: 6 minutes, a general inbound service call)."""
 
 
 class BreakRule(_Rule):
@@ -484,6 +487,9 @@ class Scope(_Model):
     """Typical shift length in hours, breaks included."""
     shift_starts: list[Time] = Field(default_factory=list, max_length=48)
     """Times shifts start, for break-deadline guardrails."""
+    customers_see_staff: bool = False
+    """Whether customers can see or hear how staff are treated (a shop floor, a counter, an
+    open branch); on the phone and in chat they cannot."""
 
     def overlaps(self, other: Scope) -> bool:
         """Whether two scopes can cover the same person (empty lists cover everyone)."""

@@ -272,7 +272,7 @@ def field_docs(model: type[BaseModel], skip: tuple[str, ...] = ("kind",)) -> lis
                 unit=_unit(shown),
                 required=info.is_required(),
                 default=_default(info),
-                meaning=(info.description or "").strip().replace("``", "`"),
+                meaning=" ".join((info.description or "").split()).replace("``", "`"),
                 model=described.model,
             )
         )

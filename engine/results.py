@@ -11,8 +11,24 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-Verdict = Literal["win-win", "customer-at-employee-cost", "employee-at-customer-cost", "lose-lose", "neutral"]
-ConflictKind = Literal["trade-off", "contradiction", "guardrail", "incentive"]
+Verdict = Literal[
+    "win-win",
+    "employee-gain",
+    "customer-gain",
+    "neutral",
+    "employee-loss",
+    "customer-loss",
+    "customer-at-employee-cost",
+    "employee-at-customer-cost",
+    "lose-lose",
+    "unlawful",
+]
+"""What happened on each side: gain or loss beyond the margin, neutral inside it; ``unlawful``
+when a guardrail of the policy's jurisdiction is breached at error level, whatever the scores."""
+VERDICTS: tuple[str, ...] = Verdict.__args__  # type: ignore[attr-defined]
+ConflictKind = Literal[
+    "trade-off", "contradiction", "guardrail", "incentive", "harm", "duplicate", "implausible"
+]
 Severity = Literal["info", "warning", "error"]
 SEVERITY_RANK: dict[str, int] = {"info": 0, "warning": 1, "error": 2}
 
@@ -46,8 +62,8 @@ class Contribution(_Out):
     """Dotted name of the rule."""
     criterion: str
     """Criterion moved, e.g. employee.wellbeing."""
-    delta: int
-    """Points the rule gives the criterion (-5..+5), before weights."""
+    delta: float
+    """Points the rule gives the criterion, before weights: ``base`` times ``dose``."""
     reason: str
     """The rule's `because`, filled in with the matched values."""
     evidence: list[str]
@@ -56,6 +72,20 @@ class Contribution(_Out):
     """The matched values: fact key to value, plus `rule_index` of the policy rule."""
     chain: list[str] = Field(default_factory=list)
     """Codes of the rules whose derived facts led here, first to last (empty for direct matches)."""
+    base: int = 0
+    """The rule's points on the criterion at a dose factor of 1 (-5..+5)."""
+    dose: float = 1.0
+    """The dose factor: the product of the rule's graded factors (times the intensity of the
+    derived fact for a rule on one)."""
+    band: float = 0.0
+    """How far the delta may be off, as a fraction of it, from the strength of the rule's evidence."""
+    strength: str | None = None
+    """Strength of the strongest evidence the rule cites (none when it cites none)."""
+    mechanism: str | None = None
+    """The mechanism by which a staff effect reaches customers, for indirect customer contributions."""
+    also: list[int] = Field(default_factory=list)
+    """Other rules of the policy the impact rule matched; an impact rule counts once, at its
+    strongest dose."""
 
 
 class Scores(_Out):
@@ -65,7 +95,34 @@ class Scores(_Out):
     customer: int
     customer_direct: int
     customer_indirect: int
+    """The customer score through mechanisms (attrition, absence, incivility, engagement) alone."""
     criteria: dict[str, float]
+    mechanisms: dict[str, float] = Field(default_factory=dict)
+    """Weighted customer points each mechanism brings (the parts of ``customer_indirect``)."""
+
+
+class Ranges(_Out):
+    """Each side's score at the low and high ends of its contributions' evidence bands."""
+
+    employee: tuple[int, int]
+    customer: tuple[int, int]
+
+
+class Reach(_Out):
+    """Who and how much a policy touches: a score is an intensity per person, this is its breadth."""
+
+    employees: int | None
+    """People in scope (``scope.headcount``); null when the policy does not say."""
+    contacts_share: float
+    """Share of the scope's customer contacts the policy's rules touch, 0 to 1."""
+
+
+class NotAssessed(_Out):
+    """A policy rule no impact rule recognises: the score says nothing about it."""
+
+    rule: str
+    """The rule, as ``policy-id/rules[i]``."""
+    reason: str
 
 
 class PolicyResult(_Out):
@@ -80,6 +137,12 @@ class PolicyResult(_Out):
     """The policy file, when loaded from disk."""
     legal: str | None = None
     """A note on the legal verdict, e.g. that none is given without a jurisdiction."""
+    ranges: Ranges | None = None
+    """Each side's [low, high] from the evidence bands; low <= score <= high."""
+    reach: Reach | None = None
+    not_assessed: list[NotAssessed] = Field(default_factory=list)
+    uncertain: list[str] = Field(default_factory=list)
+    """Sides whose range reaches both a gain and a loss beyond the margin."""
 
 
 class Patch(_Out):

@@ -94,7 +94,7 @@ def test_json_lists_problem_objects_on_stdout(
             "line": 6,
             "column": 5,
             "path": "rules[0].enfrcement",
-            "message": "unknown field; expected one of metric, max_minutes, enforcement, note",
+            "message": "unknown field; expected one of metric, max_minutes, enforcement, typical_minutes, note",
             "suggestion": "enforcement",
         }
     ]

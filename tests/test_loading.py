@@ -107,7 +107,7 @@ def test_every_golden_file_has_its_fixture() -> None:
         (
             "{kind: call-time-cap, max_minutes: 5, enfrcement: coaching}",
             "p.yaml:3:47: rules[0].enfrcement: unknown field; expected one of metric, max_minutes, "
-            "enforcement, note (did you mean 'enforcement'?)",
+            "enforcement, typical_minutes, note (did you mean 'enforcement'?)",
         ),
         (
             "{kind: brake-rule}",

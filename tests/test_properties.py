@@ -9,7 +9,9 @@ Four properties, each over many inputs:
    printable line ``file:line:column: message``;
 2. a valid policy, generated from the format's models with every value inside
    its declared range, reads back from YAML as itself, and ``evaluate`` and
-   ``check`` run on it with exit 0 (or 1 for a failed gate) and parseable JSON;
+   ``check`` run on it with exit 0 (or 1 for a failed gate) and parseable JSON; its judgement
+   holds together: each score inside its range, a verdict that names what happened on each side
+   (a side inside the margin is neutral), the reach from the scope, not-assessed rules named;
 3. evaluation is deterministic: the same library twice, and under other file
    names (so read in another order), gives the same bytes;
 4. the CLI never exits 3 (internal error) on a mutated library: validate,
@@ -47,8 +49,10 @@ from pydantic import BaseModel, StringConstraints
 from pydantic.fields import FieldInfo
 
 from policyweigh.cli import main
+from policyweigh.config import Settings
 from policyweigh.errors import InputError, PolicyweighError
 from policyweigh.loading import load_library, load_policy_text
+from policyweigh.orchestration import evaluate
 from policyweigh.policy import (
     RULE_KINDS,
     RULE_MODELS,
@@ -63,10 +67,14 @@ from policyweigh.policy import (
     dump_policy,
     format_minutes,
 )
+from policyweigh.results import PolicyResult, parse_rule_ref
+from policyweigh.rulebook import load_rulebook
+from policyweigh.scoring import VERDICT_BY_SIDES, side_state
 from policyweigh.yamldoc import MAX_DEPTH, MAX_FILE_BYTES
 from tests.helpers import ROOT
 
 SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+BOOK = load_rulebook()
 
 SAFETY_NET = 60
 """Seconds one CLI run may take before it counts as a hang: only against a hang, never a measure of speed."""
@@ -949,6 +957,52 @@ def test_valid_policies_read_back_and_evaluate_and_check_cleanly(data: st.DataOb
         assert_clean_run(code, out, err, {0, 1})
         if check_format in ("json", "sarif"):
             json.loads(out)
+
+
+def _judgement_problems(policy: Policy, result: PolicyResult, margin: float) -> list[str]:
+    """What is wrong with one policy's judgement: ranges, verdict names, reach, not-assessed rules."""
+    problems = []
+    s, spans = result.scores, result.ranges
+    if spans is None:
+        return ["no ranges"]
+    for side in ("employee", "customer"):
+        low, high = getattr(spans, side)
+        if not low <= getattr(s, side) <= high:
+            problems.append(f"{side} {getattr(s, side)} outside its range [{low}, {high}]")
+        uncertain = low < -margin and high > margin
+        if uncertain != (side in result.uncertain):
+            problems.append(f"{side} range [{low}, {high}] but uncertain={result.uncertain}")
+    if result.verdict != "unlawful":
+        expected = VERDICT_BY_SIDES[(side_state(s.employee, margin), side_state(s.customer, margin))]
+        if result.verdict != expected:
+            problems.append(f"verdict {result.verdict} for {s.employee}/{s.customer}, expected {expected}")
+    if s.customer != max(-100, min(100, s.customer_direct + s.customer_indirect)):
+        problems.append("customer is not direct + indirect")
+    if result.reach is None or result.reach.employees != policy.scope.headcount:
+        problems.append(f"reach {result.reach} does not carry the headcount {policy.scope.headcount}")
+    elif not 0 <= result.reach.contacts_share <= 1:
+        problems.append(f"contacts share {result.reach.contacts_share} outside 0..1")
+    for entry in result.not_assessed:
+        pid, index = parse_rule_ref(entry.rule)
+        if pid != policy.id or not 0 <= index < len(policy.rules) or not entry.reason:
+            problems.append(f"not assessed: {entry}")
+    return problems
+
+
+@sized(40)
+@given(policies(1, 4))
+def test_every_generated_policy_lies_inside_its_ranges_and_its_verdict_names_its_sides(
+    found: list[dict[str, Any]],
+) -> None:
+    """Judgement v2 on any valid policy: low <= score <= high, a verdict that says what happened on
+    each side (a side inside the margin is neutral), reach from the scope, not-assessed rules named."""
+    models = [Policy.model_validate(p) for p in found]
+    run = evaluate(models, rulebook=BOOK, settings=Settings())
+    margin = BOOK.scoring.verdicts.margin
+    problems = [
+        f"{p.id}: {problem}" for p in models for problem in _judgement_problems(p, run.result(p.id), margin)
+    ]
+    assert not problems, "\n".join(problems) + "\n" + yaml.safe_dump(found, sort_keys=False)
 
 
 # --------------------------------------------------------------------------- 3. deterministic

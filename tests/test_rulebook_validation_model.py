@@ -27,7 +27,7 @@ MINI = DATA / "rulebooks" / "mini"
 EXPECTED = [
     "criteria.yaml:2:64: criteria[0].weigth: unknown field; expected one of id, title, side, weight, "
     "description, reason (did you mean 'weight'?)",
-    "criteria.yaml:7:3: scoring.saturaton: unknown field; expected one of saturation, verdicts, spillover "
+    "criteria.yaml:7:3: scoring.saturaton: unknown field; expected one of saturation, verdicts, bands, mechanisms "
     "(did you mean 'saturation'?)",
 ]
 

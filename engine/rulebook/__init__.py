@@ -40,11 +40,15 @@ from policyweigh.policy import RULE_KINDS
 from policyweigh.rulebook.guardrails import GUARDRAILS_FILE, GuardrailPacks, load_guardrails
 from policyweigh.rulebook.models import (
     MAX_IN_VALUES,
+    STRENGTHS,
     Check,
     ConflictRule,
     Criterion,
+    Equivalence,
     Evidence,
+    FactKey,
     ImpactRule,
+    Plausible,
     Remedy,
     Scoring,
     Side,
@@ -57,6 +61,7 @@ from policyweigh.rulebook.models import (
     placeholders,
     template_name_problem,
 )
+from policyweigh.suggest import closest
 from policyweigh.yamldoc import YamlDocument, format_path, load_yaml, problems_from_validation
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -102,6 +107,10 @@ class Rulebook:
     guardrails: GuardrailPacks = field(default_factory=lambda: MappingProxyType({}), compare=False)
     """Legal guardrail packs: the rulebook's guardrails.yaml, or the bundled packs when it has none
     (``load_rulebook`` decides; a rulebook made in code holds the packs it is given)."""
+    equivalences: tuple[Equivalence, ...] = ()
+    """Pairs of rules that say the same thing through different kinds (held close by a test)."""
+    plausible: tuple[Plausible, ...] = ()
+    """Plausible ranges of numeric fields; values outside are flagged."""
     guardrails_file: str | None = field(default=None, compare=False)
     """The file ``guardrails`` was read from (the rulebook's own guardrails.yaml or the bundled
     one), for saying where a guardrail code is defined; none for packs given in code."""
@@ -312,6 +321,20 @@ def load_rulebook(path: str | Path | None = None) -> Rulebook:
             kept.append(item)
         return kept
 
+    def read_plain(name: str, model: type[M]) -> list[M]:
+        """An optional list file of items without codes (equivalences, plausible ranges)."""
+        file = root / name
+        if not file.is_file():
+            return []
+        try:
+            doc = load_yaml(file)
+        except InputError as err:
+            problems.extend(err.problems)
+            return []
+        return [item for item, _ in _validate_list(doc, None, model, problems)]
+
+    equivalences = read_plain("equivalences.yaml", Equivalence)
+    plausible = read_plain("plausible.yaml", Plausible)
     conflicts = read_coded("conflicts.yaml", ConflictRule)
     remedies = {r.code: r for r in read_coded("remedies.yaml", Remedy)}
     # Without its own guardrails.yaml a rulebook holds the bundled packs: resolved here, once,
@@ -336,6 +359,8 @@ def load_rulebook(path: str | Path | None = None) -> Rulebook:
         source=str(root),
         locations=locations,
         guardrails=guardrails,
+        equivalences=tuple(equivalences),
+        plausible=tuple(plausible),
         guardrails_file=str(guardrails_file),
     )
     found = rulebook_problems(partial, origins)
@@ -358,7 +383,7 @@ _STAND_IN_SCORING = Scoring.model_validate(
     {
         "saturation": 12,
         "verdicts": {"margin": 5},
-        "spillover": {"coefficient": 0, "evidence": [], "reason": ""},
+        "bands": {"strong": 0, "moderate": 0, "weak": 0, "practitioner": 0, "none": 0},
     }
 )
 """Stands in for a missing or invalid `scoring:` while the rules are checked; never returned."""
@@ -388,9 +413,34 @@ def check_rulebook(book: Rulebook) -> None:
         for ev in rule.evidence:
             if ev not in book.evidence:
                 errors.append(f"{_where(book, rule.code)}: unknown evidence id {ev!r}")
-    for ev in book.scoring.spillover.evidence:
-        if ev not in book.evidence:
-            errors.append(f"{book.source}: spillover cites unknown evidence id {ev!r}")
+    mechanisms = book.scoring.mechanisms_by_id
+    for mechanism in book.scoring.mechanisms:
+        for ev in mechanism.evidence:
+            if ev not in book.evidence:
+                errors.append(f"{book.source}: mechanism {mechanism.id} cites unknown evidence id {ev!r}")
+    for rule in book.impact_rules:
+        where = _where(book, rule.code)
+        if rule.mechanism is not None:
+            if rule.mechanism not in mechanisms:
+                errors.append(
+                    f"{where}: unknown mechanism {rule.mechanism!r}; known: {', '.join(mechanisms) or 'none'}"
+                )
+            if not rule.on_derived:
+                errors.append(f"{where}: only a rule on a derived fact names a mechanism")
+        for remedy in rule.remedies:
+            if remedy not in book.remedies:
+                errors.append(f"{where}: unknown remedy {remedy!r}")
+        if rule.strength is not None:
+            cited = [book.evidence[e].strength for e in rule.evidence if e in book.evidence]
+            best = min(cited, key=STRENGTHS.index) if cited else None
+            if best is None or STRENGTHS.index(rule.strength) < STRENGTHS.index(best):
+                errors.append(
+                    f"{where}: strength {rule.strength} is stronger than the evidence it cites "
+                    f"({best or 'none'}): a rule's claim is never better supported than its sources"
+                )
+        for threshold in rule.thresholds:
+            if threshold.evidence not in book.evidence:
+                errors.append(f"{where}: threshold cites unknown evidence id {threshold.evidence!r}")
     derived_by: dict[str, list[str]] = {}
     for rule in book.impact_rules:
         for criterion in rule.impacts:
@@ -505,6 +555,7 @@ def rulebook_problems(book: Rulebook, origins: Mapping[str, Origin] | None = Non
             found = template_name_problem(name, keys)
             if found is not None:
                 problems.append(where.problem(rule.code, ("because",), *found))
+        problems.extend(_dose_problems(rule, keys, where))
     for conflict in book.conflict_rules:
         for side in ("a", "b"):
             problems.extend(
@@ -531,6 +582,117 @@ def rulebook_problems(book: Rulebook, origins: Mapping[str, Origin] | None = Non
         )
     problems.extend(_duplicate_problems(book, where))
     problems.extend(engine_limit_problems(book, origins))
+    problems.extend(plausible_problems(book))
+    return problems
+
+
+PLAUSIBLE_FILE = "plausible.yaml"
+
+
+def plausible_problems(book: Rulebook) -> list[Problem]:
+    """Located problems of the plausible ranges: an unknown kind, a key that is no number of the
+    kind's facts (fields and measures), a range with min above max or with no end at all.
+
+    Entries are located in the rulebook's ``plausible.yaml`` (by kind and key); a rulebook
+    made in code points at its source.
+    """
+    if not book.plausible:
+        return []
+    file = Path(book.source) / PLAUSIBLE_FILE
+    doc: YamlDocument | None = None
+    if file.is_file():
+        try:
+            doc = load_yaml(file)
+        except InputError:
+            doc = None  # the loader reports it
+    items: list[Any] = doc.data if doc is not None and isinstance(doc.data, list) else []
+    used: set[int] = set()
+    problems: list[Problem] = []
+    for number, entry in enumerate(book.plausible):
+        index = next(
+            (
+                i
+                for i, item in enumerate(items)
+                if i not in used
+                and isinstance(item, dict)
+                and item.get("kind") == entry.kind
+                and item.get("key") == entry.key
+            ),
+            None,
+        )
+        if index is not None:
+            used.add(index)
+
+        def problem(
+            name: str,
+            message: str,
+            suggestion: str | None = None,
+            index: int | None = index,
+            number: int = number,
+        ) -> Problem:
+            if doc is not None and index is not None:
+                line, column = doc.locate((index, name))
+                return Problem(doc.file, line, column, format_path((index, name)), message, suggestion)
+            source = str(file) if file.is_file() else book.source
+            return Problem(source, 1, 1, format_path((number, name)), message, suggestion)
+
+        if entry.kind not in RULE_KINDS:
+            problems.append(
+                problem("kind", f"unknown rule kind {entry.kind!r}", closest(entry.kind, RULE_KINDS))
+            )
+            continue
+        numbers = sorted(k for k, info in fact_keys(entry.kind).items() if info.shape == "number")
+        if entry.key not in numbers:
+            problems.append(
+                problem(
+                    "key",
+                    f"{entry.key!r} is no number of a {entry.kind} rule's facts, so no value is ever "
+                    f"checked against this range; numbers: {', '.join(numbers)}",
+                    closest(entry.key, numbers),
+                )
+            )
+        if entry.min is None and entry.max is None:
+            problems.append(problem("min", "give min, max or both: a range without ends flags nothing"))
+        elif entry.min is not None and entry.max is not None and entry.min > entry.max:
+            problems.append(
+                problem(
+                    "min",
+                    f"min {entry.min:g} is above max {entry.max:g}: every value would be flagged",
+                )
+            )
+    return problems
+
+
+def _dose_problems(rule: ImpactRule, keys: Mapping[str, FactKey], where: _Locator) -> list[Problem]:
+    """Dose keys that are no number of the matched facts; thresholds on keys ``when`` does not cut."""
+    problems: list[Problem] = []
+    numbers = sorted(k for k, info in keys.items() if info.shape == "number")
+    for i, dose in enumerate(rule.dose):
+        info = keys.get(dose.key)
+        if info is None or info.shape != "number":
+            suggestion = closest(dose.key, numbers)
+            problems.append(
+                where.problem(
+                    rule.code,
+                    ("dose", i, "key"),
+                    f"{dose.key!r} is no number of the facts this rule matches, so the dose would "
+                    "always be its default",
+                    suggestion,
+                )
+            )
+    for i, threshold in enumerate(rule.thresholds):
+        test = rule.when.get(threshold.key)
+        cuts = isinstance(test, Check) and any(
+            getattr(test, op) is not None for op in ("lt", "le", "gt", "ge")
+        )
+        if not cuts:
+            problems.append(
+                where.problem(
+                    rule.code,
+                    ("thresholds", i, "key"),
+                    f"`when` has no lt/le/gt/ge test on {threshold.key!r} for this threshold to name",
+                )
+            )
     return problems
 
 

@@ -24,6 +24,7 @@ crash or mislead the rule engine or the text it prints.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import types
@@ -50,6 +51,7 @@ from policyweigh.facts import (
     member_key,
     window_features,
 )
+from policyweigh.measures import MEASURES
 from policyweigh.policy import RULE_KINDS, RULE_MODELS, Policy, Scope, Window
 from policyweigh.suggest import closest
 
@@ -242,6 +244,7 @@ def fact_keys(kind: str) -> Mapping[str, FactKey]:
         if shown in ("kind", "note"):
             continue  # the note is free text the engine never tests
         _field_keys(shown, info.annotation, out)
+    out.update({key: _NUMBER for key in MEASURES.get(kind, {})})
     out.update(context_keys())
     return out
 
@@ -664,18 +667,52 @@ class Criterion(_Model):
         return self
 
 
-class Spillover(_Model):
-    """The service-profit-chain link from the employee score to the customer score."""
-
-    coefficient: float = Field(ge=0, le=1)
-    evidence: StrList
-    reason: str
-
-
 class Verdicts(_Model):
     """Margins for verdicts: a side moves only beyond +/- margin."""
 
     margin: float = Field(ge=0, le=50)
+
+
+Strength = Literal["strong", "moderate", "weak", "practitioner"]
+STRENGTHS: tuple[str, ...] = ("strong", "moderate", "weak", "practitioner")
+"""Strengths, strongest first."""
+"""How far a source can be trusted: strong (meta-analyses, experiments), moderate (large
+correlational studies), weak (single small studies, surveys), practitioner (arithmetic or
+figures from practitioners that cannot be checked)."""
+
+
+class Bands(_Model):
+    """How far a contribution may be off, by the strength of its best evidence (a fraction of it)."""
+
+    strong: float = Field(ge=0, le=1)
+    moderate: float = Field(ge=0, le=1)
+    weak: float = Field(ge=0, le=1)
+    practitioner: float = Field(ge=0, le=1)
+    none: float = Field(ge=0, le=1)
+    """For a rule that cites no evidence."""
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Bands:
+        if not (self.strong <= self.moderate <= self.weak <= self.practitioner <= self.none):
+            raise ValueError(
+                "bands must widen as evidence weakens: strong <= moderate <= weak <= practitioner <= none"
+            )
+        return self
+
+    def of(self, strength: str | None) -> float:
+        """The band of a strength (``none`` when there is no evidence)."""
+        return float(getattr(self, strength or "none"))
+
+
+class Mechanism(_Model):
+    """A way a policy's effect on staff reaches customers later: attrition, absence, incivility, engagement."""
+
+    id: Slug
+    title: str
+    lag: str
+    """When the effect shows, in words (weeks, months, a year)."""
+    description: str
+    evidence: StrList = Field(default_factory=list)
 
 
 class Scoring(_Model):
@@ -688,7 +725,15 @@ class Scoring(_Model):
     1,000 (beyond it every realistic sum rounds to a score of 0, and an
     infinite saturation makes every score 0)."""
     verdicts: Verdicts
-    spillover: Spillover
+    bands: Bands
+    mechanisms: list[Mechanism] = Field(default_factory=list)
+    """The mechanisms by which effects on staff reach customers; a derived impact rule names one
+    in ``mechanism`` and its customer impacts are the policy's indirect customer score."""
+
+    @property
+    def mechanisms_by_id(self) -> dict[str, Mechanism]:
+        """Mechanisms by id."""
+        return {m.id: m for m in self.mechanisms}
 
 
 class Evidence(_Model):
@@ -697,7 +742,7 @@ class Evidence(_Model):
     id: Slug
     citation: str
     finding: str
-    strength: Literal["strong", "moderate", "weak"]
+    strength: Strength
     secondary: bool = False
     """Quoted from a summary rather than read in the original."""
 
@@ -713,6 +758,57 @@ class Examples(_Model):
     silent: list[dict[str, Any]] = Field(default_factory=list)
 
 
+class Dose(_Model):
+    """A graded factor on one number of the matched fact: the rule's impacts are multiplied by it.
+
+    ``points`` are (input, factor) pairs with inputs strictly increasing; the
+    factor between two points is interpolated on the straight line between
+    them and stays at the end value beyond either end, so the factor is
+    continuous: no cliffs. A fact without the key takes ``default`` as its
+    input, or a factor of 1 when there is no default.
+    """
+
+    key: str
+    points: list[tuple[Number, Number]] = Field(min_length=2, max_length=32)
+    default: Number | None = None
+    says: str = ""
+    """What the number means, for explanations (e.g. "minutes of the shift without a break")."""
+
+    @model_validator(mode="after")
+    def _increasing(self) -> Dose:
+        inputs = [x for x, _ in self.points]
+        if any(b <= a for a, b in itertools.pairwise(inputs)):
+            raise ValueError("dose points must have strictly increasing inputs")
+        if any(f < 0 or f > 10 for _, f in self.points):
+            raise ValueError("a dose factor is between 0 and 10 (the impacts carry the sign)")
+        return self
+
+    def factor(self, value: float | None) -> float:
+        """The factor at ``value`` (see the class)."""
+        if value is None:
+            if self.default is None:
+                return 1.0
+            value = self.default
+        points = self.points
+        if value <= points[0][0]:
+            return float(points[0][1])
+        for (x0, f0), (x1, f1) in itertools.pairwise(points):
+            if value <= x1:
+                return float(f0 + (f1 - f0) * (value - x0) / (x1 - x0))
+        return float(points[-1][1])
+
+
+class Threshold(_Model):
+    """A cut-off in a rule's ``when`` that the law or the evidence names, stated in its explanation."""
+
+    key: str
+    value: Number
+    evidence: str
+    """The evidence id that names the threshold."""
+    says: str
+    """The threshold in words, appended to the explanation when the rule fires."""
+
+
 class ImpactRule(_Model):
     """One impact rule: when its conditions hold, it moves criteria and may derive facts."""
 
@@ -721,15 +817,37 @@ class ImpactRule(_Model):
     summary: str
     when: When = Field(min_length=1)
     impacts: dict[CriterionId, Annotated[int, Field(ge=-5, le=5)]] = Field(default_factory=dict)
+    """Points on each criterion at a dose factor of 1 (before weights)."""
+    dose: list[Dose] = Field(default_factory=list, max_length=4)
+    """Graded factors on numbers of the matched fact, multiplied together."""
+    thresholds: list[Threshold] = Field(default_factory=list, max_length=4)
+    """The named cut-offs among the numeric tests of ``when``."""
+    mechanism: str | None = None
+    """For a rule on a derived fact: the mechanism (``scoring.mechanisms``) by which staff effects
+    reach customers; its customer impacts are indirect."""
     derive: StrList = Field(default_factory=list)
     because: Template
     evidence: StrList = Field(default_factory=list)
+    remedies: StrList = Field(default_factory=list)
+    """Remedies offered when this rule's harm fails the gate."""
+    strength: Strength | None = None
+    """How strongly the evidence supports this rule's own claim, when that is weaker than its
+    strongest source (a correlational meta-analysis used for one causal step); it sets the band.
+    Never stronger than the strongest evidence the rule cites."""
+    baseline: bool = False
+    """The rule recognises the usual practice (standard equipment on the usual cycle): the policy
+    rule is assessed, and moves nothing."""
+    reach: str | None = None
+    """A number of the matched fact, 0 to 1, that says what share of the scope's customer contacts
+    the rule touches (a break ban touches the contacts in its windows); unset: all of them."""
     examples: Examples = Field(default_factory=Examples)
 
     @model_validator(mode="after")
     def _does_something(self) -> ImpactRule:
-        if not self.impacts and not self.derive:
-            raise ValueError("an impact rule needs impacts, derive, or both")
+        if self.baseline and (self.impacts or self.derive):
+            raise ValueError("a baseline rule moves nothing: remove its impacts and derive")
+        if not self.impacts and not self.derive and not self.baseline:
+            raise ValueError("an impact rule needs impacts, derive, or both (or `baseline: true`)")
         if any(v == 0 for v in self.impacts.values()):
             raise ValueError("an impact of 0 says nothing: remove it")
         if "kind" not in self.when and "derived" not in self.when:
@@ -773,6 +891,33 @@ class Remedy(_Model):
     patch: dict[str, Any] = Field(min_length=1)
     """Fields to set on the matched rule; null removes an optional field."""
     evidence: StrList = Field(default_factory=list)
+
+
+class Equivalence(_Model):
+    """Two policy rules that say the same thing through different kinds: their scores must land close.
+
+    Each side is a policy rule mapping, as in examples (an optional ``scope``
+    sets the surrounding policy's scope). A test scores both alone and holds
+    each side's score within ``tolerance`` points.
+    """
+
+    name: DottedName
+    summary: str
+    a: dict[str, Any]
+    b: dict[str, Any]
+    tolerance: int = Field(ge=0, le=50)
+
+
+class Plausible(_Model):
+    """The values of one numeric field that a real policy sets; outside them the judgement is flagged."""
+
+    kind: str
+    key: str
+    """A number of the kind's facts (a field or a measure)."""
+    min: Number | None = None
+    max: Number | None = None
+    reason: str
+    """Why values outside are implausible, in words shown with the finding."""
 
 
 def canonical_when(when: When) -> frozenset[tuple[str, str, Any]]:
