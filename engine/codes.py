@@ -4,7 +4,8 @@ Findings, conflicts, remedies and contributions all carry a code, and a person
 reading one in a CI log needs to look it up: ``policyweigh rules CODE`` explains
 any code found here. The registry is built from a rulebook (impact rules,
 conflict rules, remedies, and its guardrail packs) plus the product's fixed
-codes (trade-offs, score gates, unreadable input), which are defined next to
+codes (trade-offs, harm, duplicate rules, implausible values, score gates,
+unreadable input), which are defined next to
 the code that emits them and only collected here.
 
 Codes are grouped in families. A typo is answered with a code of the family
@@ -19,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from policyweigh.conflicts import TRADE_OFF_CODES
+from policyweigh.conflicts import POLICY_FINDINGS, TRADE_OFF_CODES
 from policyweigh.gate import GATE_CODES, INVALID_INPUT
 from policyweigh.rulebook import Rulebook
 from policyweigh.rulebook.guardrails import GUARDRAILS_FILE, GuardrailPacks
@@ -32,6 +33,10 @@ FAMILIES: dict[str, str] = {
     "guardrail": "legal guardrail: a break law a policy must not break (rulebook guardrails.yaml)",
     "trade-off": "trade-off: one side gains while the other loses, inside one policy (fixed)",
     "remedy": "remedy: a patch to a policy rule that may resolve a conflict (rulebook remedies.yaml)",
+    "harm": "harm: a policy's employee or customer impact is at or below minus the harm bound (fixed)",
+    "duplicate": "duplicate rule: a policy rule repeats an earlier rule of the same policy (fixed)",
+    "implausible": "implausible value: a number of a policy rule is outside its plausible range "
+    "(fixed code; the ranges are in the rulebook's plausible.yaml)",
     "gate": "score gate: a policy scores below a minimum set for `check` (fixed)",
     "input": "input problem: a file that cannot be read or does not follow its format (fixed)",
 }
@@ -155,6 +160,14 @@ def build_registry(book: Rulebook, packs: GuardrailPacks | None = None) -> CodeR
         )
         entries.append(
             CodeInfo(code, "trade-off", name, summary, meaning, "engine/conflicts.py (fixed code)")
+        )
+    for code, info in POLICY_FINDINGS.items():
+        meaning = (
+            info.summary,
+            f"a{'n' if info.severity[0] in 'aeiou' else ''} {info.severity}: {info.detail}",
+        )
+        entries.append(
+            CodeInfo(code, info.kind, info.name, info.summary, meaning, "engine/conflicts.py (fixed code)")
         )
     for code, (name, summary) in GATE_CODES.items():
         if code == INVALID_INPUT:

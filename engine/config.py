@@ -9,6 +9,7 @@ same directory. Command-line options override settings. Example::
     fail_on = "warning"                 # check: error | warning | never
     min_employee = 0                    # check: lowest acceptable employee impact
     min_customer = 0                    # check: lowest acceptable customer impact
+    harm_bound = 40                     # check: a side at or below -40 is harm (HRM001/HRM002)
     edge_margin_minutes = 30            # guardrails: no break in the first/last N minutes of a shift
 
     [tool.policyweigh.weights]
@@ -79,6 +80,9 @@ class SettingsFile(BaseModel):
     """Lowest acceptable employee impact for `check`."""
     min_customer: int | None = Field(default=None, ge=-100, le=100)
     """Lowest acceptable customer impact for `check`."""
+    harm_bound: int = Field(default=40, ge=1, le=100)
+    """A side scoring at or below minus this is harm: a finding of its own (HRM001 employee,
+    HRM002 customer), an error that fails `check` by default."""
     edge_margin_minutes: int = Field(default=30, ge=0, le=240)
     """Guardrails: a break slot closer than this to the shift's start or end does not count."""
 
@@ -387,6 +391,8 @@ def _message(loc: tuple[Any, ...], kind: str, value: Any, ctx: Mapping[str, Any]
         expected = _KIND_WORDS[kind]
         if loc[0] in ("min_employee", "min_customer"):
             expected = "a whole number from -100 to 100"
+        elif loc[0] == "harm_bound":
+            expected = "a whole number from 1 to 100"
         elif loc[0] == "edge_margin_minutes":
             expected = "a whole number of minutes from 0 to 240"
         elif loc[0] == "weights" and len(loc) == 2:

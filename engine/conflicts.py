@@ -1,6 +1,7 @@
-"""Conflicts: trade-offs, contradictions, guardrail breaches and incentive conflicts.
+"""Conflicts: trade-offs, contradictions, guardrail breaches, incentive conflicts, and the
+policy-level findings (harm, duplicate rules, implausible values).
 
-``find_conflicts(run)`` finds four kinds of conflict in an evaluation:
+``find_conflicts(run)`` finds seven kinds of conflict in an evaluation:
 
 - **contradiction** and **incentive**: the rulebook's conflict rules, joins of
   two rule facts run by the Rete engine (``policyweigh.rete.run_joins``). Pairs
@@ -13,24 +14,36 @@
 - **trade-off**, from the scores. ``TRD001``: the policy's employee and
   customer scores move in opposite directions, each beyond the verdict margin.
   ``TRD002`` (only where ``TRD001`` does not hold): one policy rule's own
-  weighted contributions raise one side and lower the other, before the
-  service-profit-chain spillover (the pie-van lunch ban adds customer speed and
-  takes employee autonomy and wellbeing). Contributions through derived facts
+  weighted contributions raise one side and lower the other (the pie-van lunch
+  ban adds customer speed and takes employee autonomy and wellbeing). Contributions through derived facts
   count for the rule whose firing started the chain. A trade-off is a
   ``warning``, or ``info`` when the losing side loses no more than twice the
   verdict margin.
 - **guardrail**: ``policyweigh.law.check.check_guardrails`` for every policy with a
   jurisdiction.
+- **harm**, from the scores: ``HRM001`` when the employee score is at or below
+  minus the settings' ``harm_bound`` (default 40), ``HRM002`` for the customer
+  score. An error: a gain on the other side never offsets it. Its rules are the
+  policy rules whose contributions to the harmed side are negative, worst first
+  (a contribution through a derived fact counts for the rule that started its
+  chain); its remedies are those the impact rules behind the harm list.
+- **duplicate** (``DUP001``, info): a rule that repeats an earlier rule of the
+  same policy (the same content apart from ``note``); an impact rule counts once
+  per policy, so the repeat adds nothing to the score, and the finding says so.
+- **implausible** (``PLS001``, warning): a number of a policy rule (a field or a
+  measure) outside the plausible range the rulebook gives for it
+  (``plausible.yaml``): the judgement of such a value is flagged, not trusted.
 
 Conflicts are sorted by severity (highest first), kind, code, policies and
-rules. Detection reads the evaluation's settings (the guardrails' edge margin)
-from the ``EvaluationRun`` it is given, and returns what it found without
+rules. Detection reads the evaluation's settings (the guardrails' edge margin,
+the harm bound) from the ``EvaluationRun`` it is given, and returns what it found without
 changing the run; remedies come after (``policyweigh.remedies``, composed by
 ``policyweigh.orchestration``), and re-run this detection on patched copies.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -38,22 +51,41 @@ from typing import Any
 from policyweigh.config import Settings
 from policyweigh.evaluation import EvaluationRun, fill, rule_value
 from policyweigh.facts import INDEX_KEY, POLICY_KEY, Fact
+from policyweigh.formatting import format_value, plain, points, signed
 from policyweigh.law.check import GuardrailSettings, check_guardrails
 from policyweigh.policy import Policy
-from policyweigh.results import SEVERITY_RANK, Conflict, Contribution, Severity, rule_ref
+from policyweigh.results import (
+    SEVERITY_RANK,
+    Conflict,
+    ConflictKind,
+    Contribution,
+    PolicyResult,
+    Severity,
+    rule_ref,
+)
 from policyweigh.rete import run_joins
 from policyweigh.rulebook import ConflictRule, Rulebook
 from policyweigh.rulebook.models import when_holds
 from policyweigh.scoring import bounded
 
 __all__ = [
+    "DUPLICATE",
+    "HARM_CUSTOMER",
+    "HARM_EMPLOYEE",
+    "HARM_SIDES",
+    "IMPLAUSIBLE",
+    "POLICY_FINDINGS",
     "TRADE_OFF_CODES",
     "Detection",
+    "FindingCode",
     "active_across",
+    "attribute",
     "conflict_identity",
     "detect_conflicts",
     "find_conflicts",
     "guardrail_settings",
+    "harm_conflict",
+    "harm_rules",
     "sort_conflicts",
 ]
 
@@ -71,6 +103,79 @@ TRADE_OFF_CODES: dict[str, tuple[str, str]] = {
 }
 """Code to (dotted name, summary) of the trade-offs, which come from scores rather than rules."""
 
+HARM_EMPLOYEE = "HRM001"
+HARM_CUSTOMER = "HRM002"
+DUPLICATE = "DUP001"
+IMPLAUSIBLE = "PLS001"
+HARM_SIDES: dict[str, str] = {HARM_EMPLOYEE: "employee", HARM_CUSTOMER: "customer"}
+"""Harm code to the side it is about."""
+
+
+@dataclass(frozen=True)
+class FindingCode:
+    """A fixed code of a policy-level finding: what it is and what to do about it."""
+
+    name: str
+    kind: ConflictKind
+    severity: Severity
+    summary: str
+    detail: str
+    """How it is found and set, and what to do: shown by `policyweigh rules CODE`."""
+
+
+def policy_finding(code: str, pid: str, rules: list[str], explanation: str) -> Conflict:
+    """A policy-level finding of one of ``POLICY_FINDINGS``: its kind and severity come from the code."""
+    info = POLICY_FINDINGS[code]
+    return Conflict(
+        code=code,
+        kind=info.kind,
+        severity=info.severity,
+        policies=[pid],
+        rules=rules,
+        explanation=explanation,
+    )
+
+
+POLICY_FINDINGS: dict[str, FindingCode] = {
+    HARM_EMPLOYEE: FindingCode(
+        "harm.employee",
+        "harm",
+        "error",
+        "The policy's employee impact is at or below minus the harm bound.",
+        "the default `check` fails on it, whatever the customer side gains; the bound is harm_bound in "
+        "the settings (default 40) or `check --harm-bound N`; the remedies offered are those the impact "
+        "rules behind the harm list, each re-scored",
+    ),
+    HARM_CUSTOMER: FindingCode(
+        "harm.customer",
+        "harm",
+        "error",
+        "The policy's customer impact is at or below minus the harm bound.",
+        "the default `check` fails on it, whatever the employee side gains; the bound is harm_bound in "
+        "the settings (default 40) or `check --harm-bound N`; the remedies offered are those the impact "
+        "rules behind the harm list, each re-scored",
+    ),
+    DUPLICATE: FindingCode(
+        "duplicate.rule",
+        "duplicate",
+        "info",
+        "A policy rule repeats an earlier rule of the same policy; it counts once.",
+        "it does not fail the default gate; rules are the same when everything but their note is, and an "
+        "impact rule counts once per policy, so the repeat adds nothing to the scores: remove it, or "
+        "change what it says",
+    ),
+    IMPLAUSIBLE: FindingCode(
+        "implausible.value",
+        "implausible",
+        "warning",
+        "A number of a policy rule is outside the plausible range the rulebook gives for it.",
+        "it fails `check --fail-on warning`; the ranges and their reasons are in the rulebook's "
+        "plausible.yaml, and the judgement of such a value is not to be trusted: check the value (a unit "
+        "mistake?) or the range",
+    ),
+}
+"""Code to what it means, for the policy-level findings: harm, duplicates, implausible values."""
+
 
 def guardrail_settings(settings: Settings) -> GuardrailSettings:
     """The guardrail checker's settings from the engine's settings."""
@@ -87,8 +192,9 @@ class Detection:
 
 
 def conflict_identity(conflict: Conflict) -> tuple[str, ...]:
-    """What makes two conflicts the same one: code, policies and rules (a policy trade-off: no rules)."""
-    if conflict.code == TRADE_OFF_POLICY:
+    """What makes two conflicts the same one: code, policies and rules (a policy trade-off or a
+    harm: no rules, since a remedy that changes which rules harm a side has not resolved it)."""
+    if conflict.code == TRADE_OFF_POLICY or conflict.code in HARM_SIDES:
         return (conflict.code, *conflict.policies)
     return (conflict.code, *conflict.policies, "|", *conflict.rules)
 
@@ -134,6 +240,9 @@ def detect_conflicts(
     found.extend(_join_conflicts(run, chosen, facts))
     for pid in sorted(chosen):
         found.extend(_trade_offs(run, pid))
+        found.extend(_harms(run, pid))
+        found.extend(_duplicates(run, pid))
+        found.extend(_implausible(run, pid))
     guardrails, notes = _guardrail_conflicts(run, chosen)
     found.extend(guardrails)
     return Detection(sort_conflicts(found), notes)
@@ -272,8 +381,11 @@ def _join_conflicts(run: EvaluationRun, wanted: set[str], facts: Sequence[Fact])
 # --------------------------------------------------------------------------- trade-offs
 
 
-def _attribute(contributions: Sequence[Contribution]) -> dict[int, list[Contribution]]:
-    """Contributions per policy rule index; a derived one counts for the rule that started its chain."""
+def attribute(contributions: Sequence[Contribution]) -> dict[int, list[Contribution]]:
+    """Contributions per policy rule index; a derived one counts for the rule that started its chain.
+
+    A contribution also counts for the rules in its ``also``: the same impact rule matched them.
+    """
     first_index: dict[str, int] = {}
     for c in contributions:
         index = c.facts.get(INDEX_KEY)
@@ -286,6 +398,10 @@ def _attribute(contributions: Sequence[Contribution]) -> dict[int, list[Contribu
             index = first_index.get(c.chain[0])
         if isinstance(index, int):
             per_rule.setdefault(index, []).append(c)
+            # An impact rule counts once per policy, but each rule it matched would bring the
+            # effect alone: a rule in `also` answers for it as much as the one it was counted on.
+            for other in c.also:
+                per_rule.setdefault(other, []).append(c)
     return per_rule
 
 
@@ -307,11 +423,11 @@ def _describe(
 ) -> str:
     """``subject trades <loser criteria> for <gainer criteria>: values with rule codes. CODE: summary``."""
     criteria = book.criteria_by_id
-    per: dict[str, list[tuple[str, int]]] = {}
+    per: dict[str, list[tuple[str, float]]] = {}
     for c in contributions:
         per.setdefault(c.criterion, []).append((c.rule, c.delta))
 
-    def net(criterion: str) -> int:
+    def net(criterion: str) -> float:
         return sum(d for _, d in per[criterion])
 
     def items(side: str, sign: int) -> list[str]:
@@ -329,9 +445,11 @@ def _describe(
         codes = (
             parts[0][0]
             if len(parts) == 1
-            else ", ".join(f"{code} {delta:+d}" for code, delta in sorted(parts, key=lambda p: (p[1], p[0])))
+            else ", ".join(
+                f"{code} {points(delta)}" for code, delta in sorted(parts, key=lambda p: (p[1], p[0]))
+            )
         )
-        return f"{criterion.split('.')[0]} {title(criterion)} {net(criterion):+d} ({codes})"
+        return f"{criterion.split('.')[0]} {title(criterion)} {points(net(criterion))} ({codes})"
 
     head = (
         f"{subject} trades {loser} {_join_words([title(k) for k in losses])} "
@@ -355,7 +473,7 @@ def _trade_offs(run: EvaluationRun, pid: str) -> list[Conflict]:
     result = run.result(pid)
     margin = book.scoring.verdicts.margin
     employee, customer = result.scores.employee, result.scores.customer
-    per_rule = _attribute(result.contributions)
+    per_rule = attribute(result.contributions)
     if (employee > margin and customer < -margin) or (customer > margin and employee < -margin):
         gainer, loser = ("employee", "customer") if employee > customer else ("customer", "employee")
         losing = sorted(i for i, cs in per_rule.items() if _side_sum(cs, loser, book) < 0)
@@ -392,6 +510,167 @@ def _trade_offs(run: EvaluationRun, pid: str) -> list[Conflict]:
                 explanation=_describe(subject, contributions, gainer, loser, book),
             )
         )
+    return found
+
+
+# --------------------------------------------------------------------------- harm
+
+_BRIEF = 90
+"""Characters of a contribution's reason a harm explanation quotes."""
+
+
+def harm_rules(run: EvaluationRun, pid: str, side: str) -> list[int]:
+    """Indexes of the policy rules whose contributions to ``side`` are negative, worst first."""
+    per_rule = attribute(run.result(pid).contributions)
+    sums = {i: _side_sum(cs, side, run.rulebook) for i, cs in per_rule.items()}
+    return sorted((i for i, total in sums.items() if total < 0), key=lambda i: (sums[i], i))
+
+
+def _brief(reason: str) -> str:
+    """The first sentence of a reason, cut at a word to at most ``_BRIEF`` characters."""
+    text = " ".join(reason.split())
+    end = text.find(". ")
+    first = (text[: end + 1] if end >= 0 else text).rstrip(".")
+    if len(first) > _BRIEF:
+        cut = first[: _BRIEF - 3]
+        first = (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip(",;:") + "..."
+    return first
+
+
+def _worst(result: PolicyResult, side: str, book: Rulebook, limit: int = 3) -> str:
+    """The impact rules that cost ``side`` most: weighted points, the policy rule, the reason in brief."""
+    weights = book.criteria_by_id
+    totals: dict[str, float] = {}
+    first: dict[str, Contribution] = {}
+    indexes = {id(c): i for i, cs in attribute(result.contributions).items() for c in cs}
+    for c in result.contributions:
+        if not c.criterion.startswith(side + "."):
+            continue
+        totals[c.rule] = totals.get(c.rule, 0.0) + weights[c.criterion].weight * c.delta
+        first.setdefault(c.rule, c)
+    worst = sorted((code for code, total in totals.items() if total < 0), key=lambda k: (totals[k], k))
+    parts = []
+    for code in worst[:limit]:
+        c = first[code]
+        index = indexes.get(id(c))
+        where = [f"rules[{index}]"] if index is not None else []
+        if c.chain:
+            where.append(f"via {' > '.join(c.chain)}")
+        place = f" on {' '.join(where)}" if where else ""
+        parts.append(f"{code} {points(totals[code])}{place} ({_brief(c.reason)})")
+    return "; ".join(parts)
+
+
+def harm_conflict(run: EvaluationRun, pid: str, side: str, *, code: str | None = None) -> Conflict:
+    """The harm finding of one side of a policy, whatever its score (``_harms`` decides when there is one).
+
+    ``code`` defaults to the side's harm code.
+    """
+    book = run.rulebook
+    result = run.result(pid)
+    bound = run.settings.harm_bound
+    value = result.scores.employee if side == "employee" else result.scores.customer
+    spans = getattr(result.ranges, side) if result.ranges is not None else None
+    shown = f"{side} impact {value:+d}"
+    if spans is not None:
+        shown += f" (range {signed(spans[0])}..{signed(spans[1])})"
+    relation = "at or below" if value <= -bound else "above"
+    text = f"{pid}: {shown} is {relation} -{bound}, the harm bound."
+    worst = _worst(result, side, book)
+    if worst:
+        text += f" Worst, in weighted points: {worst}."
+    rules = [rule_ref(pid, i) for i in harm_rules(run, pid, side)]
+    if code is not None and code not in POLICY_FINDINGS:  # a score-minimum code (GATE001/2)
+        return Conflict(
+            code=code, kind="harm", severity="error", policies=[pid], rules=rules, explanation=text
+        )
+    return policy_finding(code or (HARM_EMPLOYEE if side == "employee" else HARM_CUSTOMER), pid, rules, text)
+
+
+def _harms(run: EvaluationRun, pid: str) -> list[Conflict]:
+    """A harm finding for each side at or below minus the harm bound."""
+    scores = run.result(pid).scores
+    bound = run.settings.harm_bound
+    return [
+        harm_conflict(run, pid, side)
+        for side, value in (("employee", scores.employee), ("customer", scores.customer))
+        if value <= -bound
+    ]
+
+
+# --------------------------------------------------------------------------- duplicates
+
+
+def _duplicates(run: EvaluationRun, pid: str) -> list[Conflict]:
+    """A finding for each rule that repeats an earlier one (the same content apart from its note)."""
+    found: list[Conflict] = []
+    for index, original in sorted(_repeats(run.policies[pid]).items()):
+        found.append(
+            policy_finding(
+                DUPLICATE,
+                pid,
+                [rule_ref(pid, index), rule_ref(pid, original)],
+                f"{pid}: rules[{index}] repeats rules[{original}]; it counts once.",
+            )
+        )
+    return found
+
+
+# --------------------------------------------------------------------------- implausible values
+
+
+def _plausible_range(low: float | None, high: float | None) -> str:
+    if low is not None and high is not None:
+        return f"{plain(low)} to {plain(high)}"
+    if low is not None:
+        return f"at least {plain(low)}"
+    return f"at most {plain(high if high is not None else 0)}"
+
+
+def _repeats(policy: Policy) -> dict[int, int]:
+    """Index of each rule that repeats an earlier one (all but the note) to the index it repeats."""
+    first: dict[str, int] = {}
+    out: dict[int, int] = {}
+    for index, rule in enumerate(policy.rules):
+        content = json.dumps(rule.model_dump(mode="json", by_alias=True, exclude={"note"}), sort_keys=True)
+        original = first.setdefault(content, index)
+        if original != index:
+            out[index] = original
+    return out
+
+
+def _implausible(run: EvaluationRun, pid: str) -> list[Conflict]:
+    """A finding for each rule with numbers (fields or measures) outside their plausible ranges.
+
+    A rule that repeats an earlier one is left to its duplicate finding.
+    """
+    entries = run.rulebook.plausible
+    if not entries:
+        return []
+    repeats = _repeats(run.policies[pid])
+    found: list[Conflict] = []
+    for fact in run.traces[pid].facts:
+        index = int(fact[INDEX_KEY])
+        if index in repeats:
+            continue
+        kind = fact.get("kind")
+        parts: list[str] = []
+        for entry in entries:
+            if entry.kind != kind:
+                continue
+            value = fact.get(entry.key)
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                continue
+            if (entry.min is None or value >= entry.min) and (entry.max is None or value <= entry.max):
+                continue
+            reason = " ".join(entry.reason.split()).rstrip(".")
+            parts.append(
+                f"{entry.key} {format_value(entry.key, value)} is outside the plausible range, "
+                f"{_plausible_range(entry.min, entry.max)}: {reason}"
+            )
+        if parts:
+            ref = rule_ref(pid, index)
+            found.append(policy_finding(IMPLAUSIBLE, pid, [ref], f"{ref} ({kind}): {'; '.join(parts)}."))
     return found
 
 

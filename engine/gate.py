@@ -1,16 +1,23 @@
 """The `check` gate: findings from an evaluation, located in their files, and which of them fail.
 
-A finding is a conflict, or a policy scoring below a configured minimum
-(``GATE001`` employee impact, ``GATE002`` customer impact). Which findings fail:
+A finding is a conflict of the evaluation (contradictions, incentives,
+trade-offs, guardrail breaches, and the policy-level findings: harm to a side
+``HRM001``/``HRM002``, duplicate rules ``DUP001``, implausible values
+``PLS001``), or a policy scoring below a configured minimum (``GATE001``
+employee impact, ``GATE002`` customer impact). Which findings fail:
 
 - a conflict fails when its severity is at or above ``fail_on``
   (``error``: errors only; ``warning``: warnings and errors; ``never``: none);
+  harm and error-level guardrail breaches are errors, so the default gate
+  fails on them;
 - a score below a minimum always fails: a minimum is only there when someone
   set one, and ``fail_on`` speaks of conflict severities.
 
 The gate passes when no finding fails. Findings are located at the line of
 the first policy rule they name (``LoadedPolicy.rule_lines``), or at the
-policy's ``id`` line, and sorted by file, line and code.
+policy's ``id`` line, and sorted by file, line and code. A finding carries the
+remedies worked out for it (`check` works them out only for the findings that
+fail; ``describe_remedy`` is the one sentence every format prints for one).
 """
 
 from __future__ import annotations
@@ -22,7 +29,16 @@ from typing import Any, Protocol
 
 from policyweigh.config import FailOn
 from policyweigh.errors import Problem
-from policyweigh.results import SEVERITY_RANK, Conflict, Evaluation, Severity, parse_rule_ref
+from policyweigh.formatting import format_value
+from policyweigh.results import (
+    SEVERITY_RANK,
+    Conflict,
+    Evaluation,
+    RemedyResult,
+    Severity,
+    parse_rule_ref,
+    rule_ref,
+)
 
 __all__ = [
     "GATE_CODES",
@@ -33,6 +49,7 @@ __all__ = [
     "GateResult",
     "Location",
     "Source",
+    "describe_remedy",
     "fails_at",
     "input_result",
     "run_gate",
@@ -93,7 +110,7 @@ class Finding:
 
     code: str
     kind: str
-    """trade-off, contradiction, guardrail, incentive, or score."""
+    """trade-off, contradiction, guardrail, incentive, harm, duplicate, implausible, score or input."""
     severity: Severity
     message: str
     policies: tuple[str, ...]
@@ -103,6 +120,8 @@ class Finding:
     fails: bool
     """Whether it fails the gate."""
     citation: str | None = None
+    remedies: tuple[RemedyResult, ...] = ()
+    """Remedies, best first, each with the scores after it (worked out for failing findings)."""
 
     @property
     def location(self) -> Location:
@@ -123,7 +142,38 @@ class Finding:
             "locations": [loc.as_dict() for loc in self.locations],
             "fails": self.fails,
             "citation": self.citation,
+            "remedies": [r.model_dump(mode="json") for r in self.remedies],
         }
+
+    def remedy_lines(self) -> list[str]:
+        """One sentence per remedy (``describe_remedy``), best first."""
+        return [describe_remedy(r) for r in self.remedies]
+
+
+def _patch_value(key: str, value: Any) -> str:
+    """A value a remedy sets, as a person reads it: ``removed``, ``none``, ``10:00-11:30``."""
+    if value is None:
+        return "removed"
+    if isinstance(value, list):
+        if not value:
+            return "none"
+        if all(isinstance(v, dict) and set(v) == {"from", "to"} for v in value):
+            return ", ".join(f"{v['from']}-{v['to']}" for v in value)
+    return format_value(key, value)
+
+
+def describe_remedy(remedy: RemedyResult) -> str:
+    """``remedy CODE on p/rules[i]: summary (field: value) -> employee E (+dE), customer C (+dC); resolves``."""
+    patch = remedy.patch
+    changes = ", ".join(f"{key}: {_patch_value(key, value)}" for key, value in patch.set.items())
+    after = remedy.scores_after
+    status = "resolves" if remedy.resolves else "does not resolve"
+    created = f"; creates {', '.join(remedy.new_conflicts)}" if remedy.new_conflicts else ""
+    return (
+        f"remedy {remedy.code} on {rule_ref(patch.policy, patch.rule_index)}: {remedy.summary.rstrip('.')}"
+        f" ({changes}) -> employee {after.employee:+d} ({after.employee_change:+d}), "
+        f"customer {after.customer:+d} ({after.customer_change:+d}); {status}{created}"
+    )
 
 
 def _plural(count: int, one: str, many: str | None = None) -> str:
@@ -139,6 +189,10 @@ class GateResult:
     fail_on: FailOn
     min_employee: int | None = None
     min_customer: int | None = None
+    harm_bound: int | None = None
+    """The harm bound the evaluation was checked with (None: no evaluation, bad input)."""
+    remedies_skipped: int = 0
+    """Failing findings left without remedies because the remedy budget was spent."""
 
     @property
     def passed(self) -> bool:
@@ -163,6 +217,7 @@ class GateResult:
             "fail_on": self.fail_on,
             "min_employee": self.min_employee,
             "min_customer": self.min_customer,
+            "harm_bound": self.harm_bound,
         }
 
     def as_dict(self) -> dict[str, Any]:
@@ -185,6 +240,8 @@ class GateResult:
             gate.append(f"--min-employee {self.min_employee}")
         if self.min_customer is not None:
             gate.append(f"--min-customer {self.min_customer}")
+        if self.harm_bound is not None:
+            gate.append(f"--harm-bound {self.harm_bound}")
         failing = len(self.failing)
         fails = "none fails" if failing == 0 else f"{failing} {'fails' if failing == 1 else 'fail'}"
         outcome = "passed" if self.passed else "FAILED"
@@ -258,6 +315,7 @@ def _conflict_finding(
         locations=tuple(locations),
         fails=fails_at(conflict.severity, fail_on),
         citation=conflict.citation,
+        remedies=tuple(conflict.remedies),
     )
 
 
@@ -268,12 +326,19 @@ def run_gate(
     min_employee: int | None = None,
     min_customer: int | None = None,
     sources: Mapping[str, Source] | None = None,
+    harm_bound: int | None = None,
+    score_remedies: Mapping[tuple[str, str], Sequence[RemedyResult]] | None = None,
+    remedies_skipped: int = 0,
 ) -> GateResult:
     """Findings of an evaluation (its conflicts and scores) under the gate's settings.
 
     ``sources`` maps policy id to where it was loaded from, for file and line
-    (else the result's file, line 1).
+    (else the result's file, line 1). ``harm_bound`` is the bound the
+    evaluation's harm findings were found with, for the summary;
+    ``score_remedies`` maps (policy id, side) to the remedies of a score below
+    its minimum.
     """
+    score_remedies = score_remedies or {}
     sources = sources or {}
     files = {r.id: r.file for r in evaluation.policies}
     found = [_conflict_finding(c, fail_on, sources, files) for c in evaluation.conflicts]
@@ -298,6 +363,7 @@ def run_gate(
                     rules=(),
                     locations=(_policy_location(result.id, sources, files),),
                     fails=True,
+                    remedies=tuple(score_remedies.get((result.id, side), ())),
                 )
             )
     found.sort(
@@ -309,4 +375,6 @@ def run_gate(
         fail_on=fail_on,
         min_employee=min_employee,
         min_customer=min_customer,
+        harm_bound=harm_bound,
+        remedies_skipped=remedies_skipped,
     )

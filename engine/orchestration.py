@@ -5,12 +5,18 @@ module, so every path runs the same steps in the same order with the rulebook
 and settings it is given; nothing below it picks a rulebook or settings of its own:
 
 1. ``policyweigh.evaluation.score_policies``: contributions, scores and verdicts;
-2. ``policyweigh.conflicts.detect_conflicts``: conflicts of every kind, and the
-   guardrail checker's legal notes, set on the policies' results;
+2. ``policyweigh.conflicts.detect_conflicts``: conflicts of every kind (harm,
+   duplicate rules and implausible values included), and the guardrail
+   checker's legal notes, set on the policies' results; a policy with an
+   error-level guardrail breach gets the verdict ``unlawful``, whatever its
+   scores (its findings are the breaches themselves);
 3. ``policyweigh.remedies.attach_remedies``: remedies for each conflict, scored by
    re-scoring the patched policy with step 1 (passed in as a function, so the
    remedies module never reaches back up to start an evaluation);
 4. ``policyweigh.gate.run_gate``: the findings of `check`, under the settings' gate.
+   `check` works out remedies (step 3) only for the findings that fail it: the
+   failing conflicts, and each score below a minimum, which tries the remedies
+   of the rules that pull that side down.
 
 Each step returns new results; none changes what an earlier step returned.
 """
@@ -20,15 +26,15 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from policyweigh.config import Settings
-from policyweigh.conflicts import detect_conflicts
+from policyweigh.conflicts import detect_conflicts, harm_conflict
 from policyweigh.evaluation import EvaluationRun, Rescore, score_policies
-from policyweigh.gate import GateResult, Source, run_gate
+from policyweigh.gate import GateResult, Source, fails_at, run_gate
 from policyweigh.policy import Policy
-from policyweigh.remedies import RemedyBudget, attach_remedies
-from policyweigh.results import Evaluation
+from policyweigh.remedies import RemedyBudget, attach_remedies, rank_key
+from policyweigh.results import Conflict, Evaluation, PolicyResult, RemedyResult
 from policyweigh.rulebook import Rulebook
 
-__all__ = ["check", "evaluate", "rescorer", "with_conflicts"]
+__all__ = ["check", "evaluate", "rescorer", "unlawful_policies", "with_conflicts"]
 
 
 def evaluate(
@@ -63,16 +69,29 @@ def rescorer(run: EvaluationRun) -> Rescore:
     return rescore
 
 
+def unlawful_policies(conflicts: Sequence[Conflict]) -> set[str]:
+    """Ids of the policies that breach a guardrail at error level."""
+    return {pid for c in conflicts if c.kind == "guardrail" and c.severity == "error" for pid in c.policies}
+
+
 def with_conflicts(run: EvaluationRun, *, remedies: bool, budget: RemedyBudget) -> EvaluationRun:
-    """A copy of a scored run with its conflicts (and their remedies) and the legal notes set."""
+    """A copy of a scored run with its conflicts (and their remedies), the legal notes and the
+    ``unlawful`` verdicts set."""
     found = detect_conflicts(run, wanted=set(run.policies))
     listed = found.conflicts
     if remedies and listed:
         listed = attach_remedies(run, listed, rescore=rescorer(run), budget=budget)
-    results = [
-        r.model_copy(update={"legal": found.legal[r.id]}) if r.legal is None and r.id in found.legal else r
-        for r in run.evaluation.policies
-    ]
+    unlawful = unlawful_policies(listed)
+
+    def settle(result: PolicyResult) -> PolicyResult:
+        update: dict[str, object] = {}
+        if result.legal is None and result.id in found.legal:
+            update["legal"] = found.legal[result.id]
+        if result.id in unlawful:
+            update["verdict"] = "unlawful"
+        return result.model_copy(update=update) if update else result
+
+    results = [settle(r) for r in run.evaluation.policies]
     return run.with_evaluation(Evaluation(policies=results, conflicts=listed))
 
 
@@ -83,16 +102,50 @@ def check(
     settings: Settings,
     files: Mapping[str, str] | None = None,
     sources: Mapping[str, Source] | None = None,
+    budget: RemedyBudget | None = None,
 ) -> GateResult:
-    """The CI gate: conflicts without remedies and minimum scores, failing as ``settings`` say.
+    """The CI gate: conflicts and minimum scores, failing as ``settings`` say; remedies for those that fail.
 
-    ``sources`` maps policy id to where it was loaded from, so findings point at file and line.
+    ``sources`` maps policy id to where it was loaded from, so findings point at
+    file and line. Remedies are worked out only for the findings that fail,
+    within ``budget`` (a fresh ``RemedyBudget`` by default; the result counts
+    the failing findings it left without remedies).
     """
     run = evaluate(policies, rulebook=rulebook, settings=settings, files=files, remedies=False)
+    budget = budget if budget is not None else RemedyBudget()
+    conflicts = run.evaluation.conflicts
+    failing = [c for c in conflicts if fails_at(c.severity, settings.fail_on)]
+    minimums = {"employee": settings.min_employee, "customer": settings.min_customer}
+    below: list[tuple[str, str, int]] = []
+    for result in run.evaluation.policies:
+        for side, minimum in minimums.items():
+            value = result.scores.employee if side == "employee" else result.scores.customer
+            if minimum is not None and value < minimum:
+                below.append((result.id, side, minimum))
+    # A score below a minimum tries what a harm finding of that side tries.
+    stand_ins = [harm_conflict(run, pid, side) for pid, side, _ in below]
+    skipped_before = budget.skipped
+    remedied = (
+        attach_remedies(run, [*failing, *stand_ins], rescore=rescorer(run), budget=budget, before=conflicts)
+        if failing or stand_ins
+        else []
+    )
+    by_conflict = {id(c): r for c, r in zip(failing, remedied, strict=False)}
+    listed = [by_conflict.get(id(c), c) for c in conflicts]
+    score_remedies: dict[tuple[str, str], list[RemedyResult]] = {}
+    for (pid, side, minimum), stand_in in zip(below, remedied[len(failing) :], strict=True):
+        settled = [
+            r.model_copy(update={"resolves": getattr(r.scores_after, side) >= minimum})
+            for r in stand_in.remedies
+        ]
+        score_remedies[(pid, side)] = sorted(settled, key=rank_key)
     return run_gate(
-        run.evaluation,
+        run.evaluation.model_copy(update={"conflicts": listed}),
         fail_on=settings.fail_on,
         min_employee=settings.min_employee,
         min_customer=settings.min_customer,
         sources=sources,
+        harm_bound=settings.harm_bound,
+        score_remedies=score_remedies,
+        remedies_skipped=budget.skipped - skipped_before,
     )

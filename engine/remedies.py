@@ -1,7 +1,10 @@
 """Remedies: patch a copy of a policy, evaluate it again, and rank what each patch does.
 
 Which remedies a conflict tries: a contradiction or incentive tries the remedies
-its conflict rule lists; a trade-off or guardrail breach tries every remedy in
+its conflict rule lists; a harm finding tries, on each policy rule behind the
+harm, the remedies that the impact rules behind it list (``ImpactRule.remedies``:
+private coaching for a public reprimand), and every remedy in the rulebook
+when none of those fits the rule; a trade-off or guardrail breach tries every remedy in
 the rulebook. Either way a remedy is tried on each of the conflict's rules whose
 fact meets its ``applies_to``, and a patch that would change nothing is skipped.
 At most ``MAX_CANDIDATES`` are tried per conflict and ``MAX_REMEDIES`` kept.
@@ -12,8 +15,9 @@ has its own owner. Every remedy names the policy and rule it patches.
 
 How a remedy is tried: the patch's fields are set on the rule by the policy
 patcher (``policyweigh.patching``; ``null`` removes a field; a value
-``{compute: legal-break-slot}`` is worked out from the guardrail breach, see
-``legal_break_slot``), which validates the policy again; a patch that makes an
+``{compute: legal-break-slot}`` or ``{compute: legal-break-length}`` is worked
+out from the guardrail breach, see ``legal_break_slot`` and
+``legal_break_length``), which validates the policy again; a patch that makes an
 invalid policy is a rulebook bug and raises ``RulebookError`` naming the remedy.
 The patched policy is scored on its own (its scores depend on nothing else) by
 the ``Rescore`` function the caller passes in (``policyweigh.orchestration`` passes
@@ -56,7 +60,14 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from policyweigh.conflicts import active_across, conflict_identity, detect_conflicts, guardrail_settings
+from policyweigh.conflicts import (
+    HARM_SIDES,
+    active_across,
+    attribute,
+    conflict_identity,
+    detect_conflicts,
+    guardrail_settings,
+)
 from policyweigh.errors import InputError, RulebookError
 from policyweigh.evaluation import EvaluationRun, Rescore
 from policyweigh.facts import INDEX_KEY, POLICY_KEY, Fact
@@ -82,6 +93,7 @@ __all__ = [
     "attach_remedies",
     "benefit",
     "candidates",
+    "legal_break_length",
     "legal_break_slot",
     "rank_key",
     "try_remedy",
@@ -98,7 +110,7 @@ NEW_CONFLICT_PENALTY = 20
 MAX_PATCHES = 1_000
 """Re-evaluations (distinct patches worked out) per evaluation, unless a ``RemedyBudget`` says otherwise."""
 
-COMPUTED_PATCHES = ("legal-break-slot",)
+COMPUTED_PATCHES = ("legal-break-slot", "legal-break-length")
 """Names a patch value ``{compute: NAME}`` may take."""
 
 _STEP = 5  # minutes between the break slots tried by legal_break_slot
@@ -225,6 +237,39 @@ def legal_break_slot(
     return _windows_data(windows)
 
 
+_LENGTH_STEP = 5  # minutes between the break lengths tried by legal_break_length
+_MAX_BREAK_MINUTES = 240  # the longest break a break rule may hold (policy format)
+
+
+def legal_break_length(
+    policy: Policy,
+    rule_index: int,
+    code: str,
+    settings: GuardrailSettings,
+    packs: GuardrailPacks,
+) -> int | None:
+    """The shortest break length (in steps of 5 minutes) that clears guardrail ``code`` on the rule.
+
+    For a breach of length (a 9.5-hour German shift with a 15-minute lunch needs
+    45 minutes). Lengths above the rule's own are tried upwards, each checked on
+    the whole policy; None when none up to 240 minutes clears it (a breach of
+    timing, not of length: ``legal_break_slot`` is for those), or when the rule
+    is no break rule.
+    """
+    rule = policy.rules[rule_index]
+    if not isinstance(rule, BreakRule):
+        return None
+    ref = rule_ref(policy.id, rule_index)
+    start = (rule.min_minutes // _LENGTH_STEP + 1) * _LENGTH_STEP
+    for minutes in range(start, _MAX_BREAK_MINUTES + 1, _LENGTH_STEP):
+        changes = [FieldChange(rule_index, ("min_minutes",), minutes)]
+        trial = patch_policy(policy, changes, label=f"{ref} with a {minutes}-minute break tried")
+        report = check_guardrails(trial, settings=settings, packs=packs)
+        if not any(c.code == code and ref in c.rules for c in report.conflicts):
+            return minutes
+    return None
+
+
 def _computed(
     name: str,
     remedy: Remedy,
@@ -239,6 +284,10 @@ def _computed(
         if conflict.kind != "guardrail":
             return None
         return legal_break_slot(policy, index, conflict.code, settings, packs)
+    if name == "legal-break-length":
+        if conflict.kind != "guardrail":
+            return None
+        return legal_break_length(policy, index, conflict.code, settings, packs)
     raise RulebookError(
         f"remedy {remedy.code}: unknown computed patch {name!r}; known: {', '.join(COMPUTED_PATCHES)}"
     )
@@ -270,10 +319,9 @@ def candidates(run: EvaluationRun, conflict: Conflict, *, facts: FactIndex | Non
     facts = fact_index(run) if facts is None else facts
     book = run.rulebook
     rule = book.rules_by_code.get(conflict.code)
-    if isinstance(rule, ConflictRule):
-        listed = [book.remedies[code] for code in rule.remedies]
-    else:
-        listed = [book.remedies[code] for code in sorted(book.remedies)]
+    everything = [book.remedies[code] for code in sorted(book.remedies)]
+    listed = [book.remedies[code] for code in rule.remedies] if isinstance(rule, ConflictRule) else everything
+    harm = _harm_remedies(run, conflict) if conflict.kind == "harm" else {}
     checker = guardrail_settings(run.settings)
     found: list[Candidate] = []
     for ref in conflict.rules:
@@ -282,9 +330,11 @@ def candidates(run: EvaluationRun, conflict: Conflict, *, facts: FactIndex | Non
         fact = facts.get((policy_id, index)) if policy is not None else None
         if policy is None or fact is None:
             continue
-        for remedy in listed:
-            if not when_holds(remedy.applies_to, fact):
-                continue
+        fitting = [r for r in listed if when_holds(r.applies_to, fact)]
+        if conflict.kind == "harm":
+            named = [book.remedies[code] for code in harm.get(index, ()) if code in book.remedies]
+            fitting = [r for r in named if when_holds(r.applies_to, fact)] or fitting
+        for remedy in fitting:
             values: dict[str, Any] = {}
             for key, value in remedy.patch.items():
                 if isinstance(value, dict) and set(value) == {"compute"}:
@@ -298,6 +348,30 @@ def candidates(run: EvaluationRun, conflict: Conflict, *, facts: FactIndex | Non
                 if not _is_noop(policy, index, values):
                     found.append(Candidate(remedy, policy_id, index, values))
     return found[:MAX_CANDIDATES]
+
+
+def _harm_remedies(run: EvaluationRun, conflict: Conflict) -> dict[int, list[str]]:
+    """Per policy rule of a harm finding, the remedies listed by the impact rules that harm its side
+    there, in the order the rules cost the side most (a derived rule counts for its chain's start)."""
+    side = HARM_SIDES.get(conflict.code)
+    if side is None or len(conflict.policies) != 1 or conflict.policies[0] not in run.policies:
+        return {}
+    book = run.rulebook
+    weights = book.criteria_by_id
+    out: dict[int, list[str]] = {}
+    for index, contributions in attribute(run.result(conflict.policies[0]).contributions).items():
+        totals: dict[str, float] = {}
+        for c in contributions:
+            if c.criterion.startswith(side + "."):
+                totals[c.rule] = totals.get(c.rule, 0.0) + weights[c.criterion].weight * c.delta
+        codes: list[str] = []
+        for code in sorted((k for k, v in totals.items() if v < 0), key=lambda k: (totals[k], k)):
+            impact = book.impact_by_code.get(code)
+            for remedy in impact.remedies if impact is not None else ():
+                if remedy not in codes:
+                    codes.append(remedy)
+        out[index] = codes
+    return out
 
 
 # --------------------------------------------------------------------------- trying and ranking
@@ -516,14 +590,18 @@ def attach_remedies(
     *,
     rescore: Rescore,
     budget: RemedyBudget,
+    before: Sequence[Conflict] | None = None,
 ) -> list[Conflict]:
     """Copies of ``conflicts`` with their ranked remedies (at most MAX_REMEDIES each).
 
     ``rescore`` scores a patched policy on its own; ``budget`` bounds the
     re-evaluations and records what was done (a conflict whose untried patches
-    would exceed it gets none).
+    would exceed it gets none). ``before`` are all the conflicts found without
+    a patch (default: ``conflicts``), for telling which conflicts a patch
+    creates when remedies are wanted for only some of them (`check` works out
+    remedies for the findings that fail its gate, and no others).
     """
-    trials = _Trials(run, conflicts, rescore, budget)
+    trials = _Trials(run, conflicts if before is None else before, rescore, budget)
     spent = trials.budget
     facts = fact_index(run)
     out: list[Conflict] = []

@@ -78,12 +78,16 @@ def test_exit_0_when_nothing_fails(lib: Path, capsys: pytest.CaptureFixture[str]
     write(lib, staggered=STAGGERED)
     code, out, err = run_cli(capsys, "lib")
     assert (code, err) == (0, "")
-    assert out == "Checked 1 policy: 0 findings; none fails the gate (--fail-on error): passed\n"
+    assert (
+        out
+        == "Checked 1 policy: 0 findings; none fails the gate (--fail-on error, --harm-bound 40): passed\n"
+    )
 
 
 def test_exit_1_for_a_conflict_at_the_fail_on_severity(lib: Path, capsys: pytest.CaptureFixture[str]) -> None:
     write(lib, cap=CAP, fcr=FCR)
-    code, out, err = run_cli(capsys, "lib")
+    # The cap harms staff too; harm has tests of its own (tests/test_policy_findings.py).
+    code, out, err = run_cli(capsys, "lib", "--harm-bound", "100")
     assert (code, err) == (1, "")
     lines = out.splitlines()
     contradiction = [line for line in lines if " | CON001 | " in line]
@@ -93,7 +97,7 @@ def test_exit_1_for_a_conflict_at_the_fail_on_severity(lib: Path, capsys: pytest
     )
     assert contradiction[0].endswith(" [contradiction/error]")
     assert re.fullmatch(
-        r"Checked 2 policies: \d+ findings \(1 error.*\); 1 fails the gate \(--fail-on error\): FAILED",
+        r"Checked 2 policies: \d+ findings \(1 error.*\); 1 fails the gate \(--fail-on error, --harm-bound 100\): FAILED",
         lines[-1],
     ), lines[-1]
 
@@ -103,17 +107,17 @@ def test_fail_on_never_lists_findings_and_passes(lib: Path, capsys: pytest.Captu
     code, out, _ = run_cli(capsys, "lib", "--fail-on", "never")
     assert code == 0
     assert " | CON001 | " in out
-    assert out.splitlines()[-1].endswith("; none fails the gate (--fail-on never): passed")
+    assert out.splitlines()[-1].endswith("; none fails the gate (--fail-on never, --harm-bound 40): passed")
 
 
 def test_fail_on_warning_fails_on_a_warning(lib: Path, capsys: pytest.CaptureFixture[str]) -> None:
     write(lib, cap=CAP, csat=CSAT)
-    code, out, _ = run_cli(capsys, "lib")
+    code, out, _ = run_cli(capsys, "lib", "--harm-bound", "100")
     assert code == 0
     assert "lib/cap.yaml:6 | CON004 | " in out and out.count("[contradiction/warning]") == 1
-    code, out, _ = run_cli(capsys, "lib", "--fail-on", "warning")
+    code, out, _ = run_cli(capsys, "lib", "--fail-on", "warning", "--harm-bound", "100")
     assert code == 1
-    assert "(--fail-on warning): FAILED" in out
+    assert "(--fail-on warning, --harm-bound 100): FAILED" in out
 
 
 def test_exit_1_for_a_score_below_the_minimum(lib: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -127,8 +131,10 @@ def test_exit_1_for_a_score_below_the_minimum(lib: Path, capsys: pytest.CaptureF
         r"\(verdict [a-z-]+\) \[score/error\]",
         finding[0],
     ), finding[0]
-    assert out.splitlines()[-1].endswith("(--fail-on never, --min-employee 0): FAILED")
-    code, _, _ = run_cli(capsys, "lib", "--min-employee", "-100", "--min-customer", "-100")
+    assert out.splitlines()[-1].endswith("(--fail-on never, --min-employee 0, --harm-bound 40): FAILED")
+    code, _, _ = run_cli(
+        capsys, "lib", "--min-employee", "-100", "--min-customer", "-100", "--harm-bound", "100"
+    )
     assert code == 0
 
 
@@ -220,7 +226,7 @@ def test_settings_file_sets_the_gate_and_options_override_it(
     Path("policyweigh.toml").write_text('fail_on = "never"\nmin_customer = -100\n', encoding="utf-8")
     code, out, _ = run_cli(capsys, "lib")
     assert code == 0
-    assert out.splitlines()[-1].endswith("(--fail-on never, --min-customer -100): passed")
+    assert out.splitlines()[-1].endswith("(--fail-on never, --min-customer -100, --harm-bound 40): passed")
     code, _, _ = run_cli(capsys, "lib", "--fail-on", "error")
     assert code == 1
 
@@ -247,7 +253,7 @@ def test_bad_settings_file_is_bad_input(lib: Path, capsys: pytest.CaptureFixture
 
 def test_json_output(lib: Path, capsys: pytest.CaptureFixture[str]) -> None:
     write(lib, cap=CAP, fcr=FCR)
-    code, out, _ = run_cli(capsys, "lib", "--format", "json", "--min-employee", "-100")
+    code, out, _ = run_cli(capsys, "lib", "--format", "json", "--min-employee", "-100", "--harm-bound", "100")
     assert code == 1
     data = json.loads(out)
     assert set(data) == {"findings", "summary", "passed"}

@@ -32,6 +32,9 @@ def test_the_registry_holds_every_code_of_the_rulebook_and_the_fixed_ones(rulebo
     assert registry.codes("remedy") == sorted(rulebook.remedies)
     assert registry.codes("guardrail") == sorted(guardrails)
     assert registry.codes("trade-off") == ["TRD001", "TRD002"]
+    assert registry.codes("harm") == ["HRM001", "HRM002"]
+    assert registry.codes("duplicate") == ["DUP001"]
+    assert registry.codes("implausible") == ["PLS001"]
     assert registry.codes("gate") == ["GATE001", "GATE002"]
     assert registry.codes("input") == ["INPUT001"]
     assert sum(registry.counts().values()) == len(registry)
@@ -97,6 +100,10 @@ def test_every_code_printed_by_check_and_evaluate_is_explained_by_rules(
         ("TRD002", ["TRD002 trade-off.rule", "  trade-off:"]),
         ("REM001", ["REM001 break-rule.stagger-instead-of-ban", "  remedy:"]),
         ("GATE002", ["GATE002 gate.min-customer", "  score gate:"]),
+        ("HRM001", ["HRM001 harm.employee", "  harm:"]),
+        ("hrm002", ["HRM002 harm.customer", "  harm:"]),
+        ("DUP001", ["DUP001 duplicate.rule", "  duplicate rule:"]),
+        ("PLS001", ["PLS001 implausible.value", "  implausible value:"]),
         ("input001", ["INPUT001 input.invalid", "  input problem:"]),
     ],
 )

@@ -231,7 +231,7 @@ def _tiny_rulebook() -> Rulebook:
         {
             "saturation": 12,
             "verdicts": {"margin": 5},
-            "spillover": {"coefficient": 0.26, "evidence": [], "reason": "test"},
+            "bands": {"strong": 0.25, "moderate": 0.4, "weak": 0.6, "practitioner": 0.8, "none": 1.0},
         }
     )
     rules = [
@@ -287,9 +287,13 @@ LUNCH_BAN = {
 
 
 def test_rule_trade_off_names_gains_and_losses_with_values_and_codes() -> None:
-    # Rule 0: employee -6 weighted (autonomy -3, wellbeing -1), customer +1: a trade-off.
-    # Policy: employee -46, customer 8 - 12 = -4 (spillover): no policy-level trade-off.
-    found = conflicts_of(make_policy(LUNCH_BAN, id="pie-van"), book=TINY)
+    # Rule 0: employee -6 weighted (autonomy -3, wellbeing -1), customer +0.5 (speed weighs 0.5
+    # here): a trade-off. Policy: employee -46, customer +4, inside the margin: no policy-level
+    # trade-off (the employee side is also harm, a finding of its own).
+    book = TINY.with_weights({"customer.speed": 0.5})
+    found = [
+        c for c in conflicts_of(make_policy(LUNCH_BAN, id="pie-van"), book=book) if c.kind == "trade-off"
+    ]
     assert [(c.code, c.kind, c.severity, c.rules) for c in found] == [
         (TRADE_OFF_RULE, "trade-off", "warning", ["pie-van/rules[0]"])
     ]
@@ -301,15 +305,33 @@ def test_rule_trade_off_names_gains_and_losses_with_values_and_codes() -> None:
 
 
 def test_policy_trade_off_when_the_side_scores_move_apart() -> None:
-    # employee: -1.5 weighted -> -12; customer direct 6 -> 46, indirect -3: 43.
+    # employee: -1.5 weighted -> -12; customer 6 -> 46 (no indirect part: no mechanism rule fired).
     policy = make_policy(FCR_BONUS, id="fcr")
     found = conflicts_of(policy, book=TINY)
     assert [(c.code, c.severity, c.rules) for c in found] == [(TRADE_OFF_POLICY, "warning", ["fcr/rules[0]"])]
     assert found[0].explanation == (
-        "fcr (employee -12, customer +43) trades employee wellbeing for customer resolution: "
+        "fcr (employee -12, customer +46) trades employee wellbeing for customer resolution: "
         "customer resolution +3 (TST003), employee wellbeing -1 (TST003). TST003: A paid resolution target "
         "adds pressure."
     )
+
+
+def test_harm_follows_the_harm_bound_of_the_settings() -> None:
+    # The pie van on the tiny rulebook: employee -46.
+    ban = make_policy(LUNCH_BAN, id="pie-van")
+    harm = [c for c in conflicts_of(ban, book=TINY) if c.kind == "harm"]
+    assert [(c.code, c.severity, c.rules) for c in harm] == [("HRM001", "error", ["pie-van/rules[0]"])]
+    assert harm[0].explanation.startswith(
+        "pie-van: employee impact -46 (range -76..0) is at or below -40, the harm bound. "
+        "Worst, in weighted points: TST001 -4.5 on rules[0] (Lunch is blocked); TST002 -1.5 on rules[0] "
+        "(Breaks are fixed)."
+    )
+    assert [
+        c for c in conflicts_of(ban, book=TINY, settings=Settings(harm_bound=47)) if c.kind == "harm"
+    ] == []
+    assert [
+        c.code for c in conflicts_of(ban, book=TINY, settings=Settings(harm_bound=46)) if c.kind == "harm"
+    ] == ["HRM001"]
 
 
 def test_small_trade_off_is_info() -> None:

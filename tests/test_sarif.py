@@ -15,7 +15,7 @@ import jsonschema
 import pytest
 
 from policyweigh.cli import main
-from policyweigh.conflicts import TRADE_OFF_CODES
+from policyweigh.conflicts import POLICY_FINDINGS, TRADE_OFF_CODES
 from policyweigh.gate import GATE_CODES
 from policyweigh.render.sarif import to_uri
 from policyweigh.rulebook import load_rulebook
@@ -126,13 +126,29 @@ def test_results_point_at_rules_and_lines(sarif: dict[str, Any]) -> None:
     assert run["invocations"] == [{"executionSuccessful": True, "exitCode": 1}]
 
 
+def test_failing_findings_carry_their_remedies(sarif: dict[str, Any]) -> None:
+    (con,) = [r for r in sarif["runs"][0]["results"] if r["ruleId"] == "CON001"]
+    assert con["properties"]["failsGate"] is True
+    codes = [r["code"] for r in con["properties"]["remedies"]]
+    assert codes and all(code.startswith("REM") for code in codes)
+    assert f"\nremedy {codes[0]} on cap/rules[0]: " in con["message"]["text"]
+    passing = [r for r in sarif["runs"][0]["results"] if not r["properties"]["failsGate"]]
+    assert all("remedies" not in r["properties"] for r in passing)
+
+
 def test_driver_describes_every_code(sarif: dict[str, Any]) -> None:
     rules = sarif["runs"][0]["tool"]["driver"]["rules"]
     ids = [r["id"] for r in rules]
     assert ids == sorted(ids) and len(ids) == len(set(ids))
     book = load_rulebook()
     guardrails = {req.code for pack in load_guardrails().values() for req in pack.requirements}
-    expected = {r.code for r in book.conflict_rules} | guardrails | set(TRADE_OFF_CODES) | set(GATE_CODES)
+    expected = (
+        {r.code for r in book.conflict_rules}
+        | guardrails
+        | set(TRADE_OFF_CODES)
+        | set(POLICY_FINDINGS)
+        | set(GATE_CODES)
+    )
     assert set(ids) == expected
     for rule in rules:
         assert rule["shortDescription"]["text"] and rule["help"]["text"], rule["id"]

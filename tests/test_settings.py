@@ -95,6 +95,39 @@ def test_a_fraction_is_not_a_whole_number(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("harm_bound = 0\n", "1:14: harm_bound: must be at least 1; got 0 (a whole number)"),
+        ("harm_bound = 101\n", "1:14: harm_bound: must be at most 100; got 101 (a whole number)"),
+        (
+            'harm_bound = "40"\n',
+            "1:14: harm_bound: expected a whole number from 1 to 100; got '40' (a string); "
+            "write 40 without quotes",
+        ),
+        (
+            "harm_bound = 40.0\n",
+            "1:14: harm_bound: expected a whole number from 1 to 100; got 40.0 (a number); write 40",
+        ),
+        (
+            "harm_bound = true\n",
+            "1:14: harm_bound: expected a whole number from 1 to 100; got true (a boolean)",
+        ),
+        ("harm_bond = 40\n", "1:1: harm_bond: unknown setting (did you mean 'harm_bound'?)"),
+    ],
+    ids=["zero", "above-100", "quoted", "fraction", "boolean", "typo"],
+)
+def test_the_harm_bound_is_validated_like_the_other_settings(tmp_path: Path, text: str, message: str) -> None:
+    path = write(tmp_path, "policyweigh.toml", text)
+    assert problems(path) == [f"{path}:{message}"]
+
+
+def test_the_harm_bound_defaults_to_40_and_is_read_from_pyproject(tmp_path: Path) -> None:
+    assert Settings().harm_bound == 40
+    path = write(tmp_path, "pyproject.toml", "[tool.policyweigh]\nharm_bound = 60\n")
+    assert load_settings(path).harm_bound == 60
+
+
 def test_every_problem_is_reported_in_file_order(tmp_path: Path) -> None:
     path = write(
         tmp_path,

@@ -1,38 +1,97 @@
-"""`policyweigh check`: the CI gate. Conflicts and minimum scores, with exit codes and machine output."""
+"""`policyweigh check`: the CI gate. Conflicts, harm and minimum scores, with remedies, exit codes and
+machine output.
+
+Every format shows the remedies of the findings that fail: text prints each, indented, under its
+finding; json has ``findings[].remedies``; github and sarif add them to the finding's message
+(sarif also as ``properties.remedies``). The codes of policy-level findings (harm, duplicates,
+implausible values) are described in SARIF's rule catalogue from ``policyweigh.conflicts``.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import json
-from typing import cast
+from typing import Any, cast
 
 import click
 
 from policyweigh.cli import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK
 from policyweigh.cli.options import config_option, format_option, paths_argument, rulebook_option
 from policyweigh.config import FailOn
+from policyweigh.conflicts import POLICY_FINDINGS
 from policyweigh.errors import InputError
-from policyweigh.gate import GateResult, input_result
+from policyweigh.gate import Finding, GateResult, input_result
 from policyweigh.project import open_settings
-from policyweigh.render.escape import json_document
+from policyweigh.render.escape import guard_line, json_document, terminal
 from policyweigh.rulebook import Rulebook, default_rulebook
+
+SARIF_LEVELS = {"error": "error", "warning": "warning", "info": "note"}
+"""Finding severity to SARIF level (as ``policyweigh.render.sarif`` maps them)."""
+REMEDY_INDENT = "  "
+"""What a remedy line of the text output starts with, under its finding's line."""
+
+
+def _with_remedy_text(finding: Finding) -> Finding:
+    """The finding with its remedies added to its message, one a line (for github and sarif)."""
+    if not finding.remedies:
+        return finding
+    return dataclasses.replace(finding, message="\n".join([finding.message, *finding.remedy_lines()]))
+
+
+def _text(result: GateResult) -> str:
+    """One finding a line, each failing finding's remedies indented under it, then the summary."""
+    from policyweigh.render.text import finding_line
+
+    lines: list[str] = []
+    for finding in result.findings:
+        lines.append(finding_line(finding))
+        lines.extend(guard_line(REMEDY_INDENT + terminal(text)) for text in finding.remedy_lines())
+    lines.append(guard_line(terminal(result.summary_line())))
+    return "\n".join(lines) + "\n"
+
+
+def _sarif_catalogue(log: dict[str, Any], result: GateResult) -> dict[str, Any]:
+    """Describe the policy-level finding codes in the rule catalogue (sorted by code, each result's
+    ``ruleIndex`` following), and list each result's remedies in its properties."""
+    run = log["runs"][0]
+    driver = run["tool"]["driver"]
+    rules = {rule["id"]: rule for rule in driver["rules"]}
+    for code, info in POLICY_FINDINGS.items():
+        rules[code] = {
+            "id": code,
+            "name": info.name,
+            "shortDescription": {"text": info.summary},
+            "fullDescription": {"text": info.summary},
+            "help": {"text": f"{info.summary} {info.detail[0].upper()}{info.detail[1:]}."},
+            "defaultConfiguration": {"level": SARIF_LEVELS[info.severity]},
+            "properties": {"kind": info.kind, "tags": [info.kind]},
+        }
+    order = sorted(rules)
+    index = {code: i for i, code in enumerate(order)}
+    driver["rules"] = [rules[code] for code in order]
+    for entry, finding in zip(run["results"], result.findings, strict=True):
+        entry["ruleIndex"] = index[entry["ruleId"]]
+        if finding.remedies:
+            entry["properties"]["remedies"] = [r.model_dump(mode="json") for r in finding.remedies]
+    return log
 
 
 def _render(result: GateResult, fmt: str, book: Rulebook) -> str:
     """The check's output in one format."""
     if fmt == "json":
         return json_document(json.dumps(result.as_dict(), indent=2)) + "\n"
+    shown = dataclasses.replace(result, findings=tuple(_with_remedy_text(f) for f in result.findings))
     # Each format imports its renderer when it is asked for: start-up time of `check` in CI.
     if fmt == "sarif":
         from policyweigh.render.sarif import render_sarif
 
-        return json_document(json.dumps(render_sarif(result, book), indent=2)) + "\n"
+        log = _sarif_catalogue(render_sarif(shown, book), result)
+        return json_document(json.dumps(log, indent=2)) + "\n"
     if fmt == "github":
         from policyweigh.render.github import render_github
 
-        return render_github(result)
-    from policyweigh.render.text import render_findings
-
-    return render_findings(result)
+        return render_github(shown)
+    return _text(result)
 
 
 def _refuse_input(err: InputError, fmt: str, fail_on: FailOn, book: Rulebook) -> int:
@@ -69,6 +128,14 @@ def _refuse_input(err: InputError, fmt: str, fail_on: FailOn, book: Rulebook) ->
     help="Fail when any policy's customer impact is below N (-100..100) "
     "[default: min_customer in the settings, else no minimum].",
 )
+@click.option(
+    "--harm-bound",
+    type=click.IntRange(1, 100),
+    default=None,
+    metavar="N",
+    help="A policy whose employee or customer impact is at or below -N harms that side: an "
+    "error finding, HRM001 or HRM002 (1..100) [default: harm_bound in the settings, else 40].",
+)
 @format_option("text", "json", "sarif", "github")
 @rulebook_option
 @config_option
@@ -77,19 +144,22 @@ def command(
     fail_on: str | None,
     min_employee: int | None,
     min_customer: int | None,
+    harm_bound: int | None,
     fmt: str,
     rulebook: str | None,
     config: str | None,
 ) -> int:
-    """Check policies as a CI gate: every conflict and every score below a minimum is a finding,
-    located at the line of the policy rule it concerns.
+    """Check policies as a CI gate: every conflict, every harm to a side and every score below a
+    minimum is a finding, located at the line of the policy rule it concerns, with remedies for
+    those that fail.
 
-    Exits 1 when a conflict is at or above --fail-on or a policy scores below
-    --min-employee / --min-customer, 0 otherwise, 2 for bad input or usage and
-    3 for an internal error. Text prints one finding a line
-    (path:line | CODE | message [kind/severity]) and a summary; json prints
-    {"findings", "summary", "passed"}; sarif is SARIF 2.1.0 for code scanning;
-    github prints workflow annotations. Remedies are left to `evaluate`.
+    Harm (HRM001 employee, HRM002 customer: a side at or below -harm bound) and error-level legal
+    breaches are errors. Exits 1 when a finding is at or above --fail-on or a policy scores below
+    --min-employee / --min-customer, 0 otherwise, 2 for bad input or usage and 3 for an internal
+    error. Text prints one finding a line (path:line | CODE | message [kind/severity]), the
+    remedies of a failing finding indented under it (each with the scores after it), and a
+    summary; json prints {"findings", "summary", "passed"}, remedies in findings[].remedies; sarif
+    is SARIF 2.1.0 for code scanning; github prints workflow annotations.
 
     Example: policyweigh check policies/ --fail-on warning --min-employee 0 --format github
     """
@@ -108,10 +178,17 @@ def command(
             ("fail_on", fail_on),
             ("min_employee", min_employee),
             ("min_customer", min_customer),
+            ("harm_bound", harm_bound),
         )
         if value is not None
     }
     settings = project.settings.model_copy(update=overrides) if overrides else project.settings
     result = project.check(settings)
     click.echo(_render(result, fmt, project.rulebook), nl=False)
+    if result.remedies_skipped:
+        click.echo(
+            f"note: {result.remedies_skipped:,} failing findings are listed without remedies: working them "
+            "out would evaluate more patched policies again than a run may (the most severe got theirs first)",
+            err=True,
+        )
     return EXIT_OK if result.passed else EXIT_FINDINGS
