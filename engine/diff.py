@@ -59,8 +59,9 @@ class ContributionChange(_Model):
     criterion: str
     target: str
     """The policy rule it matched (`rules[i]`, in the new version when it exists) or `derived`."""
-    old_delta: int | None = None
-    new_delta: int | None = None
+    old_delta: float | None = None
+    """Points before (the rule's points times its dose)."""
+    new_delta: float | None = None
     old_reason: str | None = None
     new_reason: str | None = None
 

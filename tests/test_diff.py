@@ -11,9 +11,16 @@ from pathlib import Path
 import pytest
 
 from policyweigh.cli import main
-from policyweigh.diff import PolicyDiff, contribution_changes, diff_runs
+from policyweigh.diff import (
+    ContributionChange,
+    PolicyChange,
+    PolicyDiff,
+    ScoreChange,
+    contribution_changes,
+    diff_runs,
+)
 from policyweigh.orchestration import evaluate
-from policyweigh.render.diff import render_text
+from policyweigh.render.diff import render_markdown, render_text
 from policyweigh.results import Conflict, Contribution
 from policyweigh.rulebook import Rulebook, load_rulebook
 from tests.golden.report.build import EXPECTED, GOLDENS, NEW, OLD, golden_diff
@@ -71,14 +78,16 @@ def test_added_removed_changed_and_unchanged_policies(book: Rulebook) -> None:
     assert diff.unchanged == ["same"]
     (cap,) = diff.changed
     assert (cap.id, cap.old_verdict, cap.new_verdict) == ("cap", "lose-lose", "neutral")
-    assert (cap.employee.old, cap.employee.new, cap.employee.change) == (-49, 0, 49)
-    assert cap.customer.change == 56
-    # The cap no longer costs pay: its rule and the whole derived chain vanish.
-    assert sorted((c.change, c.rule, c.criterion) for c in cap.contributions) == [
-        ("vanished", "CTC002", "employee.autonomy"),
-        ("vanished", "CTC002", "employee.wellbeing"),
-        ("vanished", "DRV001", "customer.resolution"),
-        ("vanished", "DRV002", "customer.speed"),
+    assert (cap.employee.old, cap.employee.new, cap.employee.change) == (-67, 0, 67)
+    assert cap.customer.change == 79
+    # The cap no longer costs pay: its rule and the whole derived chain vanish, each at its dose
+    # (a 5-minute cap is 0.83 of the usual handle time: x1.5).
+    assert sorted((c.change, c.rule, c.criterion, round(c.old_delta or 0, 2)) for c in cap.contributions) == [
+        ("vanished", "CTC002", "employee.autonomy", -3.0),
+        ("vanished", "CTC002", "employee.wellbeing", -4.5),
+        ("vanished", "DRV001", "customer.resolution", -4.5),
+        ("vanished", "DRV002", "customer.speed", -1.5),
+        ("vanished", "DRV003", "customer.resolution", -1.5),
     ]
     assert diff.has_changes
 
@@ -108,7 +117,7 @@ def test_an_edit_without_effect_is_reported_as_such(book: Rulebook) -> None:
     )
 
 
-def _contribution(rule: str, delta: int, reason: str, index: int = 0) -> Contribution:
+def _contribution(rule: str, delta: float, reason: str, index: int = 0) -> Contribution:
     return Contribution(
         rule=rule,
         name=f"x.{rule.lower()}",
@@ -139,6 +148,34 @@ def test_contributions_appear_vanish_and_change() -> None:
         ("vanished", "CCC001", 3, None, "rules[0]"),
         ("appeared", "DDD001", None, 1, "rules[0]"),
     ]
+
+
+def test_a_dose_change_shows_fractional_points() -> None:
+    # A contribution's points are the rule's points times its dose: a float, shown to two decimals.
+    changes = contribution_changes(
+        [_contribution("AAA001", -2.5, "same")], [_contribution("AAA001", -3.7125, "same")]
+    )
+    assert [(c.change, c.old_delta, c.new_delta) for c in changes] == [("changed", -2.5, -3.7125)]
+    text = render_text(PolicyDiff(changed=[_change(changes)]))
+    assert "    ~ AAA001 x.aaa001 employee.wellbeing -2.5 -> -3.71 (rules[0], changed)\n" in text
+    markdown = render_markdown(PolicyDiff(changed=[_change(changes)]))
+    assert (
+        "- Contribution changed: `AAA001` x.aaa001 `employee.wellbeing` -2.5 → -3.71 (`rules[0]`)" in markdown
+    )
+
+
+def _change(contributions: list[ContributionChange]) -> PolicyChange:
+    score = ScoreChange(old=-20, new=-27, change=-7)
+    return PolicyChange(
+        id="p",
+        title="P",
+        old_verdict="employee-loss",
+        new_verdict="employee-loss",
+        employee=score,
+        customer=ScoreChange(old=0, new=0, change=0),
+        edited=True,
+        contributions=contributions,
+    )
 
 
 def _conflict(code: str, *policies: str, severity: str = "warning") -> Conflict:

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from policyweigh.cli import main
+from policyweigh.results import VERDICTS
 from tests.helpers import DATA, ROOT
 
 POLICIES = ROOT / "policies"
@@ -46,9 +47,24 @@ def test_json_follows_the_output_contract(capsys: pytest.CaptureFixture[str]) ->
         assert {"employee", "customer", "customer_direct", "customer_indirect", "criteria"} <= set(
             policy["scores"]
         )
+        assert policy["verdict"] in VERDICTS
+        # Issue 11: each side's [low, high] around its score, who and how much is touched, and
+        # every rule the score says nothing about.
+        assert {"ranges", "reach", "not_assessed", "uncertain"} <= set(policy)
+        for side in ("employee", "customer"):
+            low, high = policy["ranges"][side]
+            assert isinstance(low, int) and isinstance(high, int)
+            assert low <= policy["scores"][side] <= high, (policy["id"], side)
+        assert set(policy["reach"]) == {"employees", "contacts_share"}
+        assert policy["reach"]["employees"] is None or policy["reach"]["employees"] > 0
+        assert 0 <= policy["reach"]["contacts_share"] <= 1
+        for item in policy["not_assessed"]:
+            assert set(item) == {"rule", "reason"} and item["rule"].startswith(policy["id"] + "/rules[")
+        assert set(policy["uncertain"]) <= {"employee", "customer"}
         for c in policy["contributions"]:
             assert {"rule", "criterion", "delta", "reason", "evidence", "facts"} <= set(c)
             assert c["reason"] and "{" not in c["reason"], c  # templates are filled
+            assert isinstance(c["delta"], float)  # the rule's points times its dose
     for conflict in data["conflicts"]:
         assert {"code", "kind", "severity", "policies", "rules", "explanation", "remedies"} <= set(conflict)
         for remedy in conflict["remedies"]:
@@ -185,7 +201,10 @@ def test_weights_from_policyweigh_toml(
     code, out, err = run_cli(capsys, "evaluate", "aht.yaml", "--format", "json")
     assert code == 0, err
     after = json.loads(out)["policies"][0]["scores"]
-    assert after["criteria"]["employee.wellbeing"] == before["criteria"]["employee.wellbeing"] / 3
+    # Criterion values are rounded to 4 decimals, and a dosed delta is not a whole number.
+    assert after["criteria"]["employee.wellbeing"] == pytest.approx(
+        before["criteria"]["employee.wellbeing"] / 3, abs=1e-3
+    )
     assert after["employee"] > before["employee"]
 
 

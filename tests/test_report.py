@@ -25,8 +25,15 @@ from policyweigh.render.chart import (
 from policyweigh.render.html import render_html
 from policyweigh.render.markdown import code, md_escape, render_markdown
 from policyweigh.render.view import build_view
-from policyweigh.results import Evaluation
-from tests.golden.report.build import EXPECTED, GOLDENS, HOSTILE_TITLE, NEW, golden_run, html_outline
+from tests.golden.report.build import (
+    EXPECTED,
+    GOLDENS,
+    HOSTILE_TITLE,
+    NEW,
+    golden_run,
+    html_outline,
+    with_conflicts,
+)
 from tests.helpers import ROOT
 
 UPDATE = os.environ.get("POLICYWEIGH_UPDATE_GOLDENS") == "1"
@@ -51,9 +58,7 @@ def test_report_does_not_depend_on_input_order() -> None:
         settings=run.settings,
         files=run.files,
     )
-    again = again.with_evaluation(
-        Evaluation(policies=again.evaluation.policies, conflicts=list(reversed(run.evaluation.conflicts)))
-    )
+    again = with_conflicts(again, list(reversed(run.evaluation.conflicts)))
     assert render_html(again) == render_html(run)
     assert render_markdown(again) == render_markdown(run)
 
@@ -127,7 +132,7 @@ def test_a_hostile_title_shows_as_text_in_markdown() -> None:
     # The hostile title sits in the ranked table without adding a cell.
     row = next(line for line in text.splitlines() if line.startswith("| 2 |"))
     cells = re.split(r"(?<!\\)\|", row)
-    assert len(cells) == 8, cells  # 6 cells plus the empty edges
+    assert len(cells) == 10, cells  # 8 cells plus the empty edges
     # Only the renderer's own details blocks are HTML: one open and one close per policy.
     assert text.count("<details>") == text.count("</details>") == 4
 
@@ -184,7 +189,7 @@ def test_markdown_drops_the_best_ranked_details_first_to_fit_a_comment() -> None
     assert len(short) <= limit
     assert "Details of the 1 best-ranked policy are left out to keep this comment within" in short
     assert "<summary>Rank 1: <code>training</code>" not in short
-    assert "<summary>Rank 4: <code>aht-cap</code>" in short
+    assert "<summary>Rank 4: <code>lunch-ban</code>" in short
     assert short.endswith(
         "the details of 1 policy. The HTML report (`policyweigh report PATH -o report.html`) has everything.\n"
     )
@@ -320,17 +325,21 @@ def test_the_svg_has_one_labelled_point_per_policy_and_named_quadrants() -> None
 
 def test_the_view_groups_conflicts_by_kind_and_ranks_policies() -> None:
     view = build_view(golden_run())
-    assert [p.result.id for p in view.policies] == ["training", "hostile-text", "lunch-ban", "aht-cap"]
+    # Best first by the worse side; the unlawful lunch ban last although aht-cap scores lower.
+    assert [p.result.id for p in view.policies] == ["training", "hostile-text", "aht-cap", "lunch-ban"]
     assert [(g.kind, [c.conflict.code for c in g.conflicts]) for g in view.groups] == [
         ("guardrail", ["GRD901"]),
+        ("harm", ["HRM901"]),
         ("contradiction", ["CON901"]),
         ("incentive", ["INC901"]),
+        ("duplicate", []),
+        ("implausible", []),
         ("trade-off", ["TRD901"]),
     ]
     lunch = next(p for p in view.policies if p.result.id == "lunch-ban")
     assert [(r.remedy.code, r.employee_after, r.employee_change) for _, r in lunch.remedies] == [
-        ("REM902", 0, 17),
-        ("REM903", -17, 0),
+        ("REM902", 0, 24),
+        ("REM903", -17, 7),
     ]
     assert lunch.worst_severity == "error"
 
@@ -406,6 +415,6 @@ def test_report_on_the_bundled_library(tmp_path: Path, capsys: pytest.CaptureFix
     html = target.read_text(encoding="utf-8")
     outline = html_outline(html)
     count = len(list((ROOT / "policies").rglob("*.yaml")))
-    assert outline.count("a.point[") == count
+    assert len(re.findall(r"^ *a\.point[.\[]", outline, flags=re.M)) == count
     assert outline.count("tr[data-policy=") == count
     assert outline.count("article#policy-") == count

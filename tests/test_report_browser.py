@@ -142,7 +142,9 @@ def test_the_library_report_renders_offline_with_its_chart_and_table(visit: Any,
     dom = page.page
     assert dom.title() == "Policy evaluation"
     assert dom.locator("svg.quadrant-chart a.point").count() == count
-    assert dom.locator("svg.quadrant-chart a.point circle").count() == count
+    # A point is a circle, or a diamond for an unlawful policy.
+    marks = "svg.quadrant-chart a.point circle, svg.quadrant-chart a.point polygon.unlawful-mark"
+    assert dom.locator(marks).count() == count
     assert dom.locator("svg.quadrant-chart text.label").count() == count
     assert dom.locator("table.ranking tbody tr").count() == count
     assert dom.locator("article.policy").count() == count
@@ -155,7 +157,7 @@ def test_the_library_report_renders_offline_with_its_chart_and_table(visit: Any,
     # Laid out, not just present: the chart has its size, and every point sits inside it.
     chart = dom.locator("svg.quadrant-chart").bounding_box()
     assert chart is not None and chart["width"] >= 600 and chart["height"] >= 450
-    for box in (c.bounding_box() for c in dom.locator("svg.quadrant-chart a.point circle").all()):
+    for box in (c.bounding_box() for c in dom.locator(marks).all()):
         assert box is not None and box["width"] > 5
         assert chart["x"] <= box["x"] and box["x"] + box["width"] <= chart["x"] + chart["width"]
         assert chart["y"] <= box["y"] and box["y"] + box["height"] <= chart["y"] + chart["height"]
@@ -201,6 +203,16 @@ def test_a_hostile_title_shows_as_text_in_the_browser(visit: Any, tmp_path: Path
     assert title == HOSTILE_TITLE
     assert dom.locator("table.ranking tbody tr").count() == 4
     assert dom.locator("svg.quadrant-chart a.point").count() == 4
+    # The unlawful lunch ban is a diamond, and every policy with a range has its whiskers, drawn
+    # inside the chart.
+    assert dom.locator("svg.quadrant-chart a.point.unlawful polygon.unlawful-mark").count() == 1
+    chart = dom.locator("svg.quadrant-chart").bounding_box()
+    whiskers = dom.locator("svg.quadrant-chart g.whisker line.range-employee, g.whisker line.range-customer")
+    assert chart is not None and whiskers.count() >= 3
+    for box in (w.bounding_box() for w in whiskers.all()):
+        assert box is not None
+        assert chart["x"] <= box["x"] and box["x"] + box["width"] <= chart["x"] + chart["width"]
+        assert chart["y"] <= box["y"] and box["y"] + box["height"] <= chart["y"] + chart["height"]
     assert page.requests == [page.url]
 
 

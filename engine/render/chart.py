@@ -1,9 +1,11 @@
 """The quadrant chart: employee impact (x) against customer impact (y), as inline SVG.
 
 Generated on the server from the scores, so the report needs no script and
-prints as it shows. One point per policy, coloured by verdict; quadrants are
-named by the verdict they hold, and the neutral band (a side within +/- the
-verdict margin counts as unmoved) is shaded. The axes are symmetric around 0
+prints as it shows. One point per policy, coloured by verdict, with whiskers
+across and up for the range of each side's score (from the evidence bands);
+an unlawful policy is a diamond, explained by a legend beside the plot.
+Quadrants are named by the verdict they hold, and the neutral band (a side
+within +/- the verdict margin counts as unmoved) is shaded. The axes are symmetric around 0
 and zoom to the largest score, in steps of 20, so points do not huddle in the
 middle of a -100..+100 frame.
 
@@ -17,7 +19,7 @@ policy's rank in the table, and as a last resort sits beside its point.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from markupsafe import Markup
@@ -49,14 +51,27 @@ DIRECTIONS = (
     (-0.72, 0.72),
 )
 
-# Okabe-Ito-like hues, distinguishable in colour-blindness and in greyscale print.
+# Okabe-Ito-like hues, distinguishable in colour-blindness and in greyscale print; the verdict's
+# name is always written beside its colour, and an unlawful policy also differs in shape.
 VERDICT_COLORS = {
     "win-win": "#1a7f4b",
+    "employee-gain": "#0f766e",
+    "customer-gain": "#2563eb",
+    "neutral": "#6b7280",
+    "employee-loss": "#a16207",
+    "customer-loss": "#be185d",
     "customer-at-employee-cost": "#b85c00",
     "employee-at-customer-cost": "#5b45a8",
     "lose-lose": "#b8322a",
-    "neutral": "#6b7280",
+    "unlawful": "#111827",
 }
+UNLAWFUL = "unlawful"
+DIAMOND_RADIUS = 7.5
+"""Half the diagonal of an unlawful policy's diamond: a little larger than a point, to stand out."""
+LEGEND_X = PLOT_LEFT + PLOT_SIZE + 14
+LEGEND_Y = PLOT_TOP + 6
+LEGEND_BOX_WIDTH = WIDTH - LEGEND_X - 4
+LEGEND_BOX_HEIGHT = 52
 QUADRANT_TINTS = {
     "win-win": "#e9f6ef",
     "customer-at-employee-cost": "#fdf2e4",
@@ -83,6 +98,15 @@ class ChartPoint:
     customer: int
     verdict: str
     rank: int
+    employee_range: tuple[int, int] | None = None
+    """The employee score's [low, high], drawn as a horizontal whisker."""
+    customer_range: tuple[int, int] | None = None
+    """The customer score's [low, high], drawn as a vertical whisker."""
+
+    @property
+    def unlawful(self) -> bool:
+        """Whether the policy is unlawful (drawn as a diamond)."""
+        return self.verdict == UNLAWFUL
 
 
 @dataclass(frozen=True)
@@ -136,6 +160,17 @@ class PlacedPoint:
     x: float
     y: float
     label: Label
+    whisker_x: tuple[float, float] | None = None
+    """Left and right ends of the employee range, in SVG x."""
+    whisker_y: tuple[float, float] | None = None
+    """Top and bottom ends of the customer range, in SVG y."""
+
+    @property
+    def diamond(self) -> str:
+        """The SVG points of an unlawful policy's diamond."""
+        r = DIAMOND_RADIUS
+        x, y = self.x, self.y
+        return f"{x:g},{round(y - r, 1):g} {round(x + r, 1):g},{y:g} {x:g},{round(y + r, 1):g} {round(x - r, 1):g},{y:g}"
 
 
 @dataclass(frozen=True)
@@ -175,11 +210,24 @@ class Chart:
     bands: list[Box]
     neutral: Box
     points: list[PlacedPoint]
+    legend: Box | None = None
+    """Where the legend of marks (whiskers, the unlawful diamond) sits, right of the plot."""
+
+    @property
+    def has_unlawful(self) -> bool:
+        """Whether any point is unlawful."""
+        return any(p.point.unlawful for p in self.points)
 
 
 def domain_for(points: Sequence[ChartPoint], margin: float) -> int:
-    """Half-width of the axes: the largest score (or the margin) rounded up to 20, at most 100."""
-    largest = max([abs(p.employee) for p in points] + [abs(p.customer) for p in points] + [margin, 1])
+    """Half-width of the axes: the largest score or range end (or the margin) rounded up to 20, at
+    most 100, so every whisker fits."""
+    values = [abs(p.employee) for p in points] + [abs(p.customer) for p in points]
+    for p in points:
+        for span in (p.employee_range, p.customer_range):
+            if span is not None:
+                values += [abs(span[0]), abs(span[1])]
+    largest = max([*values, margin, 1])
     return min(100, max(20, math.ceil(largest * 1.08 / 20) * 20))
 
 
@@ -311,9 +359,23 @@ def build_chart(points: Sequence[ChartPoint], margin: float) -> Chart:
     ]
     # The y axis's tick numbers and title sit left of the plot.
     names.append(Box(PLOT_LEFT - 64, PLOT_TOP - 8, 62, PLOT_SIZE + 16))
+    legend = Box(LEGEND_X, LEGEND_Y, LEGEND_BOX_WIDTH, LEGEND_BOX_HEIGHT)
+    names.append(legend)
     positions = [(p, sx(p.employee), sy(p.customer)) for p in points]
     labels = place_labels(positions, Box(4, 4, WIDTH - 8, PLOT_TOP + PLOT_SIZE - 2), names)
-    placed = [PlacedPoint(p, x, y, labels[p.id]) for p, x, y in sorted(positions, key=lambda i: i[0].rank)]
+
+    def whisker(
+        span: tuple[int, int] | None, scale_of: Callable[[float], float]
+    ) -> tuple[float, float] | None:
+        if span is None or span[0] == span[1]:
+            return None
+        ends = sorted((scale_of(span[0]), scale_of(span[1])))
+        return (ends[0], ends[1])
+
+    placed = [
+        PlacedPoint(p, x, y, labels[p.id], whisker(p.employee_range, sx), whisker(p.customer_range, sy))
+        for p, x, y in sorted(positions, key=lambda i: i[0].rank)
+    ]
     return Chart(
         width=WIDTH,
         height=HEIGHT,
@@ -327,6 +389,7 @@ def build_chart(points: Sequence[ChartPoint], margin: float) -> Chart:
         bands=bands,
         neutral=neutral,
         points=placed,
+        legend=legend,
     )
 
 
@@ -335,6 +398,11 @@ def render_chart(chart: Chart) -> Markup:
     template = environment().get_template("chart.svg.j2")
     return Markup(
         template.render(
-            chart=chart, colors=VERDICT_COLORS, tints=QUADRANT_TINTS, radius=POINT_RADIUS, font=LABEL_FONT
+            chart=chart,
+            colors=VERDICT_COLORS,
+            tints=QUADRANT_TINTS,
+            radius=POINT_RADIUS,
+            font=LABEL_FONT,
+            diamond=DIAMOND_RADIUS,
         )
     )

@@ -7,7 +7,7 @@ reasons, explanations) is escaped for its medium by ``policyweigh.render.escape`
 from __future__ import annotations
 
 from policyweigh.diff import ConflictRef, ContributionChange, PolicyDiff, ScoreChange
-from policyweigh.formatting import signed
+from policyweigh.formatting import points, signed
 from policyweigh.render.escape import guard_lines, json_document, terminal
 from policyweigh.render.markdown import code, md_escape
 
@@ -29,12 +29,12 @@ def summary_line(diff: PolicyDiff) -> str:
 
 def _delta_text(c: ContributionChange) -> str:
     if c.change == "appeared":
-        return signed(c.new_delta or 0)
+        return points(c.new_delta or 0)
     if c.change == "vanished":
-        return signed(c.old_delta or 0)
+        return points(c.old_delta or 0)
     if c.old_delta == c.new_delta:
-        return signed(c.new_delta or 0)
-    return f"{signed(c.old_delta or 0)} -> {signed(c.new_delta or 0)}"
+        return points(c.new_delta or 0)
+    return f"{points(c.old_delta or 0)} -> {points(c.new_delta or 0)}"
 
 
 def _plain(text: str | None) -> str:

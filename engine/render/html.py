@@ -28,6 +28,8 @@ def chart_points(view: ReportView) -> list[ChartPoint]:
             customer=p.result.scores.customer,
             verdict=p.result.verdict,
             rank=p.rank,
+            employee_range=p.result.ranges.employee if p.result.ranges is not None else None,
+            customer_range=p.result.ranges.customer if p.result.ranges is not None else None,
         )
         for p in view.policies
     ]

@@ -15,7 +15,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from policyweigh.formatting import format_value, signed
+from policyweigh.formatting import format_value, points, signed
 from policyweigh.render.escape import html_text
 
 __all__ = ["TEMPLATES", "environment"]
@@ -43,5 +43,7 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["signed"] = signed
+    env.filters["points"] = points
+    env.filters["span"] = lambda pair: f"{signed(pair[0])}..{signed(pair[1])}"
     env.filters["value"] = lambda value, key="": format_value(key, value)
     return env

@@ -31,7 +31,7 @@ from typing import Any
 import jinja2
 
 from policyweigh.evaluation import EvaluationRun
-from policyweigh.formatting import format_value, signed
+from policyweigh.formatting import format_value, points, signed
 from policyweigh.render import escape
 from policyweigh.render.view import ConflictView, KindGroup, PolicyView, ReportView, build_view
 from policyweigh.rulebook import Evidence
@@ -99,6 +99,7 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["signed"] = lambda value: Raw(signed(value))
+    env.filters["points"] = lambda value: Raw(points(value))
     env.filters["code"] = code
     env.filters["tcode"] = lambda value: code(value, table=True)
     env.filters["codes"] = lambda values, sep=", ": Raw(sep.join(code(v) for v in values))

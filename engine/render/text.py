@@ -28,11 +28,25 @@ from rich.text import Text
 from policyweigh.evaluation import EvaluationRun
 from policyweigh.explain import Derivation, describe_fact
 from policyweigh.facts import DERIVED_KEY, INDEX_KEY
-from policyweigh.formatting import format_value
+from policyweigh.formatting import format_value, points
 from policyweigh.gate import Finding, GateResult
 from policyweigh.policy import Policy
 from policyweigh.render.escape import guard_line, terminal
-from policyweigh.render.view import RANKING, patched_rule, rank_key, rule_words
+from policyweigh.render.view import (
+    RANKING,
+    VERDICTS,
+    dose_text,
+    findings,
+    patched_rule,
+    rank_key,
+    reach_text,
+    rule_words,
+    score_text,
+    strength_text,
+    uncertain_notes,
+    unlawful_note,
+    verdict_title,
+)
 from policyweigh.results import Conflict, Patch, PolicyResult
 from policyweigh.rulebook import ConflictRule, ImpactRule, Rulebook
 from policyweigh.rulebook.models import Check
@@ -40,10 +54,15 @@ from policyweigh.rulebook.models import Check
 PLAIN_WIDTH = 100
 VERDICT_STYLE = {
     "win-win": "bold green",
+    "employee-gain": "green",
+    "customer-gain": "green",
+    "neutral": "dim",
+    "employee-loss": "yellow",
+    "customer-loss": "yellow",
     "customer-at-employee-cost": "bold yellow",
     "employee-at-customer-cost": "bold yellow",
     "lose-lose": "bold red",
-    "neutral": "dim",
+    "unlawful": "bold white on red",
 }
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
@@ -117,19 +136,40 @@ def _box(console: Console) -> box.Box:
     return box.ROUNDED if console.color_system else box.ASCII
 
 
+def _signed_style(value: int) -> str:
+    return "green" if value > 0 else "red" if value < 0 else ""
+
+
 def _scores_line(result: PolicyResult) -> Text:
+    """``employee -46 (-57..-34)   customer +8 (+6..+10)   reach: 40 people, 25% of contacts``."""
     s = result.scores
-    line = Text()
-    line.append("  employee ")
-    line.append(f"{s.employee:+d}", style="green" if s.employee > 0 else "red" if s.employee < 0 else "")
+    line = Text("  ")
+    line.append("employee ")
+    line.append(score_text(result, "employee"), style=_signed_style(s.employee))
     line.append("   customer ")
-    line.append(f"{s.customer:+d}", style="green" if s.customer > 0 else "red" if s.customer < 0 else "")
-    line.append(f" (direct {s.customer_direct:+d}, indirect {s.customer_indirect:+d})")
+    line.append(score_text(result, "customer"), style=_signed_style(s.customer))
+    if result.reach is not None:
+        line.append_text(cell(f"   reach: {reach_text(result.reach)}"))
     return line
 
 
+def _customer_parts(result: PolicyResult, rulebook: Rulebook) -> str:
+    """``customer direct -52, indirect -15 (Staff attrition -1.88 weighted points, months to a year)``."""
+    s = result.scores
+    known = rulebook.scoring.mechanisms_by_id
+    through = [
+        f"{known[name].title if name in known else name} {points(value)} weighted points"
+        + (f", {known[name].lag}" if name in known else "")
+        for name, value in s.mechanisms.items()
+    ]
+    line = f"customer direct {s.customer_direct:+d}, indirect {s.customer_indirect:+d}"
+    return line + (f" ({'; '.join(through)})" if through else "")
+
+
 def render_policy(console: Console, result: PolicyResult, rulebook: Rulebook) -> None:
-    """One policy's scorecard: scores, verdict, criteria and contributions."""
+    """One policy's scorecard: scores with ranges and reach, verdict, notes, criteria, contributions,
+    and the rules the score says nothing about."""
+    margin = rulebook.scoring.verdicts.margin
     head = Text()
     head.append_text(cell(result.id, "bold"))
     head.append_text(cell(f"  {result.title}  "))
@@ -137,10 +177,18 @@ def render_policy(console: Console, result: PolicyResult, rulebook: Rulebook) ->
     console.print(head)
     if result.file:
         say(console, result.file, 2, style="dim")
+    say(console, verdict_title(result.verdict) + ".", 2)
     console.print(_scores_line(result))
+    say(console, _customer_parts(result, rulebook), 2, style="dim")
+    unlawful = unlawful_note(result, margin)
+    for note in ([unlawful] if unlawful else []) + uncertain_notes(result, margin, pm="+/-"):
+        say(console, f"note: {note}", 2)
     if result.legal:
         say(console, f"note: {result.legal}", 2, style="dim")
+    for item in result.not_assessed:
+        say(console, f"not assessed: {item.rule}: {item.reason}", 2)
     moved = {k: v for k, v in result.scores.criteria.items() if v}
+    groups = findings(result, rulebook.scoring.mechanisms_by_id)
     if moved:
         table = Table(box=_box(console), show_header=True, pad_edge=False, padding=(0, 1))
         table.add_column("criterion")
@@ -148,25 +196,22 @@ def render_policy(console: Console, result: PolicyResult, rulebook: Rulebook) ->
         table.add_column("rules")
         for criterion, value in moved.items():
             codes = sorted(
-                {f"{c.rule} {c.delta:+d}" for c in result.contributions if c.criterion == criterion}
+                {f"{f.rule} {i.text}" for f in groups for i in f.impacts if i.criterion == criterion}
             )
             table.add_row(cell(criterion), cell(f"{value:+g}"), cell(", ".join(codes)))
         console.print(table)
-    seen: set[tuple[str, str]] = set()
-    for contribution in result.contributions:
-        key = (contribution.rule, contribution.reason)
-        if key in seen:
-            continue
-        seen.add(key)
-        impacts = ", ".join(
-            f"{c.criterion} {c.delta:+d}"
-            for c in result.contributions
-            if c.rule == contribution.rule and c.reason == contribution.reason
-        )
-        via = f" via {' > '.join(contribution.chain)}" if contribution.chain else ""
-        say(console, f"- {contribution.rule} {contribution.name}{via}: {contribution.reason}", 2)
-        evidence = ", ".join(contribution.evidence)
-        say(console, f"{impacts}" + (f"  [evidence: {evidence}]" if evidence else ""), 6, style="dim")
+    for finding in groups:
+        via = f" via {' > '.join(finding.chain)}" if finding.chain else ""
+        if finding.mechanism_id is not None:
+            mechanism = finding.mechanism
+            how = f"{mechanism.title}, {mechanism.lag}" if mechanism else finding.mechanism_id
+            via += f" (indirect: {how})"
+        say(console, f"- {finding.rule} {finding.name}{via}: {finding.reason}", 2)
+        impacts = ", ".join(f"{i.criterion} {i.text}" for i in finding.impacts)
+        evidence = ", ".join(finding.evidence)
+        quality = strength_text(finding.strength, finding.band, pm="+/-")
+        said = f"evidence: {evidence}; {quality}" if evidence else quality
+        say(console, f"{impacts}  [{said}]", 6, style="dim")
     console.print()
 
 
@@ -194,16 +239,19 @@ def render_conflict(console: Console, conflict: Conflict, name_rule: Callable[[P
 
 
 def summary_line(run: EvaluationRun) -> str:
-    """One line: policies by verdict, conflicts by severity."""
-    verdicts: Counter[str] = Counter(p.verdict for p in run.evaluation.policies)
+    """One line: policies by verdict (unlawful ones included), rules not assessed, conflicts by severity."""
+    policies = run.evaluation.policies
+    verdicts: Counter[str] = Counter(p.verdict for p in policies)
     severities = Counter(c.severity for c in run.evaluation.conflicts)
-    order = ["win-win", "customer-at-employee-cost", "employee-at-customer-cost", "lose-lose", "neutral"]
+    order = [*VERDICTS, *sorted(set(verdicts) - set(VERDICTS))]
     parts = ", ".join(f"{verdicts[v]} {v}" for v in order if verdicts[v])
-    n = len(run.evaluation.policies)
+    n = len(policies)
     m = len(run.evaluation.conflicts)
+    unassessed = sum(len(p.not_assessed) for p in policies)
     sev = ", ".join(f"{severities[s]} {s}" for s in ("error", "warning", "info") if severities[s])
     return (
         f"{n} {'policy' if n == 1 else 'policies'}: {parts or 'none'}; "
+        f"{unassessed} {'rule' if unassessed == 1 else 'rules'} not assessed; "
         f"{m} {'conflict' if m == 1 else 'conflicts'}" + (f" ({sev})" if sev else "")
     )
 
@@ -211,13 +259,15 @@ def summary_line(run: EvaluationRun) -> str:
 def render_evaluation(run: EvaluationRun, console: Console) -> None:
     """The whole evaluation: a ranked overview, every policy, every conflict, a summary."""
     table = Table(title=f"Policies. {RANKING}", box=_box(console), title_justify="left", padding=(0, 1))
+    table.add_column("#", justify="right")
     table.add_column("policy")
     table.add_column("employee", justify="right")
     table.add_column("customer", justify="right")
     table.add_column("verdict")
     ranked = sorted(run.evaluation.policies, key=rank_key)
-    for p in ranked:
+    for rank, p in enumerate(ranked, start=1):
         table.add_row(
+            cell(rank),
             cell(p.id),
             cell(f"{p.scores.employee:+d}"),
             cell(f"{p.scores.customer:+d}"),
@@ -259,7 +309,8 @@ def render_derivation(d: Derivation, console: Console, policies: Mapping[str, Po
             say(console, f"matched: {matched}", 5)
         say(console, f"because: {step.reason}", 5)
         if step.impacts:
-            say(console, "impacts: " + ", ".join(f"{k} {v:+d}" for k, v in step.impacts.items()), 5)
+            shown = [f"{k} {dose_text(v, step.dose, v * step.dose)}" for k, v in step.impacts.items()]
+            say(console, "impacts: " + ", ".join(shown), 5)
         if step.derived:
             say(console, "derives: " + ", ".join(step.derived), 5)
         if len(step.chain) > 1:
@@ -275,7 +326,7 @@ def render_derivation(d: Derivation, console: Console, policies: Mapping[str, Po
     for line in d.criteria:
         if not line.deltas:
             continue
-        deltas = " ".join(f"{delta:+d} ({code})" for code, delta in line.deltas)
+        deltas = " ".join(f"{points(delta)} ({code})" for code, delta in line.deltas)
         say(console, f"{line.criterion}: weight {line.weight:g} x ({deltas}) = {line.value:+g}", 2)
     for text in d.arithmetic:
         say(console, text, 2)
@@ -325,6 +376,22 @@ def render_rule(rule: ImpactRule | ConflictRule, book: Rulebook, console: Consol
         say(console, "when: " + ", ".join(f"{k} {_cond(v)}" for k, v in rule.when.items()), 2)
         if rule.impacts:
             say(console, "impacts: " + ", ".join(f"{k} {v:+d}" for k, v in rule.impacts.items()), 2)
+        for dose in rule.dose:
+            curve = ", ".join(f"{format_value(dose.key, x)} -> x{f:g}" for x, f in dose.points)
+            say(console, f"dose: {dose.key} {curve}" + (f" ({dose.says})" if dose.says else ""), 2)
+        for threshold in rule.thresholds:
+            say(
+                console,
+                f"threshold: {threshold.key} {format_value(threshold.key, threshold.value)}: "
+                f"{threshold.says} [evidence: {threshold.evidence}]",
+                2,
+            )
+        if rule.mechanism:
+            mechanism = book.scoring.mechanisms_by_id.get(rule.mechanism)
+            how = f" ({mechanism.title}, {mechanism.lag})" if mechanism else ""
+            say(console, f"mechanism: {rule.mechanism}{how}: its customer impacts are indirect", 2)
+        if rule.reach:
+            say(console, f"reach: {rule.reach} (share of customer contacts touched)", 2)
         if rule.derive:
             say(console, "derives: " + ", ".join(rule.derive), 2)
         say(console, f"because: {rule.because}", 2)

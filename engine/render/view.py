@@ -1,13 +1,19 @@
 """The leadership report's view of an evaluation, shared by the HTML and Markdown renderers.
 
-It orders and groups what the evaluation already holds: policies ranked,
-conflicts grouped by kind, and per policy its derivation, the evidence cited
-with full citations, and the remedies that patch it with their score change.
-Every list is sorted, so the same evaluation always renders to the same bytes.
+It orders and groups what the evaluation already holds: policies ranked best
+first by the worse side (``policyweigh.scoring.rank_key``, unlawful last),
+conflicts grouped by kind, and per policy its verdict in plain words, each
+score with its range, its reach, the notes on uncertain sides and unlawful
+verdicts, the rules it did not assess, its contributions with dose and
+evidence strength, its derivation, the evidence cited with full citations,
+and the remedies that patch it with their score change. The wording of these
+pieces lives here, so text, Markdown and HTML say the same thing. Every list
+is sorted, so the same evaluation always renders to the same bytes.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections import Counter, defaultdict
 from collections.abc import Mapping
@@ -19,41 +25,180 @@ from typing import Any
 from policyweigh.conflicts import sort_conflicts
 from policyweigh.evaluation import EvaluationRun
 from policyweigh.explain import Derivation, derive
-from policyweigh.formatting import format_value, signed
+from policyweigh.formatting import format_value, points, signed
 from policyweigh.policy import Policy
-from policyweigh.results import SEVERITY_RANK, Conflict, Patch, PolicyResult, RemedyResult
+from policyweigh.results import (
+    SEVERITY_RANK,
+    VERDICTS,
+    Conflict,
+    Patch,
+    PolicyResult,
+    Reach,
+    RemedyResult,
+)
 from policyweigh.rulebook import DATA_DIR, Evidence
+from policyweigh.rulebook.models import Mechanism
+from policyweigh.scoring import rank_key, verdict
 
-VERDICTS = ("win-win", "customer-at-employee-cost", "employee-at-customer-cost", "lose-lose", "neutral")
+__all__ = [
+    "KINDS",
+    "KIND_DESCRIPTIONS",
+    "KIND_TITLES",
+    "RANKING",
+    "VERDICTS",
+    "VERDICT_TITLES",
+    "ConflictView",
+    "Finding",
+    "Impact",
+    "KindGroup",
+    "PolicyView",
+    "RemedyView",
+    "ReportView",
+    "build_view",
+    "dose_text",
+    "findings",
+    "patch_changes",
+    "patched_rule",
+    "rank_key",
+    "reach_text",
+    "rule_words",
+    "score_text",
+    "span_text",
+    "strength_text",
+    "uncertain_notes",
+    "unlawful_note",
+    "verdict_title",
+]
+
 VERDICT_TITLES = {
-    "win-win": "Win-win",
-    "customer-at-employee-cost": "Customer at employee cost",
-    "employee-at-customer-cost": "Employee at customer cost",
-    "lose-lose": "Lose-lose",
-    "neutral": "Neutral",
+    "win-win": "Better for staff and customers",
+    "employee-gain": "Better for staff, neutral for customers",
+    "customer-gain": "Better for customers, neutral for staff",
+    "neutral": "Neutral for staff and customers",
+    "employee-loss": "Worse for staff, neutral for customers",
+    "customer-loss": "Worse for customers, neutral for staff",
+    "customer-at-employee-cost": "Better for customers, worse for staff",
+    "employee-at-customer-cost": "Better for staff, worse for customers",
+    "lose-lose": "Worse for staff and customers",
+    "unlawful": "Unlawful, whatever the scores",
 }
+"""A plain title for every verdict (``policyweigh.results.VERDICTS``), saying what happened on each side."""
 SEVERITIES = ("error", "warning", "info")
-# Most serious kind first: a broken legal floor matters before a trade-off.
-KINDS = ("guardrail", "contradiction", "incentive", "trade-off")
+# Most serious kind first: a broken legal floor matters before harm, harm before a clash of rules,
+# and a trade-off (one side pays for the other, on purpose) last.
+KINDS = ("guardrail", "harm", "contradiction", "incentive", "duplicate", "implausible", "trade-off")
 KIND_TITLES = {
     "guardrail": "Guardrails",
+    "harm": "Harm",
     "contradiction": "Contradictions",
     "incentive": "Incentive conflicts",
+    "duplicate": "Duplicates",
+    "implausible": "Implausible values",
     "trade-off": "Trade-offs",
 }
 KIND_DESCRIPTIONS = {
     "guardrail": "A legal or organisational floor is broken.",
+    "harm": "A policy harms staff or customers beyond the bound the gate allows, or breaks the law.",
     "contradiction": "Two rules that cannot both hold, or pull against each other.",
     "incentive": "Pay rewards a metric that works against another declared goal.",
+    "duplicate": "The same rule written more than once in a policy: it counts once.",
+    "implausible": "A value no real policy sets for its field: the judgement of it is flagged, not trusted.",
     "trade-off": "One side gains while the other loses, inside one policy.",
 }
-RANKING = "Ranked by the weaker of the two scores, then by their sum, then by id."
+BAND_ORDER = ("strong", "moderate", "weak", "practitioner", "none")
+"""Evidence strengths from the narrowest band to the widest (``none``: no evidence cited)."""
+RANKING = (
+    "Ranked best first by the worse of the two scores, then the better one, then id, so severe harm "
+    "to one side is never offset by a gain on the other; unlawful policies come last."
+)
 
 
-def rank_key(result: PolicyResult) -> tuple[int, int, str]:
-    """Sort key of the ranking: a policy is only as good as the side it serves worst."""
-    s = result.scores
-    return (-min(s.employee, s.customer), -(s.employee + s.customer), result.id)
+def verdict_title(name: str) -> str:
+    """The plain title of a verdict; an unknown verdict (an organisation's own) reads as its name."""
+    return VERDICT_TITLES.get(name, name)
+
+
+def span_text(span: tuple[int, int] | None) -> str:
+    """A side's range as ``-57..-34`` (empty when there is none)."""
+    if span is None:
+        return ""
+    return f"{signed(span[0])}..{signed(span[1])}"
+
+
+def score_text(result: PolicyResult, side: str) -> str:
+    """A side's score with its range: ``-46 (-57..-34)``; the bare score when there is no range."""
+    value = getattr(result.scores, side)
+    span = getattr(result.ranges, side) if result.ranges is not None else None
+    return signed(value) + (f" ({span_text(span)})" if span is not None else "")
+
+
+def _people(count: int) -> str:
+    return f"{count:,} {'person' if count == 1 else 'people'}"
+
+
+def _share(share: float) -> str:
+    return f"{round(100 * share, 1):g}%"
+
+
+def reach_text(reach: Reach | None) -> str:
+    """Who and how much a policy touches: ``40 people, 25% of contacts``."""
+    if reach is None:
+        return "not known"
+    who = _people(reach.employees) if reach.employees is not None else "headcount not given"
+    return f"{who}, {_share(reach.contacts_share)} of contacts"
+
+
+def uncertain_notes(result: PolicyResult, margin: float, pm: str = "±") -> list[str]:
+    """One sentence per side whose range spans both a gain and a loss beyond the margin."""
+    out = []
+    for side in result.uncertain:
+        span = getattr(result.ranges, side, None) if result.ranges is not None else None
+        shown = f" ({span_text(span)})" if span is not None else ""
+        out.append(
+            f"Uncertain: the {side} range{shown} spans both gain and loss beyond {pm}{margin:g}; "
+            "the evidence does not settle which way it goes."
+        )
+    return out
+
+
+def unlawful_note(result: PolicyResult, margin: float) -> str | None:
+    """For an unlawful policy: what its scores alone would have said."""
+    if result.verdict != "unlawful":
+        return None
+    by_scores = verdict(result.scores.employee, result.scores.customer, margin)
+    title = verdict_title(by_scores)
+    return (
+        "Unlawful: it breaches the law of its jurisdiction at error level, whatever its scores "
+        f"(by the scores alone: {title[0].lower() + title[1:]})."
+    )
+
+
+def dose_text(base: int, dose: float, delta: float) -> str:
+    """A contribution's points: ``-2 x1.85 = -3.7`` when its dose is not 1, else ``-3.7``."""
+    if base and abs(dose - 1) > 1e-9:
+        return f"{signed(base)} x{round(dose, 2):g} = {points(delta)}"
+    return points(delta)
+
+
+def strength_text(strength: str | None, band: float, pm: str = "±") -> str:
+    """The strength of a contribution's evidence and its band: ``moderate evidence, ±40%``."""
+    what = f"{strength} evidence" if strength else "no evidence cited"
+    return f"{what}, {pm}{round(100 * band):g}%"
+
+
+@dataclass(frozen=True)
+class Impact:
+    """What one firing does to one criterion: the rule's points, the dose, the delta."""
+
+    criterion: str
+    base: int
+    dose: float
+    delta: float
+
+    @property
+    def text(self) -> str:
+        """``-2 x1.85 = -3.7``, or the delta alone at a dose of 1."""
+        return dose_text(self.base, self.dose, self.delta)
 
 
 @dataclass(frozen=True)
@@ -65,21 +210,46 @@ class Finding:
     target: str
     """The policy rule it matched, as `rules[i]`, or `derived` for a chained rule."""
     reason: str
-    impacts: list[tuple[str, int]]
+    impacts: list[Impact]
     evidence: list[str]
     chain: list[str]
+    strength: str | None = None
+    band: float = 0.0
+    mechanism: Mechanism | None = None
+    """The mechanism its customer impacts reach customers through (indirect), if any."""
+    mechanism_id: str | None = None
+
+    @property
+    def strength_text(self) -> str:
+        """``moderate evidence, ±40%``."""
+        return strength_text(self.strength, self.band)
 
 
-def findings(result: PolicyResult) -> list[Finding]:
+def findings(result: PolicyResult, mechanisms: Mapping[str, Mechanism] | None = None) -> list[Finding]:
     """Contributions grouped by the firing that made them, in contribution order."""
+    known = mechanisms or {}
     groups: dict[tuple[str, str, int | None, tuple[str, ...]], Finding] = {}
     for c in result.contributions:
         index = c.facts.get("rule_index")
         key = (c.rule, c.reason, index, tuple(c.chain))
         if key not in groups:
             target = f"rules[{index}]" if index is not None else "derived"
-            groups[key] = Finding(c.rule, c.name, target, c.reason, [], list(c.evidence), list(c.chain))
-        groups[key].impacts.append((c.criterion, c.delta))
+            groups[key] = Finding(
+                c.rule,
+                c.name,
+                target,
+                c.reason,
+                [],
+                list(c.evidence),
+                list(c.chain),
+                strength=c.strength,
+                band=c.band,
+            )
+        if c.mechanism is not None and groups[key].mechanism_id is None:
+            groups[key] = dataclasses.replace(
+                groups[key], mechanism=known.get(c.mechanism), mechanism_id=c.mechanism
+            )
+        groups[key].impacts.append(Impact(c.criterion, c.base, c.dose, c.delta))
     return list(groups.values())
 
 
@@ -128,6 +298,37 @@ class PolicyView:
     remedies: list[tuple[ConflictView, RemedyView]]
     """Remedies that patch this policy, with the conflict each one is for."""
     findings: list[Finding]
+    margin: float = 5.0
+    """The verdict margin, for the notes on uncertain sides."""
+    mechanisms: list[tuple[str, str, str, float]] = field(default_factory=list)
+    """(id, title, lag, weighted customer points) of each mechanism that carries this policy's
+    effect on staff to customers."""
+
+    @property
+    def verdict_title(self) -> str:
+        """The verdict in plain words."""
+        return verdict_title(self.result.verdict)
+
+    @property
+    def employee_text(self) -> str:
+        """The employee score with its range: ``-46 (-57..-34)``."""
+        return score_text(self.result, "employee")
+
+    @property
+    def customer_text(self) -> str:
+        """The customer score with its range."""
+        return score_text(self.result, "customer")
+
+    @property
+    def reach_text(self) -> str:
+        """``40 people, 25% of contacts``."""
+        return reach_text(self.result.reach)
+
+    @property
+    def notes(self) -> list[str]:
+        """Sentences on the verdict: unlawful whatever the scores, and sides the evidence leaves open."""
+        unlawful = unlawful_note(self.result, self.margin)
+        return ([unlawful] if unlawful else []) + uncertain_notes(self.result, self.margin)
 
     @cached_property
     def derivation(self) -> Derivation:
@@ -144,7 +345,7 @@ class PolicyView:
         """The score written out: each moved criterion's weighted sum, then the side scores."""
         lines = [
             f"{line.criterion} = {line.weight:g} x "
-            f"({' '.join(f'{signed(d)} {code}' for code, d in line.deltas)})"
+            f"({' '.join(f'{points(d)} {code}' for code, d in line.deltas)})"
             f" = {signed(line.value)}"
             for line in self.derivation.criteria
             if line.deltas
@@ -186,11 +387,14 @@ class ReportView:
     """Every conflict, most severe first; `conflict-<n>` anchors count from 1 in this order."""
     margin: float
     saturation: float
-    spillover: float
     rulebook_source: str
     rulebook_fingerprint: str
     evidence: list[Evidence]
     """Every evidence entry cited by some contribution, by id."""
+    bands: list[tuple[str, float]] = field(default_factory=list)
+    """(evidence strength, band) from the strongest to no evidence."""
+    mechanisms: list[Mechanism] = field(default_factory=list)
+    """The rulebook's mechanisms by which effects on staff reach customers."""
 
     @property
     def ranking(self) -> str:
@@ -201,6 +405,54 @@ class ReportView:
     def conflict_count(self) -> int:
         """How many conflicts there are."""
         return len(self.conflicts)
+
+    @property
+    def method(self) -> list[str]:
+        """How scores are made, in paragraphs of plain text (the reports' method section)."""
+        bands = ", ".join(
+            f"{'none cited' if name == 'none' else name} ±{round(100 * band):g}%" for name, band in self.bands
+        )
+        margin = f"{self.margin:g}"
+        return [
+            "Each impact rule that fires moves criteria by −5 to +5 points, scaled by its dose: graded "
+            "factors of the numbers the policy sets (minutes and share of a shift blocked, a cap against "
+            "the usual handle time, hours of training, pay at risk), continuous and flat beyond their "
+            "ends, so a small change of a number never makes a cliff. A contribution reads "
+            "“-2 x1.85 = -3.7”: the rule's points, its dose, the points it gives. An impact rule counts "
+            "once per policy, at its strongest dose.",
+            "A criterion's value is its weight times the sum of its points; a side's score is "
+            f"100 × tanh(sum of its criterion values ÷ {self.saturation:g}), so it stays between −100 and "
+            "+100. A score is an intensity per person; reach (the people in scope and the share of "
+            "customer contacts the policy touches) says how broad it is.",
+            "Customer impact is a direct score plus an indirect one. The indirect score comes only "
+            "through mechanisms that carry an effect on staff to customers, each with its own evidence "
+            "and lag, and only where customers are exposed"
+            + ("" if self.mechanisms else " (this rulebook declares none)")
+            + ". There is no flat share of the employee score.",
+            "Each contribution may be off by a band set by the strength of the strongest evidence its "
+            f"rule cites: {bands}. A side's range takes every contribution at the low, then the high end "
+            f"of its band; a side whose range reaches both a gain and a loss beyond ±{margin} is marked "
+            "uncertain.",
+            f"Verdicts: a side gains above +{margin}, loses below −{margin} and is neutral inside, and "
+            "the verdict names what happened on each side. A policy that breaches the law of its "
+            "jurisdiction at error level is unlawful, whatever its scores.",
+            RANKING,
+        ]
+
+    @property
+    def mechanism_lines(self) -> list[str]:
+        """Each mechanism in one sentence: ``Staff attrition (months to a year): ...``."""
+        return [f"{m.title} ({m.lag}): {m.description.rstrip('.')}." for m in self.mechanisms]
+
+    @property
+    def not_assessed_count(self) -> int:
+        """Policy rules no impact rule recognises, over every policy."""
+        return sum(len(p.result.not_assessed) for p in self.policies)
+
+    @property
+    def unlawful_count(self) -> int:
+        """Policies whose verdict is unlawful."""
+        return sum(1 for p in self.policies if p.result.verdict == "unlawful")
 
 
 def rulebook_label(source: str) -> str:
@@ -314,6 +566,8 @@ def build_view(
         for remedy in cv.remedies:
             patching[remedy.policy].append((cv, remedy))
     ranked = sorted(evaluation.policies, key=rank_key)
+    margin = book.scoring.verdicts.margin
+    known = book.scoring.mechanisms_by_id
     views: list[PolicyView] = []
     for rank, result in enumerate(ranked, start=1):
         policy = run.policies[result.id]
@@ -331,7 +585,17 @@ def build_view(
                 missing_evidence=[e for e in cited if e not in book.evidence],
                 conflicts=list(involving.get(result.id, [])),
                 remedies=list(patching.get(result.id, [])),
-                findings=findings(result),
+                findings=findings(result, known),
+                margin=margin,
+                mechanisms=[
+                    (
+                        name,
+                        known[name].title if name in known else name,
+                        known[name].lag if name in known else "",
+                        value,
+                    )
+                    for name, value in result.scores.mechanisms.items()
+                ],
             )
         )
     cited_all = {e for r in evaluation.policies for c in r.contributions for e in c.evidence}
@@ -354,10 +618,11 @@ def build_view(
         severity_counts=[(s, severities[s]) for s in SEVERITIES],
         groups=groups,
         conflicts=conflicts,
-        margin=book.scoring.verdicts.margin,
+        margin=margin,
         saturation=book.scoring.saturation,
-        spillover=book.scoring.spillover.coefficient,
         rulebook_source=rulebook_label(book.source),
         rulebook_fingerprint=book.fingerprint,
         evidence=[book.evidence[e] for e in sorted(cited_all) if e in book.evidence],
+        bands=[(name, book.scoring.bands.of(None if name == "none" else name)) for name in BAND_ORDER],
+        mechanisms=list(book.scoring.mechanisms),
     )

@@ -95,6 +95,28 @@ def _conflicts(run: EvaluationRun) -> list[Conflict]:
                 ],
             )
         )
+    if "aht-cap" in ids:
+        found.append(
+            Conflict(
+                code="HRM901",
+                kind="harm",
+                severity="error",
+                policies=["aht-cap"],
+                rules=["aht-cap/rules[0]"],
+                explanation="aht-cap harms staff beyond the bound: employee "
+                f"{run.result('aht-cap').scores.employee:+d} is below -40.",
+                remedies=[
+                    _remedy(
+                        run,
+                        "REM901",
+                        "Take handle time out of pay; discuss it in coaching.",
+                        "aht-cap",
+                        0,
+                        {"enforcement": "coaching"},
+                    )
+                ],
+            )
+        )
     if "lunch-ban" in ids:
         found.append(
             Conflict(
@@ -154,17 +176,37 @@ def _conflicts(run: EvaluationRun) -> list[Conflict]:
     return found
 
 
-def golden_run(folder: Path = NEW) -> EvaluationRun:
-    """The evaluation of one golden policy folder, with its conflicts."""
+def golden_run(folder: Path = NEW, *, law: bool = True) -> EvaluationRun:
+    """The evaluation of one golden policy folder, with its conflicts; with ``law``, a policy whose
+    hand-written guardrail conflict is an error is unlawful (see ``with_conflicts``)."""
     library = load_library([folder])
     files = {p.id: Path(p.file).resolve().relative_to(ROOT).as_posix() for p in library}
     run = score_policies(library.models, rulebook=golden_rulebook(), settings=Settings(), files=files)
-    return run.with_evaluation(Evaluation(policies=run.evaluation.policies, conflicts=_conflicts(run)))
+    conflicts = _conflicts(run)
+    if not law:
+        return run.with_evaluation(Evaluation(policies=run.evaluation.policies, conflicts=conflicts))
+    return with_conflicts(run, conflicts)
+
+
+def with_conflicts(run: EvaluationRun, conflicts: list[Conflict]) -> EvaluationRun:
+    """``run`` with these conflicts; as the law checks do, a policy with an error-level guardrail
+    breach is unlawful, whatever its scores."""
+    breached = {p for c in conflicts if c.kind == "guardrail" and c.severity == "error" for p in c.policies}
+    policies = [
+        r.model_copy(update={"verdict": "unlawful"}) if r.id in breached else r
+        for r in run.evaluation.policies
+    ]
+    return run.with_evaluation(Evaluation(policies=policies, conflicts=conflicts))
 
 
 def golden_diff() -> PolicyDiff:
-    """The diff from the old golden folder to the new one."""
-    return diff_runs(golden_run(OLD), golden_run(NEW), old_label="policies-old", new_label="policies")
+    """The diff from the old golden folder to the new one.
+
+    Verdicts are the scores' alone: `diff --git` on these folders finds its conflicts (and so any
+    unlawful verdict) with the real conflict finder, and its test compares every other line."""
+    return diff_runs(
+        golden_run(OLD, law=False), golden_run(NEW, law=False), old_label="policies-old", new_label="policies"
+    )
 
 
 class _Outline(HTMLParser):
