@@ -41,7 +41,7 @@ def test_the_vocabulary_is_deterministic() -> None:
 def test_every_step_pytest_bdd_knows_is_in_the_registry() -> None:
     # A step defined with pytest-bdd's decorators directly would be missing from the README.
     fixtures = [name for name in vars(steps) if name.startswith("pytestbdd_stepdef_")]
-    assert len(fixtures) == len(REGISTRY.patterns()) == 39
+    assert len(fixtures) == len(REGISTRY.patterns()) == 47
 
 
 def test_every_step_has_a_description_and_appears_with_it() -> None:
@@ -80,7 +80,9 @@ def test_the_vocabulary_lists_changes_as_when_and_given_and_one_word_variants_on
 
 def test_the_legend_lists_the_choices_from_the_code() -> None:
     text = vocabulary_markdown(REGISTRY)
-    assert "- `<verdict>`: One of `win-win`, `customer-at-employee-cost`, " in text
+    assert "- `<verdict>`: One of `win-win`, `employee-gain`, `customer-gain`, `neutral`, " in text
+    assert "`lose-lose`, `unlawful`." in text
+    assert "- `<employee or customer>`: One of `employee`, `customer`." in text
     assert "- `<severity>`: One of `info`, `warning`, `error`." in text
     assert "- `<comparison>`: One of `at least`, `at most`, `above`, `below`, `exactly`." in text
 

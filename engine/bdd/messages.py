@@ -16,7 +16,7 @@ import operator
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from policyweigh.formatting import plain, with_sign
+from policyweigh.formatting import plain, points, with_sign
 from policyweigh.results import (
     Conflict,
     ConflictKind,
@@ -25,31 +25,39 @@ from policyweigh.results import (
     RemedyResult,
     Severity,
     Verdict,
+    parse_rule_ref,
 )
 from policyweigh.suggest import did_you_mean
 
 __all__ = [
     "COMPARISONS",
     "KINDS",
+    "MAIN_SIDES",
     "REASON_CHARS",
     "SEVERITIES",
     "SIDES",
     "TOP",
     "VERDICTS",
     "PolicyCheckFailed",
+    "assessment_message",
     "check_word",
     "clip",
     "compare",
+    "comparison_message",
     "conflict_line",
     "conflict_name",
     "conflicts_message",
+    "contacts_message",
     "contribution_line",
     "criterion_message",
     "fail",
     "impact_message",
+    "range_message",
+    "reach_message",
     "remedy_line",
     "remedy_message",
     "scores_summary",
+    "uncertainty_message",
     "verdict_message",
 ]
 
@@ -63,6 +71,8 @@ SIDES = {
     "indirect customer": "customer_indirect",
 }
 """How a step names a side score, to its key in the scores."""
+MAIN_SIDES = ("employee", "customer")
+"""The two sides that have a range and can be uncertain."""
 COMPARISONS: dict[str, Callable[[float, float], bool]] = {
     "at least": operator.ge,
     "at most": operator.le,
@@ -117,9 +127,11 @@ def scores_summary(result: PolicyResult) -> str:
 
 
 def contribution_line(contribution: Contribution, *, criterion: bool = True) -> str:
-    """One contribution as a message line: ``  BRK001 employee.autonomy -2: reason``."""
+    """One contribution as a message line: ``  BRK001 employee.autonomy -2: reason``; a customer
+    contribution through a mechanism names it: ``  DRV004 customer.resolution -1.5 [attrition]: ...``."""
     what = f" {contribution.criterion}" if criterion else ""
-    return f"  {contribution.rule}{what} {with_sign(contribution.delta)}: {clip(contribution.reason)}"
+    how = f" [{contribution.mechanism}]" if contribution.mechanism else ""
+    return f"  {contribution.rule}{what} {points(contribution.delta)}{how}: {clip(contribution.reason)}"
 
 
 def _contribution_lines(
@@ -142,6 +154,21 @@ def verdict_message(result: PolicyResult, expected: str) -> str:
     return "\n".join(lines)
 
 
+_SIDE_CONTRIBUTIONS: dict[str, tuple[str, Callable[[Contribution], bool]]] = {
+    "employee": ("employee contributions", lambda c: c.criterion.startswith("employee.")),
+    "customer": ("customer contributions", lambda c: c.criterion.startswith("customer.")),
+    "customer_direct": (
+        "direct customer contributions",
+        lambda c: c.criterion.startswith("customer.") and c.mechanism is None,
+    ),
+    "customer_indirect": (
+        "indirect customer contributions (staff effects that reach customers through a mechanism)",
+        lambda c: c.criterion.startswith("customer.") and c.mechanism is not None,
+    ),
+}
+"""Score key to the label and the selection of the contributions behind it."""
+
+
 def impact_message(result: PolicyResult, side: str, comparison: str, expected: float) -> str:
     """Why a side score misses its bound: the score and the contributions pulling it the wrong way."""
     key = SIDES[side]
@@ -151,23 +178,111 @@ def impact_message(result: PolicyResult, side: str, comparison: str, expected: f
     if key.startswith("customer"):
         head += f" (customer {with_sign(result.scores.customer)}: direct {with_sign(result.scores.customer_direct)}, "
         head += f"indirect {with_sign(result.scores.customer_indirect)})"
-    # Contributions behind the score: the indirect customer part follows the employee score.
-    prefix = "customer." if key in ("customer", "customer_direct") else "employee."
-    if key == "customer_indirect":
-        label = "employee contributions (the indirect customer impact follows the employee impact)"
-    else:
-        label = f"{prefix[:-1]} contributions"
+    label, chosen = _SIDE_CONTRIBUTIONS[key]
     wants_higher = comparison in ("at least", "above") or (comparison == "exactly" and actual < expected)
     order = "most negative first" if wants_higher else "most positive first"
     lines = [head, f"{label}, {order}:"]
-    relevant = [c for c in result.contributions if c.criterion.startswith(prefix)]
+    relevant = [c for c in result.contributions if chosen(c)]
     lines += _contribution_lines(relevant, key=lambda c: c.delta if wants_higher else -c.delta)
-    if key == "customer" and result.scores.customer_indirect:
-        employee = [c for c in result.contributions if c.criterion.startswith("employee.")]
-        lines.append(
-            f"employee contributions behind the indirect part ({with_sign(result.scores.customer_indirect)}):"
+    return "\n".join(lines)
+
+
+def comparison_message(first: PolicyResult, second: PolicyResult, side: str, comparison: str) -> str:
+    """Why one policy's side score does not compare as expected with another's: both scores and the
+    contributions behind each."""
+    key = SIDES[side]
+    a, b = getattr(first.scores, key), getattr(second.scores, key)
+    lines = [
+        f"expected the {side} impact of {first.id} ({with_sign(a)}) to be {comparison} that of "
+        f"{second.id} ({with_sign(b)})"
+    ]
+    label, chosen = _SIDE_CONTRIBUTIONS[key]
+    for result in (first, second):
+        lines.append(f"{label} of {result.id}, largest first:")
+        lines += _contribution_lines(
+            [c for c in result.contributions if chosen(c)], key=lambda c: -abs(c.delta)
         )
-        lines += _contribution_lines(employee, key=lambda c: c.delta if wants_higher else -c.delta)
+    return "\n".join(lines)
+
+
+def _range_of(result: PolicyResult, side: str) -> tuple[int, int]:
+    if result.ranges is None:
+        raise fail(f"the evaluation of {result.id} gives no ranges")
+    low, high = getattr(result.ranges, side)
+    return int(low), int(high)
+
+
+def _band_lines(result: PolicyResult, side: str) -> list[str]:
+    """The side's contributions, widest band first, with the band and the strength of the evidence."""
+    label, chosen = _SIDE_CONTRIBUTIONS[side]
+    relevant = sorted(
+        (c for c in result.contributions if chosen(c)), key=lambda c: (-abs(c.delta) * c.band, c.rule)
+    )[:TOP]
+    lines = [f"{label}, widest band first:"]
+    lines += [
+        f"{contribution_line(c)} (band +/-{plain(round(100 * c.band))}%, evidence {c.strength or 'none'})"
+        for c in relevant
+    ] or ["  (no rule contributed)"]
+    return lines
+
+
+def range_message(result: PolicyResult, side: str, low: float, high: float) -> str:
+    """Why a side's range is not within two bounds: the range, the score and the widest bands."""
+    got_low, got_high = _range_of(result, side)
+    score = getattr(result.scores, side)
+    head = (
+        f"expected the {side} range of {result.id} to be within {plain(low)} and {plain(high)}, "
+        f"got {with_sign(got_low)} to {with_sign(got_high)} (score {with_sign(score)})"
+    )
+    return "\n".join([head, *_band_lines(result, side)])
+
+
+def uncertainty_message(result: PolicyResult, side: str, margin: float, *, expected: bool) -> str:
+    """Why a side is (or is not) uncertain: its range against the margin, and the widest bands."""
+    low, high = _range_of(result, side)
+    score = getattr(result.scores, side)
+    meaning = f"its range reaching both a gain above +{plain(margin)} and a loss below -{plain(margin)}"
+    head = (
+        f"expected the {side} impact of {result.id} {'to be' if expected else 'not to be'} uncertain "
+        f"({meaning}), got {with_sign(low)} to {with_sign(high)} (score {with_sign(score)})"
+    )
+    return "\n".join([head, *_band_lines(result, side)])
+
+
+def reach_message(result: PolicyResult, people: int) -> str:
+    """Why the reach is not the number of people expected."""
+    got = result.reach.employees if result.reach is not None else None
+    shown = "none: the policy's scope states no headcount" if got is None else f"{got} (scope.headcount)"
+    return f"expected the reach of {result.id} to be {people} people, got {shown}"
+
+
+def contacts_message(result: PolicyResult, comparison: str, percent: float) -> str:
+    """Why the share of customer contacts the policy touches misses its bound."""
+    share = result.reach.contacts_share if result.reach is not None else 0.0
+    lines = [
+        f"expected {result.id} to touch {comparison} {plain(percent)}% of customer contacts, "
+        f"got {plain(round(100 * share, 2))}%",
+        "customer contributions:",
+        *_contribution_lines(
+            [c for c in result.contributions if c.criterion.startswith("customer.")], key=lambda c: c.rule
+        ),
+    ]
+    return "\n".join(lines)
+
+
+def assessment_message(result: PolicyResult, headline: str, rules: int) -> str:
+    """A headline, the rules no impact rule recognises (with why), and the rules that were assessed."""
+    lines = [headline]
+    missing = {parse_rule_ref(entry.rule)[1] for entry in result.not_assessed}
+    if result.not_assessed:
+        lines.append("not assessed:")
+        for entry in result.not_assessed:
+            _, index = parse_rule_ref(entry.rule)
+            lines.append(f"  rule {index + 1} ({entry.rule}): {clip(entry.reason, 2 * REASON_CHARS)}")
+    else:
+        lines.append("not assessed: none")
+    assessed = [f"rule {i + 1}" for i in range(rules) if i not in missing]
+    lines.append(f"assessed: {', '.join(assessed) or 'none'}")
     return "\n".join(lines)
 
 

@@ -30,27 +30,34 @@ from pytest_bdd import given, parsers, then, when
 from policyweigh.bdd.messages import (
     COMPARISONS,
     KINDS,
+    MAIN_SIDES,
     SEVERITIES,
     SIDES,
     VERDICTS,
+    assessment_message,
     check_word,
     clip,
     compare,
+    comparison_message,
     conflict_line,
     conflict_name,
     conflicts_message,
+    contacts_message,
     contribution_line,
     criterion_message,
     fail,
     impact_message,
+    range_message,
+    reach_message,
     remedy_message,
     scores_summary,
+    uncertainty_message,
     verdict_message,
 )
 from policyweigh.bdd.patching import is_policy_field
 from policyweigh.bdd.vocabulary import Keyword, StepRegistry
 from policyweigh.bdd.world import PolicyWorld, policy_source
-from policyweigh.conflicts import TRADE_OFF_CODES
+from policyweigh.conflicts import POLICY_FINDINGS, TRADE_OFF_CODES
 from policyweigh.formatting import plain
 from policyweigh.results import Conflict, PolicyResult
 
@@ -85,6 +92,7 @@ TYPES: dict[str, Callable[[str], Any]] = {
     "Comparison": _typed("|".join(COMPARISONS), str),
     # Longest first, so "direct customer" is not read as "customer".
     "Side": _typed("|".join(sorted(SIDES, key=len, reverse=True)), str),
+    "MainSide": _typed("|".join(MAIN_SIDES), str),
     "Field": _typed(r"[A-Za-z_][A-Za-z0-9_.]*", str),
     "Word": _typed(r"[A-Za-z][A-Za-z-]*", str),
 }
@@ -247,7 +255,22 @@ def _check_verdict(world: PolicyWorld, policy_id: str | None, verdict: str) -> N
     check_word("verdict", verdict, VERDICTS)
     result = world.result(policy_id)
     if result.verdict != verdict:
-        raise fail(verdict_message(result, verdict))
+        message = verdict_message(result, verdict)
+        if "unlawful" in (verdict, result.verdict):
+            # The law, not the scores, decides this verdict: show the legal findings.
+            legal = [
+                c
+                for c in world.current().evaluation.conflicts
+                if result.id in c.policies and c.kind == "guardrail"
+            ]
+            message += "\n" + conflicts_message(
+                "legal findings (an error-level breach makes a policy unlawful):",
+                legal,
+                label="guardrail conflicts",
+            )
+            if result.legal:
+                message += f"\nlegal: {result.legal}"
+        raise fail(message)
 
 
 @_then('the verdict is "{verdict}"')
@@ -268,6 +291,17 @@ def _(policy_world: PolicyWorld, side: str, comparison: str, value: float) -> No
     result = policy_world.result()
     if not compare(getattr(result.scores, SIDES[side]), comparison, value):
         raise fail(impact_message(result, side, comparison, value))
+
+
+@_then('the {side:Side} impact of "{name}" is {comparison:Comparison} that of "{other}"')
+def _(policy_world: PolicyWorld, side: str, name: str, comparison: str, other: str) -> None:
+    """Compares a side's score of two policies evaluated together (start with
+    `Given the policies "<a>" and "<b>"`): a larger dose, or a rule written another way, shows here."""
+    first = policy_world.result(policy_world.find(name).id)
+    second = policy_world.result(policy_world.find(other).id)
+    key = SIDES[side]
+    if not compare(getattr(first.scores, key), comparison, getattr(second.scores, key)):
+        raise fail(comparison_message(first, second, side, comparison))
 
 
 @_then('the criterion "{criterion}" is {comparison:Comparison} {value:Number}')
@@ -353,6 +387,87 @@ def _(policy_world: PolicyWorld, verdict: str) -> None:
         raise fail("\n".join(lines))
 
 
+# --------------------------------------------------------------------------- Then: ranges, reach, assessment
+
+REGISTRY.section("judgement")
+
+
+@_then("the {side:MainSide} range is within {low:Number} and {high:Number}")
+def _(policy_world: PolicyWorld, side: str, low: float, high: float) -> None:
+    """Both ends of the side's range lie between the two numbers: the score with every contribution
+    at the low, then the high end of its evidence band (strong evidence a narrow band, practitioner
+    figures a wide one)."""
+    result = policy_world.result()
+    if result.ranges is None:
+        raise fail(f"the evaluation of {result.id} gives no ranges")
+    got_low, got_high = getattr(result.ranges, side)
+    if not (low <= got_low and got_high <= high):
+        raise fail(range_message(result, side, low, high))
+
+
+@_then("the {side:MainSide} impact is uncertain")
+def _(policy_world: PolicyWorld, side: str) -> None:
+    """The side's range reaches both a gain and a loss beyond the verdict margin: the evidence cannot
+    say which way the policy moves it."""
+    result = policy_world.result()
+    if side not in result.uncertain:
+        margin = policy_world.rulebook.scoring.verdicts.margin
+        raise fail(uncertainty_message(result, side, margin, expected=True))
+
+
+@_then("the {side:MainSide} impact is not uncertain")
+def _(policy_world: PolicyWorld, side: str) -> None:
+    """The side's range stays on one side of the margin (or inside it): the direction is clear."""
+    result = policy_world.result()
+    if side in result.uncertain:
+        margin = policy_world.rulebook.scoring.verdicts.margin
+        raise fail(uncertainty_message(result, side, margin, expected=False))
+
+
+@_then("the reach is {people:d} people")
+def _(policy_world: PolicyWorld, people: int) -> None:
+    """The number of people the policy covers (`scope.headcount`): a score is the effect on each
+    person, the reach is how many there are."""
+    result = policy_world.result()
+    if result.reach is None or result.reach.employees != people:
+        raise fail(reach_message(result, people))
+
+
+@_then("it touches {comparison:Comparison} {percent:Number}% of customer contacts")
+def _(policy_world: PolicyWorld, comparison: str, percent: float) -> None:
+    """The share of the scope's customer contacts the policy's rules touch, in percent (a break ban
+    touches the contacts in its windows)."""
+    result = policy_world.result()
+    share = result.reach.contacts_share if result.reach is not None else 0.0
+    if not compare(round(100 * share, 6), comparison, percent):
+        raise fail(contacts_message(result, comparison, percent))
+
+
+@_then("the policy has no unassessed rules")
+def _(policy_world: PolicyWorld) -> None:
+    """Some impact rule recognises every rule of "it", so the scores speak for all of it."""
+    result = policy_world.result()
+    if result.not_assessed:
+        rules = len(policy_world.policy(result.id).rules)
+        headline = f"expected every rule of {result.id} to be assessed, {len(result.not_assessed)} are not"
+        raise fail(assessment_message(result, headline, rules))
+
+
+@_then("rule {number:d} is not assessed")
+def _(policy_world: PolicyWorld, number: int) -> None:
+    """No impact rule recognises rule n of "it" (rule 1 is the first): the scores say nothing about it,
+    and the evaluation lists it with why."""
+    result = policy_world.result()
+    rules = len(policy_world.policy(result.id).rules)
+    if not 1 <= number <= rules:
+        raise fail(f"{result.id} has {rules} rule{'s' if rules != 1 else ''}; there is no rule {number}")
+    wanted = f"{result.id}/rules[{number - 1}]"
+    if all(entry.rule != wanted for entry in result.not_assessed):
+        raise fail(
+            assessment_message(result, f"expected rule {number} of {result.id} not to be assessed", rules)
+        )
+
+
 # --------------------------------------------------------------------------- Then: conflicts
 
 REGISTRY.section("conflicts")
@@ -420,7 +535,7 @@ def _(policy_world: PolicyWorld, kind: str, text: str) -> None:
 
 
 def _known_conflict_codes(world: PolicyWorld) -> list[str]:
-    codes = [r.code for r in world.rulebook.conflict_rules] + list(TRADE_OFF_CODES)
+    codes = [r.code for r in world.rulebook.conflict_rules] + list(TRADE_OFF_CODES) + list(POLICY_FINDINGS)
     codes += [req.code for pack in world.rulebook.guardrails.values() for req in pack.requirements]
     return codes
 

@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeAlias
 
-from policyweigh.bdd.messages import COMPARISONS, KINDS, SEVERITIES, SIDES, VERDICTS
+from policyweigh.bdd.messages import COMPARISONS, KINDS, MAIN_SIDES, SEVERITIES, SIDES, VERDICTS
 from policyweigh.formatting import extract_marked, replace_marked
 
 __all__ = [
@@ -70,6 +70,11 @@ SECTIONS: tuple[Section, ...] = (
     ),
     Section("scores", "Verdicts and scores (Then)"),
     Section(
+        "judgement",
+        "Uncertainty, reach and what is assessed (Then)",
+        note="a score is the effect on each person; the reach says how many people and contacts it touches",
+    ),
+    Section(
         "conflicts",
         "Conflicts (Then)",
         note=f"kinds are {_code_list(KINDS)}",
@@ -97,12 +102,20 @@ names are checked: a typo fails with a "did you mean" suggestion instead of pass
 Feature tags (`@seed`, `@legal`, `@remedy`, `@library`) are registered as markers, so `-m legal`
 selects them and an unregistered tag is refused under `--strict-markers`."""
 
-TYPE_PLACEHOLDERS = {"Number": "n", "d": "n", "Comparison": "comparison", "Side": "side", "Field": "field"}
+TYPE_PLACEHOLDERS = {
+    "Number": "n",
+    "d": "n",
+    "Comparison": "comparison",
+    "Side": "side",
+    "MainSide": "employee or customer",
+    "Field": "field",
+}
 """How a typed pattern field is shown (``{value:Number}`` as ``<n>``)."""
 NAME_PLACEHOLDERS = {
     "name": "key or id",
     "first": "a",
     "second": "b",
+    "other": "other key or id",
     "folder": "folder",
     "verdict": "verdict",
     "criterion": "criterion id",
@@ -119,10 +132,12 @@ LEGEND: dict[str, str] = {
     "`breaks/pie-van-lunch-ban`) or its id.",
     "a": 'A policy, as for `<key or id>`; "it" is this one.',
     "b": "A second policy, as for `<key or id>`.",
+    "other key or id": "Another of the policies evaluated, as for `<key or id>`.",
     "folder": "A folder of the policy library (`breaks`, `calls`).",
     "verdict": f"One of {_code_list(VERDICTS)}.",
     "side": f"One of {_code_list(SIDES)}; the customer impact is the direct part plus the indirect "
-    "part, which follows the employee impact.",
+    "part: what happens to staff reaching customers through attrition, absence, incivility and engagement.",
+    "employee or customer": f"One of {_code_list(MAIN_SIDES)}.",
     "comparison": f"One of {_code_list(COMPARISONS)}.",
     "n": "A number (`0`, `-12`, `2.5`); rules are numbered from 1.",
     "criterion id": "A criterion of the rulebook (`employee.autonomy`, `customer.speed`); the value "

@@ -8,10 +8,12 @@ Feature: Break policies within the law
   Scenario: Banning breaks before 15:00 leaves the Berlin early shift working six hours without one
     Given the policy "breaks/core-hours-break-ban-berlin"
     When it is evaluated
-    Then the verdict is "customer-at-employee-cost"
+    Then the verdict is "unlawful"
     And a guardrail conflict cites "Arbeitszeitgesetz (ArbZG), section 4"
     And the conflict's severity is "error"
     And a guardrail conflict cites "reaches 6 hours at 14:30"
+    And conflict "HRM001" is found
+    And the employee impact is at most -60
 
   Scenario Outline: Break policies planned around the peak are lawful
     Given the policy "breaks/<policy>"
@@ -42,11 +44,17 @@ Feature: Break policies within the law
 
   @remedy
   Scenario: Opening just one legal break slot fixes the law but not the staff's loss
+    # Five and a half hours stay closed to breaks: the ban still harms staff, and what it
+    # gains at the phones is eaten by the absence that long stretches without rest bring,
+    # so customers end up no better off while the rule still trades one side for the other.
     Given the policy "breaks/core-hours-break-ban-berlin"
     When it is evaluated
     Then conflict "GRD020" is found
     And remedy "REM004" is offered
     When remedy "REM004" is applied
     Then no guardrail conflict is found
-    And the verdict is "customer-at-employee-cost"
+    And the verdict is "employee-loss"
+    And conflict "HRM001" is found
+    And the employee impact is at most -60
+    And the customer impact is at most 5
     And a trade-off conflict is found

@@ -9,14 +9,26 @@ Feature: Lunch breaks and the pie van
     Given the policy "breaks/pie-van-lunch-ban"
     When it is evaluated
     Then the verdict is "customer-at-employee-cost"
-    And the employee impact is below 0
+    And the employee impact is below -15
     And the direct customer impact is above 0
     And the criterion "employee.autonomy" is below 0
     And the criterion "customer.speed" is above 0
     And rule "BRK001" fired
     And the policy's explanation mentions "between 10:00 and 12:00"
 
-  Scenario Outline: Trusting staff with their lunch cover is good for both sides
+  Scenario: A two-hour ban costs staff, but not enough to fail the harm gate
+    # Two hours of an eight-hour shift: the ban is graded by how much of the shift it
+    # closes, so it costs far less than a core-hours ban, and the gain at the phones is
+    # clear on both ends of its evidence band.
+    Given the policy "breaks/pie-van-lunch-ban"
+    When it is evaluated
+    Then the employee impact is above -40
+    And the employee impact is not uncertain
+    And no harm conflict is found
+    And the customer impact is not uncertain
+    And the customer range is within 0 and 15
+
+  Scenario Outline: Planning lunch cover, or trusting staff with it, spares them the ban's cost
     Given the policy "breaks/<policy>"
     When it is evaluated
     Then the verdict is "<verdict>"
@@ -26,18 +38,31 @@ Feature: Lunch breaks and the pie van
       | policy               | verdict                   | employee bound |
       | pie-van-lunch-ban    | customer-at-employee-cost | below 0        |
       | staggered-lunch      | win-win                   | above 0        |
-      | self-organised-lunch | win-win                   | above 0        |
+      | self-organised-lunch | employee-gain             | above 0        |
+
+  Scenario: Trusting the team with its own lunch cover is better for staff and neutral for customers
+    # With no cap on how many go at once the queue can still thin at the peak, so the
+    # direct effect on the phones is a small loss; on balance customers stay inside the margin.
+    Given the policy "breaks/self-organised-lunch"
+    When it is evaluated
+    Then the verdict is "employee-gain"
+    And the employee impact is at least 20
+    And the customer impact is at least -5
+    And the customer impact is at most 5
+    And the direct customer impact is below 0
+    And rule "BRK004" fired
 
   @remedy
   Scenario: Letting the team organise its own lunch cover is the best remedy for the ban
     Given the policy "breaks/pie-van-lunch-ban"
     When it is evaluated
-    Then a trade-off conflict is found
+    Then conflict "TRD001" is found
     And the best remedy is "REM002"
-    And the best remedy raises the employee impact to at least 0
+    And the best remedy raises the employee impact to at least 20
+    And the best remedy raises the customer impact to at least -5
     And the best remedy resolves the conflict
     When the best remedy is applied
-    Then the verdict is "win-win"
+    Then the verdict is "employee-gain"
     And no trade-off conflict is found
 
   Scenario: Lifting the ban and staggering lunch slots keeps cover without the cost

@@ -12,8 +12,21 @@ Feature: Staff facing abusive customers
     When it is evaluated
     Then the verdict is "lose-lose"
     And the criterion "employee.wellbeing" is below 0
+    And the employee impact is at most -60
     And rule "CND001" fired
     And the indirect customer impact is below 0
+    And the direct customer impact is exactly 0
+    And the policy's explanation mentions "duty of care"
+
+  @remedy
+  Scenario: Leaving staff alone with abusive customers fails the gate, and backing them is offered
+    Given the policy "conduct/customer-is-always-right"
+    When it is evaluated
+    Then conflict "HRM001" is found
+    And the conflict's severity is "error"
+    And the best remedy is "REM008"
+    And the best remedy raises the employee impact to at least 20
+    And the best remedy resolves the conflict
 
   Scenario: Staff may end abusive contacts, and managers back them
     Given the policy "conduct/backing-staff-with-abusive-customers"

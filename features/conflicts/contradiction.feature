@@ -15,6 +15,8 @@ Feature: Contradictions: two rules that cannot both hold
 
   @seed @remedy
   Scenario: Taking handle time out of pay resolves the contradiction
+    # A handle-time figure discussed in coaching helps staff learn; it does nothing for
+    # customers by itself, so what is left is a gain for staff alone.
     Given the policies "calls/aht-cap-5-minutes-bonus-gate" and "calls/fcr-target-tied-to-bonus"
     When they are evaluated
     Then conflict "CON001" is found
@@ -23,7 +25,8 @@ Feature: Contradictions: two rules that cannot both hold
     And the best remedy resolves the conflict
     When the best remedy is applied
     Then conflict "CON001" is not found
-    And the verdict is "win-win"
+    And the verdict is "employee-gain"
+    And the customer impact is at least 0
 
   Scenario Outline: The pay-linked cap contradicts every team goal that needs time with the customer
     Given the policy "calls/aht-cap-5-minutes-bonus-gate"

@@ -44,8 +44,9 @@ Feature: Guardrails: legal floors under break policies
     When it is evaluated
     Then conflict "GRD020" is found
     And the best remedy is "REM002"
-    And the best remedy raises the employee impact to at least 0
+    And the best remedy raises the employee impact to at least 20
     And the best remedy resolves the conflict
     When the best remedy is applied
     Then no conflict is found
-    And the verdict is "win-win"
+    And the verdict is "employee-gain"
+    And the customer impact is at least -5

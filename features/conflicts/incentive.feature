@@ -12,10 +12,12 @@ Feature: Incentives: pay that works against a declared goal
     And an incentive conflict cites "the quickest way to handle more calls is to resolve fewer"
     And the best remedy is "REM009"
     And the best remedy resolves the conflict
-    And the best remedy raises the customer impact to at least 50
+    And the best remedy raises the customer impact to at least 10
 
   @seed @remedy
   Scenario: Rebalancing pay on customer outcomes, then keeping results private
+    # A fifth of the pay still rides on calls handled, so staff end up about where they
+    # were (inside the margin) while customers gain.
     Given the policy "pay/calls-handled-pay-with-csat-goal"
     When it is evaluated
     Then conflict "INC101" is found
@@ -25,7 +27,8 @@ Feature: Incentives: pay that works against a declared goal
     And conflict "TRD001" is found
     And the best remedy is "REM018"
     When the best remedy is applied
-    Then the verdict is "win-win"
+    Then the verdict is "customer-gain"
+    And the employee impact is at least -5
     And no conflict is found
 
   Scenario: An all-or-nothing bonus on call volume works against the team's resolution target

@@ -30,6 +30,8 @@ Feature: Flexible schedules and empowered staff
     Then the verdict is "employee-at-customer-cost"
     And the criterion "employee.autonomy" is above 0
     And the direct customer impact is below 0
+    And the customer impact is below -25
+    And the customer impact is not uncertain
     And rule "STF007" fired
     And a trade-off conflict is found
     And the best remedy is "REM020"
