@@ -44,6 +44,7 @@ changing the run; remedies come after (``policyweigh.remedies``, composed by
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -407,7 +408,7 @@ def attribute(contributions: Sequence[Contribution]) -> dict[int, list[Contribut
 
 def _side_sum(contributions: Iterable[Contribution], side: str, book: Rulebook) -> float:
     weights = book.criteria_by_id
-    return sum(
+    return math.fsum(
         weights[c.criterion].weight * c.delta for c in contributions if c.criterion.startswith(side + ".")
     )
 
@@ -428,7 +429,7 @@ def _describe(
         per.setdefault(c.criterion, []).append((c.rule, c.delta))
 
     def net(criterion: str) -> float:
-        return sum(d for _, d in per[criterion])
+        return math.fsum(d for _, d in per[criterion])
 
     def items(side: str, sign: int) -> list[str]:
         chosen = [k for k in per if k.startswith(side + ".") and net(k) * sign > 0]

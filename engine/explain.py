@@ -135,12 +135,12 @@ def score_arithmetic(run: EvaluationRun, result: PolicyResult, *, customer_facin
     scoring = run.rulebook.scoring
     k = scoring.saturation
     weights = run.rulebook.criteria_by_id
-    w_emp = sum(
+    w_emp = math.fsum(
         weights[c.criterion].weight * c.delta
         for c in result.contributions
         if c.criterion.startswith("employee.")
     )
-    w_dir = sum(
+    w_dir = math.fsum(
         weights[c.criterion].weight * c.delta
         for c in result.contributions
         if c.criterion.startswith("customer.") and c.mechanism is None
@@ -153,7 +153,7 @@ def score_arithmetic(run: EvaluationRun, result: PolicyResult, *, customer_facin
     ]
     if s.mechanisms:
         parts = " + ".join(f"{name} {value:+.4g}" for name, value in s.mechanisms.items())
-        total = sum(s.mechanisms.values())
+        total = math.fsum(s.mechanisms.values())
         out.append(
             f"customer indirect = round(100 x tanh(({parts}) / {k:g})) = {s.customer_indirect:+d}"
             f"  (mechanisms: {total:+.4g} weighted points)"

@@ -8,6 +8,8 @@ nothing of the engine, so every layer may use it.
 
 from __future__ import annotations
 
+import math
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 __all__ = ["format_minutes", "format_value", "plain", "signed", "with_sign"]
@@ -44,7 +46,12 @@ def signed(value: float) -> str:
 
 def points(value: float) -> str:
     """Points of a contribution, signed, to at most two decimals: ``+2``, ``-1.25``, ``+0.4``."""
-    shown = f"{round(value, 2):+.2f}".rstrip("0").rstrip(".")
+    # Rounded from the shortest decimal that reads back as the value, halves away from zero: 0.425
+    # (stored as 0.42499999...) shows as 0.43, as a person adding 0.3 and 0.125 expects.
+    if not math.isfinite(value) or abs(value) >= 1e15:  # beyond what Decimal's 28 digits quantize
+        return f"{value:+g}"
+    exact = Decimal(repr(float(value))).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    shown = f"{exact:+.2f}".rstrip("0").rstrip(".")
     return "0" if shown in ("+0", "-0") else shown
 
 

@@ -108,7 +108,7 @@ def _expected_miss_pct(rule: BonusThreshold, policy: Policy) -> float | None:
 
 def _pay_share(metrics: tuple[str, ...]) -> Callable[[CompensationLink, Policy], float | None]:
     def compute(rule: CompensationLink, policy: Policy) -> float | None:
-        total = sum(weight for metric, weight in rule.weights.items() if metric in metrics)
+        total = math.fsum(weight for metric, weight in rule.weights.items() if metric in metrics)
         return _round(total) if total > 0 else None
 
     return compute

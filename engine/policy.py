@@ -14,6 +14,7 @@ breaks or tabs in the one-line fields (everything but ``summary`` and ``note``).
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
@@ -402,7 +403,7 @@ class CompensationLink(_Rule):
         for metric, weight in self.weights.items():
             if not 0 < weight <= 100:
                 raise ValueError(f"weight of {metric} must be above 0 and at most 100; got {weight:g}")
-        total = sum(self.weights.values())
+        total = math.fsum(self.weights.values())
         if abs(total - 100) > 0.01:
             raise ValueError(f"weights must sum to 100; they sum to {total:g}")
         return self

@@ -17,6 +17,7 @@ from policyweigh.config import Settings
 from policyweigh.errors import InputError, RulebookError
 from policyweigh.evaluation import score_policies
 from policyweigh.facts import rule_facts
+from policyweigh.formatting import points
 from policyweigh.measures import MEASURES, measure_values
 from policyweigh.rulebook import default_rulebook, load_rulebook
 from policyweigh.rulebook.models import Dose, ImpactRule, fact_keys
@@ -350,3 +351,21 @@ def test_a_rules_own_strength_sets_its_band_and_can_only_be_weaker_than_its_sour
         RulebookError, match="strength strong is stronger than the evidence it cites \\(moderate\\)"
     ):
         load_rulebook(book_dir)
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (0.425, "+0.43"),
+        (-0.425, "-0.43"),
+        (0.375, "+0.38"),
+        (2.0, "+2"),
+        (-1.5, "-1.5"),
+        (0.004, "0"),
+        (1e300, "+1e+300"),
+    ],
+)
+def test_points_round_halves_away_from_zero_the_same_on_every_python(value: float, shown: str) -> None:
+    # Regression: 0.425 summed with sum() showed +0.43 on Python 3.11 and +0.42 on 3.13 (sum of floats
+    # became compensated in 3.12); sums are math.fsum now and points round the shortest decimal.
+    assert points(value) == shown
