@@ -247,22 +247,35 @@ def legal_break_length(
     code: str,
     settings: GuardrailSettings,
     packs: GuardrailPacks,
+    also: Mapping[str, Any] | None = None,
 ) -> int | None:
     """The shortest break length (in steps of 5 minutes) that clears guardrail ``code`` on the rule.
 
     For a breach of length (a 9.5-hour German shift with a 15-minute lunch needs
     45 minutes). Lengths above the rule's own are tried upwards, each checked on
-    the whole policy; None when none up to 240 minutes clears it (a breach of
+    the whole policy, up to the longest break the jurisdiction's pack asks for;
+    None when none clears it (a breach of
     timing, not of length: ``legal_break_slot`` is for those), or when the rule
-    is no break rule.
+    is no break rule. ``also`` are the remedy's other fields, set on the rule in
+    every trial (a rest break made a break of any kind, for a missing meal
+    period); with them, the rule's own length is tried first.
     """
     rule = policy.rules[rule_index]
     if not isinstance(rule, BreakRule):
         return None
     ref = rule_ref(policy.id, rule_index)
-    start = (rule.min_minutes // _LENGTH_STEP + 1) * _LENGTH_STEP
-    for minutes in range(start, _MAX_BREAK_MINUTES + 1, _LENGTH_STEP):
-        changes = [FieldChange(rule_index, ("min_minutes",), minutes)]
+    fixed = rule_changes(rule_index, also or {})
+    # Never longer than the longest break the jurisdiction's law asks for: a longer unpaid break
+    # can clear a breach only by shortening the working day under a threshold (two hours off an
+    # 8-hour German day leave 6 hours of work, which need no break), which is no remedy for staff.
+    pack = packs.get(policy.jurisdiction or "")
+    due = [r.min_minutes for r in pack.requirements if r.min_minutes] if pack is not None else []
+    longest = max(due, default=_MAX_BREAK_MINUTES)
+    lengths = list(range((rule.min_minutes // _LENGTH_STEP + 1) * _LENGTH_STEP, longest + 1, _LENGTH_STEP))
+    if fixed:
+        lengths.insert(0, rule.min_minutes)
+    for minutes in lengths:
+        changes = [*fixed, FieldChange(rule_index, ("min_minutes",), minutes)]
         trial = patch_policy(policy, changes, label=f"{ref} with a {minutes}-minute break tried")
         report = check_guardrails(trial, settings=settings, packs=packs)
         if not any(c.code == code and ref in c.rules for c in report.conflicts):
@@ -287,10 +300,15 @@ def _computed(
     if name == "legal-break-length":
         if conflict.kind != "guardrail":
             return None
-        return legal_break_length(policy, index, conflict.code, settings, packs)
+        also = {key: value for key, value in remedy.patch.items() if not _is_computed(value)}
+        return legal_break_length(policy, index, conflict.code, settings, packs, also)
     raise RulebookError(
         f"remedy {remedy.code}: unknown computed patch {name!r}; known: {', '.join(COMPUTED_PATCHES)}"
     )
+
+
+def _is_computed(value: Any) -> bool:
+    return isinstance(value, dict) and set(value) == {"compute"}
 
 
 def _is_noop(policy: Policy, index: int, values: Mapping[str, Any]) -> bool:

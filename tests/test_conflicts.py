@@ -385,12 +385,23 @@ def test_guardrail_breach_is_a_conflict() -> None:
 
 
 def test_guardrails_use_the_edge_margin_setting() -> None:
-    # A break 08:00-08:30 right at the shift's start counts only without the edge margin.
+    # 6 h 15 of work need 30 minutes of break and at most six hours in a row (ArbZG section 4): the
+    # only slot, 08:15-08:45, is 15 minutes after the shift's start and counts only without the margin.
+    window = {
+        "kind": "break-rule",
+        "break": "any",
+        "min_minutes": 30,
+        "scheduling": "fixed",
+        "blocked_windows": [{"from": "08:45", "to": "14:45"}],
+    }
+    policy = make_policy(
+        window, id="berlin", jurisdiction="de", scope={"shift_hours": 6.75, "shift_starts": ["08:00"]}
+    )
     assert [
-        c for c in conflicts_of(_berlin(), settings=Settings(edge_margin_minutes=0)) if c.kind == "guardrail"
+        c for c in conflicts_of(policy, settings=Settings(edge_margin_minutes=0)) if c.kind == "guardrail"
     ] == []
     assert [
-        c for c in conflicts_of(_berlin(), settings=Settings(edge_margin_minutes=30)) if c.kind == "guardrail"
+        c for c in conflicts_of(policy, settings=Settings(edge_margin_minutes=30)) if c.kind == "guardrail"
     ]
 
 

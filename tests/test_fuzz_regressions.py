@@ -124,11 +124,14 @@ WINDOW_SPLITS = {
 
 
 def window_split_policy(tmp_path: Path, windows: list[dict[str, str]]) -> Path:
-    """A valid UK policy whose 06:00 shift cannot break by 12:00 because of ``windows``."""
+    """A valid French policy whose 06:00 shift cannot break by 12:00 because of ``windows``.
+
+    (Found on the UK pack when it read a "by hour six" deadline into reg. 12, which sets none;
+    French law's 20 minutes once daily work reaches six hours keeps the deadline.)"""
     policy = {
         "id": "split",
         "title": "Blocked windows a break slot cuts in two",
-        "jurisdiction": "uk",
+        "jurisdiction": "fr",
         "scope": {"shift_hours": 8, "shift_starts": ["06:00"]},
         "rules": [{"kind": "break-rule", "break": "lunch", "min_minutes": 30, "blocked_windows": windows}],
     }
@@ -141,12 +144,12 @@ def window_split_policy(tmp_path: Path, windows: list[dict[str, str]]) -> Path:
 def test_the_window_split_policies_are_valid_and_miss_the_break_deadline(
     tmp_path: Path, windows: list[dict[str, str]]
 ) -> None:
-    """Each reproducer below is valid and misses the UK deadline, so a remedy is looked for."""
+    """Each reproducer below is valid and misses the French deadline, so a remedy is looked for."""
     path = window_split_policy(tmp_path, windows)
     assert load_policy_text(path.read_bytes(), str(path)).rules[0].blocked_windows
     code, out, err = run_cli("check", str(path), "--format", "json", "--fail-on", "error")
     assert code == 1, err
-    assert "GRD010" in {finding["code"] for finding in json.loads(out)["findings"]}
+    assert "GRD030" in {finding["code"] for finding in json.loads(out)["findings"]}
 
 
 @pytest.mark.parametrize("windows", WINDOW_SPLITS.values(), ids=WINDOW_SPLITS.keys())

@@ -12,6 +12,7 @@ from policyweigh.law.placement import (
     BreakPlan,
     Deadline,
     Margins,
+    PlacedBreak,
     ShiftPlacement,
     Window,
     place_breaks,
@@ -124,8 +125,8 @@ CASES: dict[str, tuple[Callable[[], str], str]] = {
         lambda: wording.short_break_clause(
             "national", kind="rest", minutes=10, shift_minutes=480, required=15, applies=OVER_6
         ),
-        "on shifts of 8 hours, rest breaks of 10 minutes are shorter than the 15 minutes assumed for the "
-        "break due once a shift is over 6 hours, a length left to national law",
+        "on shifts of 8 hours worked, rest breaks of 10 minutes are shorter than the 15 minutes assumed for the "
+        "break due once working time is over 6 hours, a length left to national law",
     ),
     "length-split-total": (
         lambda: wording.short_break_clause(
@@ -138,15 +139,15 @@ CASES: dict[str, tuple[Callable[[], str], str]] = {
             total=15,
             block=15,
         ),
-        "on shifts of 6 hours 1 minute, breaks of 15 minutes count towards the 30 minutes required once a "
-        "shift is over 6 hours, but the policy's breaks add up to 15 minutes",
+        "on shifts of 6 hours 1 minute worked, breaks of 15 minutes count towards the 30 minutes required once working "
+        "time is over 6 hours, but the policy's breaks add up to 15 minutes",
     ),
     "length-short": (
         lambda: wording.short_break_clause(
             "short", kind="lunch", minutes=15, shift_minutes=60, required=20, applies=OVER_6
         ),
-        "on shifts of 1 hour, lunch breaks of 15 minutes are shorter than the 20 minutes required once a "
-        "shift is over 6 hours",
+        "on shifts of 1 hour worked, lunch breaks of 15 minutes are shorter than the 20 minutes required once working "
+        "time is over 6 hours",
     ),
     "length-short-split": (
         lambda: wording.short_break_clause(
@@ -158,8 +159,8 @@ CASES: dict[str, tuple[Callable[[], str], str]] = {
             applies=Threshold(over_hours=9),
             block=15,
         ),
-        "on shifts of 9 hours 1 minute, lunch breaks of 10 minutes are shorter than the 45 minutes required "
-        "once a shift is over 9 hours (which may be split into parts of at least 15 minutes)",
+        "on shifts of 9 hours 1 minute worked, lunch breaks of 10 minutes are shorter than the 45 minutes required "
+        "once working time is over 9 hours (which may be split into parts of at least 15 minutes)",
     ),
     "length-shortened": (
         lambda: wording.short_break_clause(
@@ -172,8 +173,8 @@ CASES: dict[str, tuple[Callable[[], str], str]] = {
             shortened=20,
             note="by {agreement}",
         ),
-        "on shifts of 30 minutes, lunch breaks of 20 minutes are shorter than the 30 minutes required once "
-        "a shift reaches 1 hour, and a shorter break of at least 20 minutes is lawful only by {agreement}",
+        "on shifts of 30 minutes worked, lunch breaks of 20 minutes are shorter than the 30 minutes required once "
+        "working time reaches 1 hour, and a shorter break of at least 20 minutes is lawful only by {agreement}",
     ),
     "length-shortened-paid": (
         lambda: wording.short_break_clause(
@@ -186,8 +187,8 @@ CASES: dict[str, tuple[Callable[[], str], str]] = {
             shortened=20,
             note="where the worker is paid",
         ),
-        "on shifts of 8 hours, lunch breaks of 20 minutes are shorter than the 60 minutes required for "
-        "shifts over 5 and up to 9 hours, and a shorter paid break of at least 20 minutes is lawful only "
+        "on shifts of 8 hours worked, lunch breaks of 20 minutes are shorter than the 60 minutes required for "
+        "working time over 5 and up to 9 hours, and a shorter paid break of at least 20 minutes is lawful only "
         "where the worker is paid",
     ),
     "length-shortened-unpaid": (
@@ -200,8 +201,8 @@ CASES: dict[str, tuple[Callable[[], str], str]] = {
             applies=Threshold(reaches_hours=3.5, up_to_hours=6),
             shortened=20,
         ),
-        "on shifts of 8 hours, lunch breaks of 20 minutes are shorter than the 60 minutes required for "
-        "shifts of 3.5 up to 6 hours, and a shorter break must be paid",
+        "on shifts of 8 hours worked, lunch breaks of 20 minutes are shorter than the 60 minutes required for "
+        "working time of 3.5 up to 6 hours, and a shorter break must be paid",
     ),
     "every-shift": (lambda: wording.threshold_phrase(Threshold(over_hours=0)), "on every shift"),
     "unpaid": (
@@ -226,6 +227,135 @@ CASES: dict[str, tuple[Callable[[], str], str]] = {
     "explanation": (
         lambda: wording.explanation(["a", "b {c}"], "Art. {4}"),
         "a; b {c} (Art. {4})",
+    ),
+    # ---- a missing break: why no rule counts, how long each start works, what is due by when
+    "missing-kind-deadline-one-start": (
+        lambda: wording.missing_clause(
+            reasons=[wording.not_counting_clause("kind", kind="rest", minutes=10, label="meal periods")],
+            label="meal periods",
+            required=30,
+            count=1,
+            block=None,
+            applies=Threshold(over_hours=5),
+            shift_minutes=480,
+            worked=480,
+            starts=[480],
+            deadlines=[300],
+            kinds=["start-by"],
+        ),
+        "no break of the policy counts as meal periods (rest breaks are not meal periods): the shift "
+        "starting 08:00 works 8 hours with no break that counts, and 30 minutes are due starting by 13:00 "
+        "once working time is over 5 hours",
+    ),
+    "missing-split-end-by-several-starts": (
+        lambda: wording.missing_clause(
+            reasons=[
+                wording.not_counting_clause(
+                    "too-short", kind="rest", minutes=10, label="rest breaks", part=15
+                )
+            ]
+            * 2,
+            label="rest breaks",
+            required=30,
+            count=1,
+            block=15,
+            applies=Threshold(over_hours=6, up_to_hours=9),
+            shift_minutes=500,
+            worked=480,
+            starts=[480, 540],
+            deadlines=[360],
+            kinds=["end-by"],
+        ),
+        "no break of the policy counts as rest breaks (rest breaks of 10 minutes are shorter than the 15 "
+        "uninterrupted minutes that count): the shifts starting 08:00 and 09:00 work 8 hours (8 hours 20 "
+        "minutes with its breaks) with no break that counts, and 30 minutes are due (in parts of at least "
+        "15 minutes, the first ending by 14:00 and 15:00 respectively) for working time over 6 and up to 9 hours",
+    ),
+    "missing-several-no-deadline-no-start": (
+        lambda: wording.missing_clause(
+            reasons=[
+                wording.not_counting_clause("unpaid", kind="any", minutes=20, label="rest periods"),
+                wording.not_counting_clause("length-range", kind="rest", minutes=30, label="coffee breaks"),
+            ],
+            label="rest periods",
+            required=10,
+            count=2,
+            block=None,
+            applies=Threshold(reaches_hours=3.5),
+            shift_minutes=480,
+            worked=480,
+            starts=[],
+            deadlines=[None, None],
+            kinds=[None, None],
+        ),
+        "no break of the policy counts as rest periods (breaks of 20 minutes count as rest periods only "
+        "when paid and rest breaks of 30 minutes are not coffee breaks): a shift works 8 hours with no "
+        "break that counts, and two breaks of 10 minutes are due within the shift once working time "
+        "reaches 3.5 hours",
+    ),
+    "missing-split-no-deadline": (
+        lambda: wording.missing_clause(
+            reasons=[wording.not_counting_clause("kind", kind="lunch", minutes=10, label="breaks")],
+            label="breaks",
+            required=30,
+            count=1,
+            block=15,
+            applies=Threshold(over_hours=6),
+            shift_minutes=480,
+            worked=480,
+            starts=[480],
+            deadlines=[None],
+            kinds=[None],
+        ),
+        "no break of the policy counts as breaks (lunch breaks are not breaks): the shift starting 08:00 "
+        "works 8 hours with no break that counts, and 30 minutes are due (in parts of at least 15 "
+        "minutes) within the shift once working time is over 6 hours",
+    ),
+    "missing-deadline-in-hours-worked": (
+        lambda: wording.missing_clause(
+            reasons=[wording.not_counting_clause("kind", kind="rest", minutes=10, label="meal periods")],
+            label="meal periods",
+            required=30,
+            count=1,
+            block=None,
+            applies=Threshold(over_hours=5),
+            shift_minutes=480,
+            worked=480,
+            starts=[],
+            deadlines=[300],
+            kinds=["start-by"],
+        ),
+        "no break of the policy counts as meal periods (rest breaks are not meal periods): a shift works "
+        "8 hours with no break that counts, and 30 minutes are due starting within 5 hours of work once "
+        "working time is over 5 hours",
+    ),
+    # ---- work in a row
+    "run-one-break-blocked": (
+        lambda: wording.run_clause(
+            ShiftPlacement(480, 960, (PlacedBreak(0, 570, 600),), None, (600, 961)),
+            windows=[Window(480, 570), Window(600, 960)],
+            limit=360,
+        ),
+        "on the shift starting 08:00, the break can be taken at 09:30-10:00 at the latest (breaks are "
+        "blocked 08:00-09:30 and 10:00-16:00), which leaves 6 hours 1 minute of work in a row from 10:00 "
+        "to 16:01, more than the 6 hours allowed",
+    ),
+    "run-several-breaks": (
+        lambda: wording.run_clause(
+            ShiftPlacement(480, 960, (PlacedBreak(0, 525, 540), PlacedBreak(1, 900, 915)), None, (540, 900)),
+            windows=[],
+            limit=300,
+        ),
+        "on the shift starting 08:00, the breaks can be taken at 08:45-09:00 and 15:00-15:15 at the latest, "
+        "which leaves 6 hours of work in a row from 09:00 to 15:00, more than the 5 hours allowed",
+    ),
+    "run-no-break": (
+        lambda: wording.run_clause(
+            ShiftPlacement(510, 990, (), None, (510, 900)), windows=[Window(510, 900)], limit=360
+        ),
+        "on the shift starting 08:30, no break that counts can be taken before 15:00 (breaks are blocked "
+        "08:30-15:00), which leaves 6 hours 30 minutes of work in a row from 08:30 to 15:00, more than "
+        "the 6 hours allowed",
     ),
 }
 

@@ -12,7 +12,13 @@ from policyweigh.errors import InputError
 from policyweigh.law.check import GuardrailReport, GuardrailSettings, check_guardrails
 from policyweigh.law.wording import NO_JURISDICTION
 from policyweigh.policy import JURISDICTIONS
-from policyweigh.rulebook.guardrails import GUARDRAILS_FILE, GuardrailPacks, Threshold, load_guardrails
+from policyweigh.rulebook.guardrails import (
+    GUARDRAILS_FILE,
+    GuardrailPacks,
+    Threshold,
+    WorkingTime,
+    load_guardrails,
+)
 from tests.helpers import make_policy
 
 UK = "UK Working Time Regulations 1998, reg. 12"
@@ -21,6 +27,7 @@ DE = "Arbeitszeitgesetz (ArbZG), section 4"
 NL = "Arbeidstijdenwet, art. 5:4"
 CA_MEAL = "California Labor Code section 512; IWC Wage Order 4-2001, section 11"
 CA_REST = "IWC Wage Order 4-2001, section 12; California Labor Code section 226.7"
+FR = "Code du travail, art. L3121-16"
 PH_RULES = "Omnibus Rules Implementing the Labor Code, Book III, Rule I, sec. 7"
 PH_MEAL = f"Labor Code of the Philippines, Art. 85; {PH_RULES}"
 PH_COFFEE = f"Labor Code of the Philippines, Art. 84; {PH_RULES}"
@@ -46,23 +53,37 @@ def check(
     settings: GuardrailSettings | None = None,
     packs: GuardrailPacks | None = None,
 ) -> GuardrailReport:
-    """Check a policy with the given rules; ``minutes`` is the shift length (None: not given).
+    """Check a policy with the given rules; ``minutes`` is the working time (None: not given).
 
-    The checker takes its settings and packs explicitly; this helper supplies the defaults and
-    the bundled packs so each test states only what it varies.
+    The laws count hours worked, so the shift given to the checker is ``minutes`` plus the
+    breaks of the rules that the pack reads as no working time (``working_time``: the unpaid
+    ones by default; in Germany every break of 15 minutes or more; in California not the rest
+    periods), one break per rule. The checker takes its settings and packs explicitly; this
+    helper supplies the defaults and the bundled packs so each test states only what it varies.
     """
+    packs = packs if packs is not None else load_guardrails()
     scope: dict[str, Any] = {"shift_starts": list(starts)}
     if minutes is not None:
-        scope["shift_hours"] = minutes / 60
+        pack = packs.get(jurisdiction) if jurisdiction is not None else None
+        reading = pack.requirements[0].working_time if pack is not None else WorkingTime()
+        off = sum(
+            r["min_minutes"]
+            for r in rules
+            if r.get("kind") == "break-rule"
+            and reading.excludes_break(r["break"], r["min_minutes"], bool(r.get("paid")))
+        )
+        scope["shift_hours"] = (minutes + off) / 60
     return check_guardrails(
         make_policy(*rules, jurisdiction=jurisdiction, scope=scope),
         settings=settings if settings is not None else GuardrailSettings(),
-        packs=packs if packs is not None else load_guardrails(),
+        packs=packs,
     )
 
 
-def codes(report: GuardrailReport) -> list[str]:
-    return [c.code for c in report.conflicts]
+def codes(report: GuardrailReport, only: str | None = None) -> list[str]:
+    """The report's codes; ``only``: just that one (a single-rule policy in California or the
+    Philippines also misses the other requirement of its pack, a meal or a rest)."""
+    return [c.code for c in report.conflicts if only is None or c.code == only]
 
 
 def only(report: GuardrailReport) -> str:
@@ -76,7 +97,7 @@ def only(report: GuardrailReport) -> str:
 # code: (jurisdiction, applies, min_minutes, min_block_minutes, deadlines, paid, citation)
 FIGURES: dict[str, tuple[str, dict[str, float], int | None, int | None, list[Any], bool, str]] = {
     "GRD001": ("eu", {"over_hours": 6}, None, None, [(6, "start-by")], False, EU),
-    "GRD010": ("uk", {"over_hours": 6}, 20, None, [(6, "start-by")], False, UK),
+    "GRD010": ("uk", {"over_hours": 6}, 20, None, [None], False, UK),
     "GRD020": ("de", {"over_hours": 6, "up_to_hours": 9}, 30, 15, [(6, "start-by")], False, DE),
     "GRD021": ("de", {"over_hours": 9}, 45, 15, [(6, "start-by")], False, DE),
     "GRD030": (
@@ -86,12 +107,12 @@ FIGURES: dict[str, tuple[str, dict[str, float], int | None, int | None, list[Any
         None,
         [(6, "start-by")],
         False,
-        "Code du travail, art. L3121-16",
+        FR,
     ),
     "GRD040": ("nl", {"over_hours": 5.5, "up_to_hours": 10}, 30, 15, [None], False, NL),
     "GRD041": ("nl", {"over_hours": 10}, 45, 15, [None], False, NL),
     "GRD050": ("us-ca", {"over_hours": 5}, 30, None, [(5, "start-by"), (10, "start-by")], False, CA_MEAL),
-    "GRD051": ("us-ca", {"reaches_hours": 3.5}, 10, None, [None, None, None], True, CA_REST),
+    "GRD051": ("us-ca", {"reaches_hours": 3.5}, 10, None, [None] * 6, True, CA_REST),
     "GRD060": ("ph", {"over_hours": 5}, 60, None, [None], False, PH_MEAL),
     "GRD061": ("ph", {"over_hours": 0}, None, None, [], True, PH_COFFEE),
 }
@@ -177,8 +198,8 @@ def test_shift_length_upper_bound(
 def test_de_thirty_minutes_are_enough_up_to_nine_hours_not_after() -> None:
     assert codes(check("de", brk(30), minutes=540)) == []
     assert only(check("de", brk(30), minutes=541)) == (
-        "on shifts of 9 hours 1 minute, lunch breaks of 30 minutes count towards the 45 minutes "
-        "required once a shift is over 9 hours, but the policy's breaks add up to 30 minutes "
+        "on shifts of 9 hours 1 minute worked, lunch breaks of 30 minutes count towards the 45 minutes "
+        "required once working time is over 9 hours, but the policy's breaks add up to 30 minutes "
         f"({DE})"
     )
 
@@ -217,15 +238,15 @@ def test_further_break_threshold(
     jurisdiction: str, code: str, rule: dict[str, Any], below: int, above: int, starts: tuple[str, ...]
 ) -> None:
     starts = starts or ("08:00",)
-    assert codes(check(jurisdiction, rule, minutes=below, starts=starts)) == []
-    assert codes(check(jurisdiction, rule, minutes=above, starts=starts)) == [code]
+    assert codes(check(jurisdiction, rule, minutes=below, starts=starts), code) == []
+    assert codes(check(jurisdiction, rule, minutes=above, starts=starts), code) == [code]
 
 
 @pytest.mark.parametrize(("minutes", "breach"), [(4, False), (5, True), (20, True), (21, False)])
 def test_ph_coffee_breaks_of_5_to_20_minutes_are_paid(minutes: int, breach: bool) -> None:
     report = check("ph", brk(minutes, kind="rest"))
-    assert codes(report) == (["GRD061"] if breach else [])
-    assert codes(check("ph", brk(minutes, kind="rest", paid=True))) == []
+    assert codes(report, "GRD061") == (["GRD061"] if breach else [])
+    assert codes(check("ph", brk(minutes, kind="rest", paid=True)), "GRD061") == []
 
 
 # --------------------------------------------------------------------------- deadlines and fit, to the minute
@@ -234,7 +255,16 @@ def test_ph_coffee_breaks_of_5_to_20_minutes_are_paid(minutes: int, breach: bool
 DEADLINES = {
     # The break may start at the deadline minute itself (08:00 + 6 h = 14:00), not a minute later.
     "eu-start-by-14:00": ("eu", 480, "08:00", brk(15, "08:00-14:00"), brk(15, "08:00-14:01"), "GRD001"),
-    "uk-start-by-14:00": ("uk", 480, "08:00", brk(20, "08:00-14:00"), brk(20, "08:00-14:01"), "GRD010"),
+    # Reg. 12 sets no deadline: 8 hours of work and the 20-minute break are 08:00-16:20, and the
+    # break must end 30 minutes before the shift does (15:50).
+    "uk-no-deadline-fits-by-15:50": (
+        "uk",
+        480,
+        "08:00",
+        brk(20, "08:00-15:30"),
+        brk(20, "08:00-15:31"),
+        "GRD010",
+    ),
     "de-start-by-14:00": ("de", 480, "08:00", brk(30, "08:00-14:00"), brk(30, "08:00-14:01"), "GRD020"),
     "de-over-9h-start-by-14:00": (
         "de",
@@ -253,25 +283,28 @@ DEADLINES = {
         brk(30, "08:00-13:01"),
         "GRD050",
     ),
-    "us-ca-second-meal-start-by-16:00": (
+    # The second meal by the end of the tenth hour *worked*: after the first meal (11:00-11:30),
+    # 06:00 + 10 hours + 30 minutes = 16:30.
+    "us-ca-second-meal-start-by-16:30": (
         "us-ca",
         720,
         "06:00",
-        brk(30, "06:00-11:00", "12:00-16:00"),
-        brk(30, "06:00-11:00", "12:00-16:01"),
+        brk(30, "06:00-11:00", "12:00-16:30"),
+        brk(30, "06:00-11:00", "12:00-16:31"),
         "GRD050",
     ),
-    # No deadline: the break must end 30 minutes before the shift ends (16:00).
-    "nl-fits-by-15:30": ("nl", 480, "08:00", brk(30, "08:00-15:00"), brk(30, "08:00-15:01"), "GRD040"),
+    # No deadline: the break must end 30 minutes before the shift ends (16:00); the working
+    # time is the shift less the break.
+    "nl-fits-by-15:30": ("nl", 450, "08:00", brk(30, "08:00-15:00"), brk(30, "08:00-15:01"), "GRD040"),
     "nl-over-10h-fits-by-18:30": (
         "nl",
-        660,
+        615,
         "08:00",
         brk(45, "08:00-17:45"),
         brk(45, "08:00-17:46"),
         "GRD041",
     ),
-    "ph-meal-fits-by-15:30": ("ph", 480, "08:00", brk(60, "08:00-14:30"), brk(60, "08:00-14:31"), "GRD060"),
+    "ph-meal-fits-by-15:30": ("ph", 420, "08:00", brk(60, "08:00-14:30"), brk(60, "08:00-14:31"), "GRD060"),
     # Two rests 30 minutes apart: 14:40-14:50 and 15:20-15:30.
     "us-ca-rests-fit-by-15:30": (
         "us-ca",
@@ -295,10 +328,11 @@ def test_deadline_boundary(
     late: dict[str, Any],
     code: str,
 ) -> None:
-    assert codes(check(jurisdiction, lawful, minutes=minutes, starts=(start,))) == []
+    assert codes(check(jurisdiction, lawful, minutes=minutes, starts=(start,)), code) == []
     report = check(jurisdiction, late, minutes=minutes, starts=(start,))
-    assert codes(report) == [code]
-    assert report.conflicts[0].severity == ("warning" if jurisdiction == "eu" else "error")
+    assert codes(report, code) == [code]
+    (conflict,) = [c for c in report.conflicts if c.code == code]
+    assert conflict.severity == ("warning" if jurisdiction == "eu" else "error")
 
 
 # ------------------------------------------------------------------ explanations, one per failure mode
@@ -306,51 +340,51 @@ def test_deadline_boundary(
 # id: (jurisdiction, rules, shift minutes, starts, severity, exact explanation)
 EXPLANATIONS: dict[str, tuple[str, list[dict[str, Any]], int, tuple[str, ...], str, str]] = {
     "deadline-inside-a-blocked-window": (
-        "uk",
+        "fr",
         [brk(20, "09:00-15:00")],
         480,
         ("08:30",),
         "error",
         "the shift starting 08:30 reaches 6 hours at 14:30, inside the blocked window 09:00-15:00 "
         "(breaks in the first or last 30 minutes of a shift do not count), so no 20-minute break can "
-        f"start by 14:30 ({UK})",
+        f"start by 14:30 ({FR})",
     ),
     "gaps-too-short-before-the-deadline": (
-        "uk",
+        "fr",
         [brk(20, "08:30-14:25", "14:35-15:00")],
         480,
         ("08:30",),
         "error",
         "the shift starting 08:30 reaches 6 hours at 14:30 and breaks are blocked 08:30-14:25 and "
-        f"14:35-15:00, so no 20-minute break can start by 14:30 ({UK})",
+        f"14:35-15:00, so no 20-minute break can start by 14:30 ({FR})",
     ),
     "deadline-inside-one-window-of-several": (
-        "uk",
+        "fr",
         [brk(20, "08:30-11:00", "11:10-15:00")],
         480,
         ("08:30",),
         "error",
         "the shift starting 08:30 reaches 6 hours at 14:30, inside the blocked window 11:10-15:00, "
-        f"and breaks are also blocked 08:30-11:00, so no 20-minute break can start by 14:30 ({UK})",
+        f"and breaks are also blocked 08:30-11:00, so no 20-minute break can start by 14:30 ({FR})",
     ),
     "free-time-only-at-the-shift-edge": (
-        "uk",
+        "fr",
         [brk(20, "08:30-14:01")],
         480,
         ("08:00",),
         "error",
         "the shift starting 08:00 reaches 6 hours at 14:00, inside the blocked window 08:30-14:01 "
         "(breaks in the first or last 30 minutes of a shift do not count), so no 20-minute break "
-        f"can start by 14:00 ({UK})",
+        f"can start by 14:00 ({FR})",
     ),
     "several-shift-starts-in-one-conflict": (
-        "uk",
+        "fr",
         [brk(20, "06:00-13:00")],
         480,
         ("06:30", "06:00", "09:00"),
         "error",
         "the shifts starting 06:00 and 06:30 reach 6 hours at 12:00 and 12:30, each inside a blocked "
-        f"window, and breaks are blocked 06:00-13:00, so no 20-minute break can start by then ({UK})",
+        f"window, and breaks are blocked 06:00-13:00, so no 20-minute break can start by then ({FR})",
     ),
     "shorter-than-the-legal-minimum": (
         "uk",
@@ -358,18 +392,18 @@ EXPLANATIONS: dict[str, tuple[str, list[dict[str, Any]], int, tuple[str, ...], s
         480,
         ("08:00",),
         "error",
-        "on shifts of 8 hours, lunch breaks of 15 minutes are shorter than the 20 minutes required "
-        f"once a shift is over 6 hours ({UK})",
+        "on shifts of 8 hours worked, lunch breaks of 15 minutes are shorter than the 20 minutes required "
+        f"once working time is over 6 hours ({UK})",
     ),
     "shorter-and-no-slot": (
-        "uk",
+        "fr",
         [brk(15, "08:00-14:01")],
         480,
         ("08:00",),
         "error",
-        "on shifts of 8 hours, lunch breaks of 15 minutes are shorter than the 20 minutes required "
-        "once a shift is over 6 hours; the shift starting 08:00 reaches 6 hours at 14:00, inside the "
-        f"blocked window 08:00-14:01, so no 20-minute break can start by 14:00 ({UK})",
+        "on shifts of 8 hours worked, lunch breaks of 15 minutes are shorter than the 20 minutes required "
+        "once working time reaches 6 hours; the shift starting 08:00 reaches 6 hours at 14:00, inside the "
+        f"blocked window 08:00-14:01, so no 20-minute break can start by 14:00 ({FR})",
     ),
     "shorter-than-a-part-where-splitting-is-allowed": (
         "de",
@@ -377,8 +411,8 @@ EXPLANATIONS: dict[str, tuple[str, list[dict[str, Any]], int, tuple[str, ...], s
         480,
         ("08:00",),
         "error",
-        "on shifts of 8 hours, lunch breaks of 10 minutes are shorter than the 30 minutes required "
-        "for shifts over 6 and up to 9 hours (which may be split into parts of at least 15 minutes) "
+        "on shifts of 8 hours worked, lunch breaks of 10 minutes are shorter than the 30 minutes required "
+        "for working time over 6 and up to 9 hours (which may be split into parts of at least 15 minutes) "
         f"({DE})",
     ),
     "parts-that-do-not-add-up": (
@@ -387,8 +421,8 @@ EXPLANATIONS: dict[str, tuple[str, list[dict[str, Any]], int, tuple[str, ...], s
         480,
         ("08:00",),
         "error",
-        "on shifts of 8 hours, lunch breaks of 15 minutes count towards the 30 minutes required for "
-        f"shifts over 6 and up to 9 hours, but the policy's breaks add up to 15 minutes ({DE})",
+        "on shifts of 8 hours worked, lunch breaks of 15 minutes count towards the 30 minutes required for "
+        f"working time over 6 and up to 9 hours, but the policy's breaks add up to 15 minutes ({DE})",
     ),
     "eu-length-left-to-national-law": (
         "eu",
@@ -396,12 +430,12 @@ EXPLANATIONS: dict[str, tuple[str, list[dict[str, Any]], int, tuple[str, ...], s
         480,
         ("08:00",),
         "warning",
-        "on shifts of 8 hours, lunch breaks of 10 minutes are shorter than the 15 minutes assumed for "
-        f"the break due once a shift is over 6 hours, a length left to national law ({EU})",
+        "on shifts of 8 hours worked, lunch breaks of 10 minutes are shorter than the 15 minutes assumed for "
+        f"the break due once working time is over 6 hours, a length left to national law ({EU})",
     ),
     "unpaid-where-the-law-counts-the-break-as-paid": (
         "us-ca",
-        [brk(10, kind="rest")],
+        [brk(10, kind="rest"), brk(30)],
         480,
         ("08:00",),
         "error",
@@ -409,7 +443,7 @@ EXPLANATIONS: dict[str, tuple[str, list[dict[str, Any]], int, tuple[str, ...], s
     ),
     "unpaid-coffee-break": (
         "ph",
-        [brk(15, kind="rest")],
+        [brk(15, kind="rest"), brk(60)],
         480,
         ("08:00",),
         "error",
@@ -422,8 +456,8 @@ EXPLANATIONS: dict[str, tuple[str, list[dict[str, Any]], int, tuple[str, ...], s
         480,
         ("08:00",),
         "warning",
-        "on shifts of 8 hours, lunch breaks of 30 minutes are shorter than the 60 minutes required "
-        "once a shift is over 5 hours, and a shorter paid break of at least 20 minutes is lawful only "
+        "on shifts of 8 hours worked, lunch breaks of 30 minutes are shorter than the 60 minutes required "
+        "once working time is over 5 hours, and a shorter paid break of at least 20 minutes is lawful only "
         "in the cases the implementing rules list (work that is non-manual or not strenuous, work "
         f"that must go on without stopping, emergencies, and similar cases) ({PH_MEAL})",
     ),
@@ -433,8 +467,8 @@ EXPLANATIONS: dict[str, tuple[str, list[dict[str, Any]], int, tuple[str, ...], s
         480,
         ("08:00",),
         "error",
-        "on shifts of 8 hours, lunch breaks of 30 minutes are shorter than the 60 minutes required "
-        f"once a shift is over 5 hours, and a shorter break must be paid ({PH_MEAL})",
+        "on shifts of 8 hours worked, lunch breaks of 30 minutes are shorter than the 60 minutes required "
+        f"once working time is over 5 hours, and a shorter break must be paid ({PH_MEAL})",
     ),
     "meal-shorter-than-the-shortened-minimum": (
         "ph",
@@ -442,13 +476,13 @@ EXPLANATIONS: dict[str, tuple[str, list[dict[str, Any]], int, tuple[str, ...], s
         480,
         ("08:00",),
         "error",
-        "on shifts of 8 hours, lunch breaks of 15 minutes are shorter than the 60 minutes required "
-        f"once a shift is over 5 hours ({PH_MEAL})",
+        "on shifts of 8 hours worked, lunch breaks of 15 minutes are shorter than the 60 minutes required "
+        f"once working time is over 5 hours ({PH_MEAL})",
     ),
     "no-deadline-break-does-not-fit": (
         "nl",
         [brk(30, "08:00-16:00")],
-        480,
+        450,
         ("08:00",),
         "error",
         f"breaks are blocked 08:00-16:00, so no 30-minute break fits in the shift from 08:00 to 16:00 ({NL})",
@@ -464,19 +498,19 @@ EXPLANATIONS: dict[str, tuple[str, list[dict[str, Any]], int, tuple[str, ...], s
     ),
     "second-of-several-breaks-misses-its-deadline": (
         "us-ca",
-        [brk(30, "06:00-11:00", "12:00-16:01")],
+        [brk(30, "06:00-11:00", "12:00-16:31"), brk(10, kind="rest", paid=True)],
         720,
         ("06:00",),
         "error",
-        "the shift starting 06:00 reaches 10 hours at 16:00, inside the blocked window 12:00-16:01, "
+        "the shift starting 06:00 reaches 10 hours at 16:30, inside the blocked window 12:00-16:31, "
         "and breaks are also blocked 06:00-11:00 (breaks in the first or last 30 minutes of a shift "
         "do not count, and breaks are at least 30 minutes apart), so the second of two 30-minute "
-        f"breaks cannot start by 16:00 ({CA_MEAL})",
+        f"breaks cannot start by 16:30 ({CA_MEAL})",
     ),
     "second-of-several-breaks-does-not-fit": (
         "us-ca",
-        [brk(10, "08:00-14:41", kind="rest", paid=True)],
-        480,
+        [brk(10, "08:00-14:41", kind="rest", paid=True), brk(30)],
+        450,
         ("08:00",),
         "error",
         "breaks are blocked 08:00-14:41 (breaks in the first or last 30 minutes of a shift do not "
@@ -485,7 +519,7 @@ EXPLANATIONS: dict[str, tuple[str, list[dict[str, Any]], int, tuple[str, ...], s
     ),
     "meal-before-the-end-of-hour-5": (
         "us-ca",
-        [brk(30, "08:30-13:01")],
+        [brk(30, "08:30-13:01"), brk(10, kind="rest", paid=True)],
         480,
         ("08:00",),
         "error",
@@ -527,11 +561,17 @@ LAWFUL = {
     "legal-minimum-exactly": ("uk", [brk(20)], 480, ("08:00",)),
     "parts-that-add-up": ("de", [brk(15), brk(15, kind="rest")], 480, ("08:00",)),
     "eu-assumed-length-exactly": ("eu", [brk(15)], 480, ("08:00",)),
-    "paid-rest-periods": ("us-ca", [brk(10, kind="rest", paid=True)], 480, ("08:00",)),
-    "paid-coffee-break": ("ph", [brk(15, kind="rest", paid=True)], 480, ("08:00",)),
+    "paid-rest-periods": ("us-ca", [brk(10, kind="rest", paid=True), brk(30)], 480, ("08:00",)),
+    "paid-coffee-break": ("ph", [brk(15, kind="rest", paid=True), brk(60)], 480, ("08:00",)),
     "full-hour-meal": ("ph", [brk(60)], 480, ("08:00",)),
     "no-deadline-break-fits": ("nl", [brk(30, "08:30-15:00")], 480, ("08:00",)),
-    "second-meal-in-time": ("us-ca", [brk(30, "06:00-11:00", "12:00-16:00")], 720, ("06:00",)),
+    # The second meal may start at the end of the tenth hour worked: 06:00 + 10 h + the first meal.
+    "second-meal-in-time": (
+        "us-ca",
+        [brk(30, "06:00-11:00", "12:00-16:30"), brk(10, kind="rest", paid=True)],
+        720,
+        ("06:00",),
+    ),
     "a-lunch-outside-the-pie-van-window": ("uk", [brk(30, "10:00-12:00")], 480, ("06:00", "08:00", "09:30")),
     "another-rule-takes-the-break-in-time": (
         "uk",
@@ -543,8 +583,8 @@ LAWFUL = {
     "a-long-enough-rest-rule-covers-a-short-lunch": ("uk", [brk(10), brk(20, kind="rest")], 480, ("08:00",)),
     # Held to the 30-minute meal period, a 20-minute rest would be too short; held to the paid rest
     # periods, an unpaid lunch would be unpaid.
-    "a-rest-rule-is-no-meal-period": ("us-ca", [brk(20, kind="rest", paid=True)], 480, ("08:00",)),
-    "a-lunch-rule-is-no-rest-period": ("us-ca", [brk(30)], 480, ("08:00",)),
+    "a-rest-rule-is-no-meal-period": ("us-ca", [brk(20, kind="rest", paid=True), brk(30)], 480, ("08:00",)),
+    "a-lunch-rule-is-no-rest-period": ("us-ca", [brk(30), brk(10, kind="rest", paid=True)], 480, ("08:00",)),
 }
 
 
@@ -556,86 +596,100 @@ def test_lawful_counterpart(
 
 
 def test_every_counting_rule_is_reported_when_none_takes_the_break_in_time() -> None:
-    report = check("uk", brk(30, "08:00-16:00"), brk(20, "08:00-14:01", kind="rest"))
+    report = check("fr", brk(30, "08:00-16:00"), brk(20, "08:00-14:01", kind="rest"))
     assert [(c.code, c.rules) for c in report.conflicts] == [
-        ("GRD010", ["p/rules[0]"]),
-        ("GRD010", ["p/rules[1]"]),
+        ("GRD030", ["p/rules[0]"]),
+        ("GRD030", ["p/rules[1]"]),
     ]
     assert report.conflicts[1].explanation == (
         "the shift starting 08:00 reaches 6 hours at 14:00, inside the blocked window 08:00-14:01, "
-        f"so no 20-minute break can start by 14:00 ({UK})"
+        f"so no 20-minute break can start by 14:00 ({FR})"
     )
 
 
-def test_an_any_rule_is_held_to_meal_and_rest_periods() -> None:
+def test_an_unpaid_any_rule_is_a_meal_period_and_no_rest_period() -> None:
+    # Wage Order 4 section 12: rest is paid, so an unpaid break of kind any is a meal period
+    # (held to section 512), and the rest periods are missing.
     report = check("us-ca", brk(20, kind="any"))
     assert [(c.code, c.severity) for c in report.conflicts] == [("GRD050", "error"), ("GRD051", "error")]
     assert report.conflicts[0].explanation == (
-        "on shifts of 8 hours, breaks of 20 minutes are shorter than the 30 minutes required once a "
-        f"shift is over 5 hours ({CA_MEAL})"
+        "on shifts of 8 hours worked, breaks of 20 minutes are shorter than the 30 minutes required once "
+        f"working time is over 5 hours ({CA_MEAL})"
     )
     assert report.conflicts[1].explanation == (
-        f"breaks of 20 minutes are unpaid, but rest periods count as paid working time ({CA_REST})"
+        "no break of the policy counts as rest periods (breaks of 20 minutes count as rest periods only "
+        "when paid): the shift starting 08:00 works 8 hours (8 hours 20 minutes with its breaks) with no "
+        "break that counts, and two breaks of "
+        f"10 minutes are due within the shift once working time reaches 3.5 hours ({CA_REST})"
     )
+
+
+def test_a_paid_any_rule_is_held_to_meal_and_rest_periods() -> None:
+    report = check("us-ca", brk(20, kind="any", paid=True))
+    assert [(c.code, c.severity) for c in report.conflicts] == [("GRD050", "error")]
+    assert check("us-ca", brk(30, kind="any", paid=True)).conflicts == []
 
 
 # --------------------------------------------------------------------------- midnight, margins, assumptions
 
 
 def test_shift_crossing_midnight_breaks_its_deadline() -> None:
-    report = check("uk", brk(20, "22:00-23:59", "00:00-04:01"), starts=("22:00",))
+    report = check("fr", brk(20, "22:00-23:59", "00:00-04:01"), starts=("22:00",))
     assert only(report) == (
         "the shift starting 22:00 reaches 6 hours at 04:00, inside the blocked window 00:00-04:01, "
-        f"and breaks are also blocked 22:00-23:59, so no 20-minute break can start by 04:00 ({UK})"
+        f"and breaks are also blocked 22:00-23:59, so no 20-minute break can start by 04:00 ({FR})"
     )
 
 
 def test_shift_crossing_midnight_may_start_its_break_at_the_deadline() -> None:
-    assert check("uk", brk(20, "22:00-23:59", "00:00-04:00"), starts=("22:00",)).conflicts == []
+    assert check("fr", brk(20, "22:00-23:59", "00:00-04:00"), starts=("22:00",)).conflicts == []
 
 
 def test_shift_crossing_midnight_uses_the_windows_of_the_next_day() -> None:
     # Earliest start 23:30; 23:30-23:40 and 23:59-00:00 are too short for 20 minutes, and the
     # morning window 00:00-05:00 lies on the next day, so the first slot starts at 05:00: the
     # deadline minute itself (23:00 + 6 h), lawful; one minute more is not.
-    assert check("uk", brk(20, "23:40-23:59", "00:00-05:00"), starts=("23:00",)).conflicts == []
-    assert codes(check("uk", brk(20, "23:40-23:59", "00:00-05:01"), starts=("23:00",))) == ["GRD010"]
+    assert check("fr", brk(20, "23:40-23:59", "00:00-05:00"), starts=("23:00",)).conflicts == []
+    assert codes(check("fr", brk(20, "23:40-23:59", "00:00-05:01"), starts=("23:00",))) == ["GRD030"]
 
 
 @pytest.mark.parametrize(("margin", "breach"), [(0, False), (10, False), (11, True)])
 def test_edge_margin_is_configurable(margin: int, breach: bool) -> None:
     # Free time 08:00-08:30 only; a 20-minute break fits there if it may start by 08:10.
-    report = check("uk", brk(20, "08:30-14:01"), settings=GuardrailSettings(edge_margin_minutes=margin))
-    assert codes(report) == (["GRD010"] if breach else [])
+    report = check("fr", brk(20, "08:30-14:01"), settings=GuardrailSettings(edge_margin_minutes=margin))
+    assert codes(report) == (["GRD030"] if breach else [])
 
 
 def test_edge_margin_at_the_shift_end() -> None:
-    # NL has no deadline: on 08:00-16:00 the last break must end by 15:30 with the default margin.
-    assert codes(check("nl", brk(30, "08:00-15:01"))) == ["GRD040"]
+    # NL has no deadline: on 08:00-16:00 (7.5 hours of work and the break) the last break must
+    # end by 15:30 with the default margin.
+    assert codes(check("nl", brk(30, "08:00-15:01"), minutes=450)) == ["GRD040"]
     settings = GuardrailSettings(edge_margin_minutes=0)
-    assert check("nl", brk(30, "08:00-15:30"), settings=settings).conflicts == []
-    assert codes(check("nl", brk(30, "08:00-15:31"), settings=settings)) == ["GRD040"]
+    assert check("nl", brk(30, "08:00-15:30"), minutes=450, settings=settings).conflicts == []
+    assert codes(check("nl", brk(30, "08:00-15:31"), minutes=450, settings=settings)) == ["GRD040"]
 
 
 def test_a_margin_that_leaves_no_room() -> None:
     settings = GuardrailSettings(edge_margin_minutes=170)
-    assert only(check("nl", brk(30), minutes=360, settings=settings)) == (
-        "the shift from 08:00 to 14:00 leaves no room for a 30-minute break (breaks in the first or "
+    assert only(check("nl", brk(30), minutes=330 + 1, settings=settings)) == (
+        "the shift from 08:00 to 14:01 leaves no room for a 30-minute break (breaks in the first or "
         f"last 170 minutes of a shift do not count) ({NL})"
     )
     settings = GuardrailSettings(edge_margin_minutes=180)
-    assert only(check("uk", brk(20), minutes=361, settings=settings)) == (
+    # A paid break stays working time, so the shift is 08:00-14:01.
+    assert only(check("fr", brk(20, paid=True), minutes=361, settings=settings)) == (
         "the shift starting 08:00 reaches 6 hours at 14:00 (breaks in the first or last 180 minutes "
-        f"of a shift do not count), so no 20-minute break can start by 14:00 ({UK})"
+        f"of a shift do not count), so no 20-minute break can start by 14:00 ({FR})"
     )
 
 
 def test_no_shift_hours_assumes_eight_and_says_so() -> None:
     report = check("uk", brk(15), minutes=None)
     assert report.note == "assumed 8-hour shifts (no shift_hours given)"
+    # 8 hours of presence less the unpaid 15-minute lunch.
     assert only(report) == (
-        "on shifts of 8 hours, lunch breaks of 15 minutes are shorter than the 20 minutes required "
-        f"once a shift is over 6 hours; assuming 8-hour shifts, as the policy gives no shift_hours ({UK})"
+        "on shifts of 7 hours 45 minutes worked, lunch breaks of 15 minutes are shorter than the 20 minutes required "
+        f"once working time is over 6 hours; assuming 8-hour shifts, as the policy gives no shift_hours ({UK})"
     )
 
 
@@ -647,14 +701,14 @@ def test_default_shift_hours_is_configurable() -> None:
 
 
 def test_no_shift_starts_assumes_nine_and_says_so() -> None:
-    report = check("uk", brk(20, "09:00-15:01"), starts=())
+    report = check("fr", brk(20, "09:00-15:01"), starts=())
     assert report.note == "assumed a shift starting 09:00 (no shift_starts given)"
     assert only(report) == (
         "the shift starting 09:00 reaches 6 hours at 15:00, inside the blocked window 09:00-15:01, "
         "so no 20-minute break can start by 15:00; assuming a shift starting 09:00, as the policy "
-        f"gives no shift_starts ({UK})"
+        f"gives no shift_starts ({FR})"
     )
-    assert check("uk", brk(20, "09:00-15:00"), starts=()).conflicts == []
+    assert check("fr", brk(20, "09:00-15:00"), starts=()).conflicts == []
 
 
 def test_without_a_default_start_deadlines_are_not_checked() -> None:
@@ -662,8 +716,8 @@ def test_without_a_default_start_deadlines_are_not_checked() -> None:
     report = check("uk", brk(15, "09:00-17:00"), starts=(), settings=settings)
     assert report.note == "break deadlines not checked (no shift_starts given)"
     assert only(report) == (
-        "on shifts of 8 hours, lunch breaks of 15 minutes are shorter than the 20 minutes required "
-        f"once a shift is over 6 hours ({UK})"
+        "on shifts of 8 hours worked, lunch breaks of 15 minutes are shorter than the 20 minutes required "
+        f"once working time is over 6 hours ({UK})"
     )
 
 
@@ -767,8 +821,8 @@ def test_a_shortened_break_that_need_not_be_paid(tmp_path: Path) -> None:
     report = check("de", brk(20), packs=packs)
     assert [c.severity for c in report.conflicts] == ["warning"]
     assert only(report) == (
-        "on shifts of 8 hours, lunch breaks of 20 minutes are shorter than the 30 minutes required "
-        "once a shift is over 6 hours, and a shorter break of at least 20 minutes is lawful only with "
+        "on shifts of 8 hours worked, lunch breaks of 20 minutes are shorter than the 30 minutes required "
+        "once working time is over 6 hours, and a shorter break of at least 20 minutes is lawful only with "
         "the works council's consent (Test article 1)"
     )
     # The shortened break is the one looked for: 20 minutes ending by 14:00 fit from 13:40.
@@ -809,8 +863,8 @@ BROKEN = {
         "min_minute: 30",
         [
             "{file}:15:9: packs.de.requirements[0].min_minute: unknown field; expected one of code, "
-            "jurisdiction, name, label, summary, applies, binds, counts_if_long_enough, breaks, "
-            "min_minutes, min_block_minutes, shortened, lengths, paid, off_duty, severity, citation, "
+            "jurisdiction, name, label, summary, applies, binds, counts_if_long_enough, counts_if_paid, "
+            "max_continuous_hours, working_time, breaks, min_minutes, min_block_minutes, shortened, lengths, paid, off_duty, severity, citation, "
             "source, assumption (did you mean 'min_minutes'?)"
         ],
     ),
@@ -886,11 +940,11 @@ def test_missing_file_is_located(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("threshold", "phrase"),
     [
-        ({"over_hours": 6}, "once a shift is over 6 hours"),
-        ({"over_hours": 5.5}, "once a shift is over 5.5 hours"),
-        ({"reaches_hours": 1}, "once a shift reaches 1 hour"),
-        ({"over_hours": 6, "up_to_hours": 9}, "for shifts over 6 and up to 9 hours"),
-        ({"reaches_hours": 3.5, "up_to_hours": 6}, "for shifts of 3.5 up to 6 hours"),
+        ({"over_hours": 6}, "once working time is over 6 hours"),
+        ({"over_hours": 5.5}, "once working time is over 5.5 hours"),
+        ({"reaches_hours": 1}, "once working time reaches 1 hour"),
+        ({"over_hours": 6, "up_to_hours": 9}, "for working time over 6 and up to 9 hours"),
+        ({"reaches_hours": 3.5, "up_to_hours": 6}, "for working time of 3.5 up to 6 hours"),
         ({"over_hours": 0}, "on every shift"),
     ],
     ids=["over", "over-fraction", "reaches-one-hour", "over-up-to", "reaches-up-to", "every-shift"],

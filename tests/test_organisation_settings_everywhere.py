@@ -29,17 +29,19 @@ id: berlin
 title: Berlin lunch window
 jurisdiction: de
 scope:
-  shift_hours: 8
+  shift_hours: 6.75
   shift_starts: ["08:00"]
 rules:
   - kind: break-rule
     break: any
     min_minutes: 30
     scheduling: fixed
-    blocked_windows: [{{from: "{start}", to: "14:30"}}]
+    blocked_windows: [{{from: "{start}", to: "14:45"}}]
 """
-"""A break rule breaching the German rest-break rule at the default edge margin (30 minutes); with
-``start`` 08:30 a break 08:00-08:30 still fits without the margin, with 08:00 nothing fits."""
+"""A break rule breaching the German rest-break rule at the default edge margin (30 minutes): 6 h 15
+of work need 30 minutes of break, and never more than six hours in a row (ArbZG section 4). With
+``start`` 08:45 the break 08:15-08:45 fits without the margin and leaves 6 hours of work after it;
+with 08:30 or 08:00 no break leaves both stretches at six hours or less."""
 
 
 def own_rulebook(folder: Path) -> Path:
@@ -133,8 +135,8 @@ def test_bdd_steps_know_the_conflict_codes_of_the_organisations_own_guardrail_pa
 def test_diff_evaluates_both_sides_with_the_settings_edge_margin(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    # Without the edge margin a break 08:00-08:30 fits before the old window, not before the new.
-    for side, start in (("old", "08:30"), ("new", "08:00")):
+    # Without the edge margin a break 08:15-08:45 fits before the old window, not before the new.
+    for side, start in (("old", "08:45"), ("new", "08:00")):
         (tmp_path / side).mkdir()
         (tmp_path / side / "berlin.yaml").write_text(BERLIN.format(start=start), encoding="utf-8")
     monkeypatch.chdir(tmp_path)

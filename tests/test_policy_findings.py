@@ -429,9 +429,11 @@ def test_check_on_an_unlawful_policy_exits_1_and_offers_a_legal_break_length(
     lines = out.splitlines()
     assert lines[0].startswith("lib/long-shift.yaml:8 | GRD021 | ")
     assert lines[0].endswith("[guardrail/error]")
+    # The law counts working time, breaks excluded (ArbZG sections 2 and 4): 9.5 hours of presence
+    # with a 30-minute break are 9 hours of work, for which 30 minutes suffice.
     assert lines[1] == (
         "  remedy REM903 on long-shift/rules[0]: Lengthen the break to what the law requires "
-        "(min_minutes: 45) -> employee +0 (+0), customer +0 (+0); resolves"
+        "(min_minutes: 30) -> employee +0 (+0), customer +0 (+0); resolves"
     )
     assert lines[2:] == [SUMMARY_FAILED]
 

@@ -21,10 +21,19 @@ nothing in words; ``policyweigh.law.wording`` does.
 - **Order.** Breaks are placed in the order given, each as early as possible,
   which finds a placement whenever one exists: placing a break earlier never
   leaves less room for the ones after it.
+- **Work in a row.** ``place_stretches`` takes several break rules' breaks (a
+  ``Part`` each: its length and blocked windows, each used at most once) and a
+  limit on work in a row: no stretch (from the shift start to the first break,
+  between breaks, from the last break to the shift end) may be longer. Each
+  break is placed as *late* as the limit allows (that leaves the shortest
+  stretch after it), trying the parts in every order, so a placement is found
+  whenever one exists; otherwise the first stretch left too long is
+  ``ShiftPlacement.run``.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -37,10 +46,12 @@ __all__ = [
     "DeadlineKind",
     "Margins",
     "Miss",
+    "Part",
     "PlacedBreak",
     "ShiftPlacement",
     "Window",
     "place_breaks",
+    "place_stretches",
 ]
 
 DAY_MINUTES = 24 * 60
@@ -166,11 +177,14 @@ class ShiftPlacement:
     """The breaks placed, in order: all of them, or those before the miss."""
     miss: Miss | None
     """The first break that cannot be placed; none: every break fits."""
+    run: tuple[int, int] | None = None
+    """From ``place_stretches``: the stretch of work (start, end on the time line) longer than
+    allowed; none: no such stretch."""
 
     @property
     def fits(self) -> bool:
-        """Whether every break due on the shift is placed."""
-        return self.miss is None
+        """Whether every break due on the shift is placed, and no stretch of work is too long."""
+        return self.miss is None and self.run is None
 
 
 # --------------------------------------------------------------------------- placing
@@ -199,6 +213,18 @@ def _earliest(blocks: Sequence[_Block], earliest: int, latest: int, length: int)
             return start
         # Nothing starting before the last clashing window ends can fit: jump past it.
         start = max(clash)
+    return None
+
+
+def _latest(blocks: Sequence[_Block], earliest: int, latest: int, length: int) -> int | None:
+    """The latest start in [earliest, latest] of a break of ``length`` that touches no block."""
+    start = latest
+    while start >= earliest:
+        clash = [begin for begin, end, _ in blocks if begin < start + length and start < end]
+        if not clash:
+            return start
+        # Nothing ending after the first clashing window begins can fit: jump before it.
+        start = min(clash) - length
     return None
 
 
@@ -261,3 +287,83 @@ def _place_shift(plan: BreakPlan, blocks: Sequence[_Block], start: int) -> Shift
         fits_without_margins=loose,
     )
     return ShiftPlacement(start, end, tuple(placed), miss)
+
+
+# --------------------------------------------------------------------------- work in a row
+
+
+@dataclass(frozen=True)
+class Part:
+    """One break a break rule gives on a shift, for ``place_stretches``."""
+
+    length: int
+    """Minutes the break lasts."""
+    windows: tuple[Window, ...] = ()
+    """The rule's blocked windows, the same every day."""
+
+
+_MAX_ORDERS = 720
+"""Orders of the parts tried (all of them for up to six parts)."""
+
+
+def _stretches(
+    parts: Sequence[tuple[int, list[_Block]]],
+    order: Sequence[int],
+    start: int,
+    end: int,
+    limit: int,
+    margins: Margins,
+) -> tuple[list[PlacedBreak], tuple[int, int] | None]:
+    """Breaks placed as late as the limit allows, in ``order`` (a part that cannot go is skipped)."""
+    begin, earliest = start, start + margins.edge
+    placed: list[PlacedBreak] = []
+    left = list(order)
+    while end - begin > limit:
+        for index in left:
+            length, blocks = parts[index]
+            at = _latest(blocks, earliest, min(begin + limit, end - margins.edge - length), length)
+            if at is not None:
+                placed.append(PlacedBreak(index, at, at + length))
+                begin, earliest = at + length, at + length + margins.gap
+                left.remove(index)
+                break
+        else:
+            # The stretch runs on to the earliest break still possible, or to the shift end.
+            stops = [end]
+            for index in left:
+                length, blocks = parts[index]
+                at = _earliest(blocks, max(earliest, begin + limit + 1), end - margins.edge - length, length)
+                if at is not None:
+                    stops.append(at)
+            return placed, (begin, min(stops))
+    return placed, None
+
+
+def place_stretches(
+    starts: Sequence[int], shift_minutes: int, parts: Sequence[Part], limit: int, margins: Margins = Margins()
+) -> tuple[ShiftPlacement, ...]:
+    """Place the parts so that no stretch of work is longer than ``limit`` minutes, at each start.
+
+    One result per start: the breaks placed (``PlacedBreak.index`` is the part's), and
+    ``run``, the first stretch left longer than ``limit`` when no order of the parts avoids
+    one (of the orders tried, the one that gets furthest into the shift); ``miss`` is none.
+    """
+    laid = [(part.length, _unroll(part.windows)) for part in parts]
+    orders = list(itertools.islice(itertools.permutations(range(len(parts))), _MAX_ORDERS))
+    results = []
+    for start in starts:
+        end = start + shift_minutes
+        best: tuple[list[PlacedBreak], tuple[int, int]] | None = None
+        for order in orders:
+            placed, run = _stretches(laid, order, start, end, limit, margins)
+            if run is None:
+                results.append(ShiftPlacement(start, end, tuple(sorted(placed, key=lambda p: p.start)), None))
+                break
+            if best is None or (run[0], -run[1]) > (best[1][0], -best[1][1]):
+                best = (placed, run)
+        else:
+            placed, run = best if best is not None else ([], (start, end))
+            results.append(
+                ShiftPlacement(start, end, tuple(sorted(placed, key=lambda p: p.start)), None, run)
+            )
+    return tuple(results)

@@ -24,14 +24,18 @@ __all__ = [
     "NO_JURISDICTION",
     "TEMPLATES",
     "ShiftCondition",
+    "NotCounting",
     "ShortCase",
     "assumption_clauses",
     "duration",
     "explanation",
     "hours",
     "join",
+    "missing_clause",
     "no_pack_note",
+    "not_counting_clause",
     "notes",
+    "run_clause",
     "short_break_clause",
     "threshold_phrase",
     "timing_clauses",
@@ -52,12 +56,12 @@ TEMPLATES: Mapping[str, str] = MappingProxyType(
         "window": "{start}-{end}",
         # ---- shift lengths a requirement applies to
         "threshold.every-shift": "on every shift",
-        "threshold.over": "once a shift is over {hours}",
-        "threshold.reaches": "once a shift reaches {hours}",
-        "threshold.over-up-to": "for shifts over {low:g} and up to {high}",
-        "threshold.reaches-up-to": "for shifts of {low:g} up to {high}",
+        "threshold.over": "once working time is over {hours}",
+        "threshold.reaches": "once working time reaches {hours}",
+        "threshold.over-up-to": "for working time over {low:g} and up to {high}",
+        "threshold.reaches-up-to": "for working time of {low:g} up to {high}",
         # ---- a break rule shorter than the law's minimum
-        "length.on": "on shifts of {shift}, {kinds} of {minutes} minutes",
+        "length.on": "on shifts of {shift} worked, {kinds} of {minutes} minutes",
         "length.national": (
             "{on} are shorter than the {required} minutes assumed for the break due {when}, "
             "a length left to national law"
@@ -122,6 +126,39 @@ TEMPLATES: Mapping[str, str] = MappingProxyType(
         "timing.blocked.several": "breaks are blocked {windows}{note}, so {breaks} does not fit in {fit}",
         "timing.no-room.shift": "{fit} leaves no room for {room}{note}",
         "timing.no-room.shifts": "{fit} leave no room for {room}{note}",
+        # ---- a break the law requires that no break rule of the policy gives
+        "missing.kind": "{kinds} are not {label}",
+        "missing.unpaid": "{kinds} of {minutes} minutes count as {label} only when paid",
+        "missing.too-short": (
+            "{kinds} of {minutes} minutes are shorter than the {part} uninterrupted minutes that count"
+        ),
+        "missing.length-range": "{kinds} of {minutes} minutes are not {label}",
+        "missing.due.one": "{minutes} minutes are due",
+        "missing.due.split": "{minutes} minutes are due (in parts of at least {block} minutes, the first",
+        "missing.due.several": "{count} breaks of {minutes} minutes are due",
+        "missing.by.shift": "{due} {verb} by {deadlines}{close}",
+        "missing.by.shifts": "{due} {verb} by {deadlines} respectively{close}",
+        "missing.by.worked": "{due} {verb} within {hours} of work{close}",
+        "missing.within": "{due}{close} within the shift",
+        "missing.start.one": "the shift starting {starts} works {worked} with no break that counts",
+        "missing.start.several": "the shifts starting {starts} work {worked} with no break that counts",
+        "missing.start.none": "a shift works {worked} with no break that counts",
+        "missing.worked": "{worked} ({shift} with its breaks)",
+        "missing": "no break of the policy counts as {label} ({reasons}): {start}, and {due} {when}",
+        "due.verb.start-by": "starting",
+        "due.verb.end-by": "ending",
+        # ---- work in a row
+        "run": (
+            "on the shift starting {start}, {breaks} at {at} at the latest{blocked}, which leaves "
+            "{stretch} of work in a row from {begin} to {end}, more than the {limit} allowed"
+        ),
+        "run.none": (
+            "on the shift starting {start}, no break that counts can be taken before {end}{blocked}, "
+            "which leaves {stretch} of work in a row from {begin} to {end}, more than the {limit} allowed"
+        ),
+        "run.blocked": " (breaks are blocked {windows})",
+        "run.break.one": "the break can be taken",
+        "run.break.several": "the breaks can be taken",
         # ---- what was assumed, and verdicts not given
         "assuming.hours": "assuming {hours:g}-hour shifts, as the policy gives no shift_hours",
         "assuming.start": "assuming a shift starting {start}, as the policy gives no shift_starts",
@@ -203,7 +240,7 @@ def window(value: Window) -> str:
 
 
 def threshold_phrase(condition: ShiftCondition) -> str:
-    """The condition in words: "once a shift is over 6 hours"."""
+    """The condition in words: "once working time is over 6 hours"."""
     over, reaches, up_to = condition.over_hours, condition.reaches_hours, condition.up_to_hours
     if up_to is not None:
         if over is not None:
@@ -344,6 +381,93 @@ def timing_clauses(
     return [
         _timing_clause(group, margins, deadline_hours[_misses(group)[0].index]) for group in groups.values()
     ]
+
+
+# --------------------------------------------------------------------------- missing breaks and work in a row
+
+NotCounting = Literal["kind", "unpaid", "too-short", "length-range"]
+"""Why a break rule does not count for a requirement, each a ``missing.*`` template."""
+
+
+def not_counting_clause(case: NotCounting, *, kind: str, minutes: int, label: str, part: int = 0) -> str:
+    """Why the break rule of ``kind`` and ``minutes`` does not count as one of the breaks called ``label``."""
+    return _fill(f"missing.{case}", kinds=_KINDS[kind], minutes=minutes, label=label, part=part)
+
+
+def missing_clause(
+    *,
+    reasons: Sequence[str],
+    label: str,
+    required: int,
+    count: int,
+    block: int | None,
+    applies: ShiftCondition,
+    shift_minutes: int,
+    worked: int,
+    starts: Sequence[int],
+    deadlines: Sequence[int | None],
+    kinds: Sequence[DeadlineKind | None],
+) -> str:
+    """A requirement no break rule counts for: why each does not, how long each start works, what is due by when.
+
+    ``deadlines`` are the breaks' deadlines in minutes after the shift start (none: no
+    deadline), ``kinds`` whether each must start or end by then.
+    """
+    unique = list(dict.fromkeys(reasons))
+    worked_text = duration(worked)
+    if worked != shift_minutes:
+        worked_text = _fill("missing.worked", worked=worked_text, shift=duration(shift_minutes))
+    if starts:
+        names = join([format_minutes(start) for start in starts])
+        which = "one" if len(starts) == 1 else "several"
+        start = _fill(f"missing.start.{which}", starts=names, worked=worked_text)
+    else:
+        start = _fill("missing.start.none", worked=worked_text)
+    close = ""
+    if count > 1:
+        number = _NUMBERS[count] if count < len(_NUMBERS) else str(count)
+        due = _fill("missing.due.several", count=number, minutes=required)
+    elif block is not None:
+        due, close = _fill("missing.due.split", minutes=required, block=block), ")"
+    else:
+        due = _fill("missing.due.one", minutes=required)
+    timed = [(d, k) for d, k in zip(deadlines, kinds, strict=True) if d is not None and k is not None]
+    if not timed:
+        if close:
+            due = due.removesuffix(", the first")
+        by = _fill("missing.within", due=due, close=close)
+    else:
+        verb = _fill(f"due.verb.{timed[0][1]}")
+        if starts:
+            per_start = [join([format_minutes(start + d) for d, _ in timed]) for start in starts]
+            which = "shift" if len(starts) == 1 else "shifts"
+            by = _fill(f"missing.by.{which}", due=due, verb=verb, deadlines=join(per_start), close=close)
+        else:
+            hours_due = join([duration(d) for d, _ in timed])
+            by = _fill("missing.by.worked", due=due, verb=verb, hours=hours_due, close=close)
+    return _fill(
+        "missing", label=label, reasons=join(unique), start=start, due=by, when=threshold_phrase(applies)
+    )
+
+
+def run_clause(shift: ShiftPlacement, *, windows: Sequence[Window], limit: int) -> str:
+    """A shift whose breaks all fit but leave a stretch of work longer than ``limit`` minutes."""
+    if shift.run is None:
+        raise ValueError("a run clause is for a shift with a stretch of work that is too long")
+    begin, end = shift.run
+    blocked = _fill("run.blocked", windows=join([window(w) for w in windows])) if windows else ""
+    at = join([f"{format_minutes(p.start)}-{format_minutes(p.end)}" for p in shift.placed])
+    return _fill(
+        "run" if shift.placed else "run.none",
+        start=format_minutes(shift.start),
+        breaks=_fill("run.break.one" if len(shift.placed) == 1 else "run.break.several"),
+        at=at,
+        blocked=blocked,
+        stretch=duration(end - begin),
+        begin=format_minutes(begin),
+        end=format_minutes(end),
+        limit=duration(limit),
+    )
 
 
 # --------------------------------------------------------------------------- assumptions and notes

@@ -38,6 +38,7 @@ __all__ = [
     "LengthRange",
     "ShortenedBreak",
     "Threshold",
+    "WorkingTime",
     "hours_to_minutes",
     "load_guardrails",
 ]
@@ -64,7 +65,12 @@ class _Model(BaseModel):
 
 
 class Threshold(_Model):
-    """A shift-length condition: over (strictly longer than) or reaches X hours, optionally up to Y."""
+    """A condition on the daily working time: over (strictly longer than) or reaches X hours, optionally up to Y.
+
+    The checker compares it with the working time of a shift (its length minus the breaks
+    that are no working time, ``BreakRequirement.working_time``), as the laws count hours
+    worked, not presence.
+    """
 
     over_hours: float | None = Field(default=None, ge=0, le=24)
     """Holds for shifts strictly longer than this many hours."""
@@ -93,7 +99,7 @@ class Threshold(_Model):
         return low_ok and (self.up_to_hours is None or shift_minutes <= hours_to_minutes(self.up_to_hours))
 
     def phrase(self) -> str:
-        """The condition in words: "once a shift is over 6 hours" (worded by ``policyweigh.law.wording``)."""
+        """The condition in words: "once working time is over 6 hours" (worded by ``policyweigh.law.wording``)."""
         return threshold_phrase(self)
 
 
@@ -139,6 +145,35 @@ class LengthRange(_Model):
         return self
 
 
+def _every_kind() -> list[BreakKind]:
+    return ["lunch", "rest", "any"]
+
+
+class WorkingTime(_Model):
+    """Which of a policy's breaks are not working time, for a requirement's thresholds and deadlines.
+
+    Working time is the shift (presence, breaks included) minus the breaks this says are no
+    working time, each break rule once per break it gives on a shift.
+    """
+
+    excludes: Literal["unpaid", "all"] = "unpaid"
+    """Breaks taken out of working time: the unpaid ones (paid breaks stay working time), or all
+    of them whether paid or not (ArbZG section 2: a Ruhepause is no working time, pay aside)."""
+    from_minutes: int | None = Field(default=None, gt=0, le=240)
+    """Only breaks at least this long are taken out; shorter ones are working time (ArbZG: an
+    interruption under 15 minutes is no Ruhepause); none: any length."""
+    kinds: list[BreakKind] = Field(default_factory=lambda: _every_kind(), min_length=1, max_length=3)
+    """Break kinds taken out; others are working time (California: rest periods are hours worked)."""
+
+    def excludes_break(self, kind: str, minutes: int, paid: bool) -> bool:
+        """Whether a break of this kind, length and pay is no working time."""
+        if kind not in self.kinds:
+            return False
+        if self.from_minutes is not None and minutes < self.from_minutes:
+            return False
+        return self.excludes == "all" or not paid
+
+
 class BreakRequirement(_Model):
     """One legal requirement on breaks, with its figures and article."""
 
@@ -158,6 +193,12 @@ class BreakRequirement(_Model):
     """Break kinds held to the requirement."""
     counts_if_long_enough: list[BreakKind] = Field(default_factory=list, max_length=3)
     """Break kinds that count only when at least one lawful break long."""
+    counts_if_paid: list[BreakKind] = Field(default_factory=list, max_length=3)
+    """Break kinds that count only when paid (an unpaid one is left to the other requirements)."""
+    max_continuous_hours: float | None = Field(default=None, gt=0, le=24)
+    """Longest stretch of work in a row the law allows without a break that counts; none: no limit."""
+    working_time: WorkingTime = Field(default_factory=WorkingTime)
+    """Which of the policy's breaks are no working time (default: the unpaid ones)."""
     breaks: list[DueBreak] = Field(default_factory=list, max_length=8)
     """The breaks due, in order; empty: the law rules on breaks given but requires none."""
     min_minutes: int | None = Field(default=None, gt=0, le=240)
@@ -183,9 +224,17 @@ class BreakRequirement(_Model):
 
     @model_validator(mode="after")
     def _consistent(self) -> BreakRequirement:
-        both = sorted(set(self.binds) & set(self.counts_if_long_enough))
-        if both:
-            raise ValueError(f"{', '.join(both)} is listed in both binds and counts_if_long_enough")
+        lists = {
+            "binds": set(self.binds),
+            "counts_if_long_enough": set(self.counts_if_long_enough),
+            "counts_if_paid": set(self.counts_if_paid),
+        }
+        names = list(lists)
+        for i, first in enumerate(names):
+            for second in names[i + 1 :]:
+                both = sorted(lists[first] & lists[second])
+                if both:
+                    raise ValueError(f"{', '.join(both)} is listed in both {first} and {second}")
         if not self.breaks:
             if (
                 self.min_minutes is not None
