@@ -363,13 +363,13 @@ def test_bundled_pie_van_style_ban_is_a_trade_off() -> None:
 # --------------------------------------------------------------------------- guardrails
 
 
-def _berlin(**scope: Any) -> Policy:
+def _berlin(blocked: tuple[str, str] = ("08:30", "14:30"), **scope: Any) -> Policy:
     window = {
         "kind": "break-rule",
         "break": "any",
         "min_minutes": 30,
         "scheduling": "fixed",
-        "blocked_windows": [{"from": "08:30", "to": "14:30"}],
+        "blocked_windows": [{"from": blocked[0], "to": blocked[1]}],
     }
     return make_policy(
         window, id="berlin", jurisdiction="de", scope={"shift_hours": 8, "shift_starts": ["08:00"], **scope}
@@ -387,16 +387,7 @@ def test_guardrail_breach_is_a_conflict() -> None:
 def test_guardrails_use_the_edge_margin_setting() -> None:
     # 6 h 15 of work need 30 minutes of break and at most six hours in a row (ArbZG section 4): the
     # only slot, 08:15-08:45, is 15 minutes after the shift's start and counts only without the margin.
-    window = {
-        "kind": "break-rule",
-        "break": "any",
-        "min_minutes": 30,
-        "scheduling": "fixed",
-        "blocked_windows": [{"from": "08:45", "to": "14:45"}],
-    }
-    policy = make_policy(
-        window, id="berlin", jurisdiction="de", scope={"shift_hours": 6.75, "shift_starts": ["08:00"]}
-    )
+    policy = _berlin(("08:45", "14:45"), shift_hours=6.75)
     assert [
         c for c in conflicts_of(policy, settings=Settings(edge_margin_minutes=0)) if c.kind == "guardrail"
     ] == []
