@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 
@@ -52,6 +53,25 @@ OVER_6 = Threshold(over_hours=6)
 
 def timing(shifts: list[ShiftPlacement], hours: list[float | None], margins: Margins = MARGINS) -> str:
     return " | ".join(wording.timing_clauses(shifts, margins=margins, deadline_hours=hours))
+
+
+def _missing(**changes: Any) -> str:
+    """``wording.missing_clause`` for a Californian 8-hour day with one 10-minute rest and no meal,
+    with ``changes`` to its arguments."""
+    arguments: dict[str, Any] = {
+        "reasons": [wording.not_counting_clause("kind", kind="rest", minutes=10, label="meal periods")],
+        "label": "meal periods",
+        "required": 30,
+        "count": 1,
+        "block": None,
+        "applies": Threshold(over_hours=5),
+        "shift_minutes": 480,
+        "worked": 480,
+        "starts": [480],
+        "deadlines": [300],
+        "kinds": ["start-by"],
+    }
+    return wording.missing_clause(**{**arguments, **changes})
 
 
 # Every case: a finding's structured values in, the exact text out.
@@ -230,25 +250,13 @@ CASES: dict[str, tuple[Callable[[], str], str]] = {
     ),
     # ---- a missing break: why no rule counts, how long each start works, what is due by when
     "missing-kind-deadline-one-start": (
-        lambda: wording.missing_clause(
-            reasons=[wording.not_counting_clause("kind", kind="rest", minutes=10, label="meal periods")],
-            label="meal periods",
-            required=30,
-            count=1,
-            block=None,
-            applies=Threshold(over_hours=5),
-            shift_minutes=480,
-            worked=480,
-            starts=[480],
-            deadlines=[300],
-            kinds=["start-by"],
-        ),
+        lambda: _missing(),
         "no break of the policy counts as meal periods (rest breaks are not meal periods): the shift "
         "starting 08:00 works 8 hours with no break that counts, and 30 minutes are due starting by 13:00 "
         "once working time is over 5 hours",
     ),
     "missing-split-end-by-several-starts": (
-        lambda: wording.missing_clause(
+        lambda: _missing(
             reasons=[
                 wording.not_counting_clause(
                     "too-short", kind="rest", minutes=10, label="rest breaks", part=15
@@ -256,12 +264,9 @@ CASES: dict[str, tuple[Callable[[], str], str]] = {
             ]
             * 2,
             label="rest breaks",
-            required=30,
-            count=1,
             block=15,
             applies=Threshold(over_hours=6, up_to_hours=9),
             shift_minutes=500,
-            worked=480,
             starts=[480, 540],
             deadlines=[360],
             kinds=["end-by"],
@@ -272,7 +277,7 @@ CASES: dict[str, tuple[Callable[[], str], str]] = {
         "15 minutes, the first ending by 14:00 and 15:00 respectively) for working time over 6 and up to 9 hours",
     ),
     "missing-several-no-deadline-no-start": (
-        lambda: wording.missing_clause(
+        lambda: _missing(
             reasons=[
                 wording.not_counting_clause("unpaid", kind="any", minutes=20, label="rest periods"),
                 wording.not_counting_clause("length-range", kind="rest", minutes=30, label="coffee breaks"),
@@ -280,10 +285,7 @@ CASES: dict[str, tuple[Callable[[], str], str]] = {
             label="rest periods",
             required=10,
             count=2,
-            block=None,
             applies=Threshold(reaches_hours=3.5),
-            shift_minutes=480,
-            worked=480,
             starts=[],
             deadlines=[None, None],
             kinds=[None, None],
@@ -294,16 +296,11 @@ CASES: dict[str, tuple[Callable[[], str], str]] = {
         "reaches 3.5 hours",
     ),
     "missing-split-no-deadline": (
-        lambda: wording.missing_clause(
+        lambda: _missing(
             reasons=[wording.not_counting_clause("kind", kind="lunch", minutes=10, label="breaks")],
             label="breaks",
-            required=30,
-            count=1,
             block=15,
             applies=Threshold(over_hours=6),
-            shift_minutes=480,
-            worked=480,
-            starts=[480],
             deadlines=[None],
             kinds=[None],
         ),
@@ -312,19 +309,7 @@ CASES: dict[str, tuple[Callable[[], str], str]] = {
         "minutes) within the shift once working time is over 6 hours",
     ),
     "missing-deadline-in-hours-worked": (
-        lambda: wording.missing_clause(
-            reasons=[wording.not_counting_clause("kind", kind="rest", minutes=10, label="meal periods")],
-            label="meal periods",
-            required=30,
-            count=1,
-            block=None,
-            applies=Threshold(over_hours=5),
-            shift_minutes=480,
-            worked=480,
-            starts=[],
-            deadlines=[300],
-            kinds=["start-by"],
-        ),
+        lambda: _missing(starts=[]),
         "no break of the policy counts as meal periods (rest breaks are not meal periods): a shift works "
         "8 hours with no break that counts, and 30 minutes are due starting within 5 hours of work once "
         "working time is over 5 hours",
