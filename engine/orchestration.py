@@ -34,7 +34,7 @@ from policyweigh.remedies import RemedyBudget, attach_remedies, rank_key
 from policyweigh.results import Conflict, Evaluation, PolicyResult, RemedyResult
 from policyweigh.rulebook import Rulebook
 
-__all__ = ["check", "evaluate", "rescorer", "unlawful_policies", "with_conflicts"]
+__all__ = ["check", "evaluate", "is_unlawful_breach", "rescorer", "unlawful_policies", "with_conflicts"]
 
 
 def evaluate(
@@ -69,9 +69,14 @@ def rescorer(run: EvaluationRun) -> Rescore:
     return rescore
 
 
+def is_unlawful_breach(conflict: Conflict) -> bool:
+    """Whether a finding makes its policies unlawful: a guardrail breach at error level."""
+    return conflict.kind == "guardrail" and conflict.severity == "error"
+
+
 def unlawful_policies(conflicts: Sequence[Conflict]) -> set[str]:
     """Ids of the policies that breach a guardrail at error level."""
-    return {pid for c in conflicts if c.kind == "guardrail" and c.severity == "error" for pid in c.policies}
+    return {pid for c in conflicts if is_unlawful_breach(c) for pid in c.policies}
 
 
 def with_conflicts(run: EvaluationRun, *, remedies: bool, budget: RemedyBudget) -> EvaluationRun:

@@ -419,3 +419,11 @@ def test_a_rule_shows_its_dose_threshold_mechanism_and_reach(run: EvaluationRun)
         in shown("DRV003")
     )
     assert "  reach: blocked_windows.share_of_shift (share of customer contacts touched)" in shown("BRK001")
+
+
+def test_the_html_derivation_shows_a_dose_as_every_other_output_does(run: EvaluationRun) -> None:
+    # Regression: the derivation wrote its own "(-3 x1.25)" after the delta, unrounded, and x2.0 for
+    # a dose of 2; it now uses the contributions' wording.
+    html = render_html(run)
+    steps = re.findall(r"<li><strong>DRV001</strong>.*?</li>", html)
+    assert steps and all("-3 x1.25 = -3.75" in step for step in steps), steps

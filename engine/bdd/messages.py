@@ -205,11 +205,12 @@ def comparison_message(first: PolicyResult, second: PolicyResult, side: str, com
     return "\n".join(lines)
 
 
-def _range_of(result: PolicyResult, side: str) -> tuple[int, int]:
+def side_range(result: PolicyResult, side: str) -> tuple[int, int]:
+    """A side's [low, high]; a failure naming the policy when the evaluation gives no ranges."""
     if result.ranges is None:
         raise fail(f"the evaluation of {result.id} gives no ranges")
-    low, high = getattr(result.ranges, side)
-    return int(low), int(high)
+    span: tuple[int, int] = getattr(result.ranges, side)
+    return span
 
 
 def _band_lines(result: PolicyResult, side: str) -> list[str]:
@@ -228,7 +229,7 @@ def _band_lines(result: PolicyResult, side: str) -> list[str]:
 
 def range_message(result: PolicyResult, side: str, low: float, high: float) -> str:
     """Why a side's range is not within two bounds: the range, the score and the widest bands."""
-    got_low, got_high = _range_of(result, side)
+    got_low, got_high = side_range(result, side)
     score = getattr(result.scores, side)
     head = (
         f"expected the {side} range of {result.id} to be within {plain(low)} and {plain(high)}, "
@@ -239,7 +240,7 @@ def range_message(result: PolicyResult, side: str, low: float, high: float) -> s
 
 def uncertainty_message(result: PolicyResult, side: str, margin: float, *, expected: bool) -> str:
     """Why a side is (or is not) uncertain: its range against the margin, and the widest bands."""
-    low, high = _range_of(result, side)
+    low, high = side_range(result, side)
     score = getattr(result.scores, side)
     meaning = f"its range reaching both a gain above +{plain(margin)} and a loss below -{plain(margin)}"
     head = (

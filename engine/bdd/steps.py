@@ -51,6 +51,7 @@ from policyweigh.bdd.messages import (
     reach_message,
     remedy_message,
     scores_summary,
+    side_range,
     uncertainty_message,
     verdict_message,
 )
@@ -59,7 +60,8 @@ from policyweigh.bdd.vocabulary import Keyword, StepRegistry
 from policyweigh.bdd.world import PolicyWorld, policy_source
 from policyweigh.conflicts import POLICY_FINDINGS, TRADE_OFF_CODES
 from policyweigh.formatting import plain
-from policyweigh.results import Conflict, PolicyResult
+from policyweigh.orchestration import is_unlawful_breach
+from policyweigh.results import Conflict, PolicyResult, rule_ref
 
 __all__ = ["REGISTRY", "TYPES", "policy_world"]
 
@@ -261,7 +263,7 @@ def _check_verdict(world: PolicyWorld, policy_id: str | None, verdict: str) -> N
             legal = [
                 c
                 for c in world.current().evaluation.conflicts
-                if result.id in c.policies and c.kind == "guardrail"
+                if result.id in c.policies and is_unlawful_breach(c)
             ]
             message += "\n" + conflicts_message(
                 "legal findings (an error-level breach makes a policy unlawful):",
@@ -398,9 +400,7 @@ def _(policy_world: PolicyWorld, side: str, low: float, high: float) -> None:
     at the low, then the high end of its evidence band (strong evidence a narrow band, practitioner
     figures a wide one)."""
     result = policy_world.result()
-    if result.ranges is None:
-        raise fail(f"the evaluation of {result.id} gives no ranges")
-    got_low, got_high = getattr(result.ranges, side)
+    got_low, got_high = side_range(result, side)
     if not (low <= got_low and got_high <= high):
         raise fail(range_message(result, side, low, high))
 
@@ -461,7 +461,7 @@ def _(policy_world: PolicyWorld, number: int) -> None:
     rules = len(policy_world.policy(result.id).rules)
     if not 1 <= number <= rules:
         raise fail(f"{result.id} has {rules} rule{'s' if rules != 1 else ''}; there is no rule {number}")
-    wanted = f"{result.id}/rules[{number - 1}]"
+    wanted = rule_ref(result.id, number - 1)
     if all(entry.rule != wanted for entry in result.not_assessed):
         raise fail(
             assessment_message(result, f"expected rule {number} of {result.id} not to be assessed", rules)

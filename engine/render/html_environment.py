@@ -17,6 +17,7 @@ from markupsafe import Markup
 
 from policyweigh.formatting import format_value, points, signed
 from policyweigh.render.escape import html_text
+from policyweigh.render.view import Impact, span_text
 
 __all__ = ["TEMPLATES", "environment"]
 
@@ -44,6 +45,7 @@ def environment() -> jinja2.Environment:
     )
     env.filters["signed"] = signed
     env.filters["points"] = points
-    env.filters["span"] = lambda pair: f"{signed(pair[0])}..{signed(pair[1])}"
+    env.filters["span"] = span_text
+    env.globals["dosed"] = lambda criterion, base, dose: Impact(criterion, base, dose, base * dose)
     env.filters["value"] = lambda value, key="": format_value(key, value)
     return env

@@ -105,8 +105,6 @@ KIND_DESCRIPTIONS = {
     "implausible": "A value no real policy sets for its field: the judgement of it is flagged, not trusted.",
     "trade-off": "One side gains while the other loses, inside one policy.",
 }
-BAND_ORDER = ("strong", "moderate", "weak", "practitioner", "none")
-"""Evidence strengths from the narrowest band to the widest (``none``: no evidence cited)."""
 RANKING = (
     "Ranked best first by the worse of the two scores, then the better one, then id, so severe harm "
     "to one side is never offset by a gain on the other; unlawful policies come last."
@@ -623,6 +621,6 @@ def build_view(
         rulebook_source=rulebook_label(book.source),
         rulebook_fingerprint=book.fingerprint,
         evidence=[book.evidence[e] for e in sorted(cited_all) if e in book.evidence],
-        bands=[(name, book.scoring.bands.of(None if name == "none" else name)) for name in BAND_ORDER],
+        bands=list(book.scoring.bands.model_dump().items()),
         mechanisms=list(book.scoring.mechanisms),
     )
