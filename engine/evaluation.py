@@ -24,7 +24,6 @@ from policyweigh.policy import Policy
 from policyweigh.results import Contribution, Evaluation, NotAssessed, PolicyResult, Reach, rule_ref
 from policyweigh.rete import Firing, run_impact
 from policyweigh.rulebook import ImpactRule, Rulebook
-from policyweigh.rulebook.models import STRENGTHS
 from policyweigh.scoring import ranges, score, uncertain_sides, verdict
 from policyweigh.templates import render_reason
 
@@ -34,7 +33,6 @@ __all__ = [
     "Rescore",
     "Trace",
     "dose_factor",
-    "evidence_strength",
     "fill",
     "firing_doses",
     "rule_value",
@@ -159,15 +157,9 @@ Rescore = Callable[[Policy], EvaluationRun]
 """Scores one changed policy on its own: how remedies learn what a patch does to the scores."""
 
 
-def evidence_strength(rule: ImpactRule, rulebook: Rulebook) -> str | None:
-    """The strength of the strongest evidence a rule cites (None when it cites none)."""
-    found = [rulebook.evidence[e].strength for e in rule.evidence if e in rulebook.evidence]
-    return min(found, key=STRENGTHS.index) if found else None
-
-
 def _strength(rule: ImpactRule, rulebook: Rulebook) -> str | None:
     """The strength a rule's contributions carry: its own claim's, else its strongest evidence's."""
-    return rule.strength or evidence_strength(rule, rulebook)
+    return rule.strength or rulebook.evidence_strength(rule)
 
 
 def dose_factor(rule: ImpactRule, fact: Fact) -> float:
@@ -233,7 +225,7 @@ class _Intensities:
 def firing_doses(firings: Sequence[Firing], rulebook: Rulebook) -> list[float]:
     """The dose of each of one policy's firings, in order (see ``_Intensities``), rounded as scored."""
     intensities = _Intensities(firings, rulebook)
-    return [round(intensities.of(f), 3) if f.code in intensities.rules else 1.0 for f in firings]
+    return [round(intensities.of(f), 3) for f in intensities.firings]
 
 
 def _not_assessed_reason(rule: Any) -> str:
@@ -259,26 +251,17 @@ def _contributions(
     bands = rulebook.scoring.bands
     values = PolicyValues(policy)
     intensities = _Intensities(firings, rulebook)
-    kept: dict[str, tuple[Firing, float, list[int]]] = {}
+    # An impact rule counts once per policy, at its strongest firing (ties: the first policy rule);
+    # only policy rules can be matched twice, a derived fact being asserted once per policy.
+    groups: dict[str, list[tuple[float, int, Firing]]] = {}
     for firing in intensities.firings:
-        intensity = round(intensities.of(firing), 3)
         index = firing.facts[0].get(INDEX_KEY)
-        known = kept.get(firing.code)
-        if known is None:
-            kept[firing.code] = (firing, intensity, [])
-            continue
-        best, best_intensity, also = known
-        best_index = best.facts[0].get(INDEX_KEY)
-        if intensity > best_intensity or (
-            intensity == best_intensity
-            and isinstance(index, int)
-            and isinstance(best_index, int)
-            and index < best_index
-        ):
-            also = [*also, best_index] if isinstance(best_index, int) else also
-            kept[firing.code] = (firing, intensity, also)
-        elif isinstance(index, int):
-            also.append(index)
+        position = index if isinstance(index, int) else -1
+        groups.setdefault(firing.code, []).append((round(intensities.of(firing), 3), position, firing))
+    kept: dict[str, tuple[Firing, float, list[int]]] = {}
+    for code, group in groups.items():
+        intensity, _, best = max(group, key=lambda g: (g[0], -g[1]))
+        kept[code] = (best, intensity, sorted(i for _, i, f in group if f is not best and i >= 0))
     out: list[Contribution] = []
     contacts = 0.0
     for code, (firing, intensity, also) in kept.items():

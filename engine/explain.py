@@ -16,6 +16,7 @@ from policyweigh.evaluation import EvaluationRun, PolicyValues, fill, firing_dos
 from policyweigh.facts import DERIVED_KEY, INDEX_KEY, POLICY_KEY
 from policyweigh.formatting import format_value
 from policyweigh.results import Conflict, PolicyResult
+from policyweigh.scoring import side_sums
 
 
 @dataclass(frozen=True)
@@ -134,17 +135,7 @@ def score_arithmetic(run: EvaluationRun, result: PolicyResult, *, customer_facin
     """The score formula written out with this policy's numbers."""
     scoring = run.rulebook.scoring
     k = scoring.saturation
-    weights = run.rulebook.criteria_by_id
-    w_emp = math.fsum(
-        weights[c.criterion].weight * c.delta
-        for c in result.contributions
-        if c.criterion.startswith("employee.")
-    )
-    w_dir = math.fsum(
-        weights[c.criterion].weight * c.delta
-        for c in result.contributions
-        if c.criterion.startswith("customer.") and c.mechanism is None
-    )
+    w_emp, w_dir, _, _ = side_sums(result.contributions, run.rulebook)
     s = result.scores
     out = [
         f"employee = round(100 x tanh({w_emp:.4g} / {k:g})) = {s.employee:+d}"

@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from policyweigh.measures import measure_values
-from policyweigh.policy import BreakRule, Policy, Window
+from policyweigh.policy import BreakRule, Policy, Window, blocked_minutes
 
 Fact = dict[str, Any]
 
@@ -49,7 +49,7 @@ def window_features(windows: list[Window]) -> Fact:
         return {"blocked_windows.count": 0}
     return {
         "blocked_windows.count": len(windows),
-        "blocked_windows.total_minutes": sum(w.end - w.start for w in windows),
+        "blocked_windows.total_minutes": blocked_minutes(windows),
         "blocked_windows.first_start": min(w.start for w in windows),
         "blocked_windows.last_end": max(w.end for w in windows),
     }

@@ -7,7 +7,8 @@ bonus line. Impact rules read measures like any other number (in ``dose`` and
 in ``because``), so a judgement can scale with what a policy really asks.
 
 Each measure names what it assumes when a field is unset; the assumption is in
-its description, which the format reference and the README print.
+its description, which the format reference prints under the kind (the README's
+generated reference, ``scripts/update_reference.py``).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from policyweigh.policy import (
     Rule,
     Staffing,
     Training,
+    blocked_minutes,
 )
 
 __all__ = ["MEASURES", "TYPICAL_HANDLE_MINUTES", "Measure", "measure_values"]
@@ -63,9 +65,8 @@ def _round(value: float) -> float:
 def _share_of_shift(rule: BreakRule, policy: Policy) -> float | None:
     if not rule.blocked_windows:
         return None
-    blocked = sum(w.end - w.start for w in rule.blocked_windows)
     hours = policy.scope.shift_hours or TYPICAL_SHIFT_HOURS
-    return _round(min(1.0, blocked / (hours * 60)))
+    return _round(min(1.0, blocked_minutes(rule.blocked_windows) / (hours * 60)))
 
 
 def _cap_ratio(rule: CallTimeCap, policy: Policy) -> float | None:

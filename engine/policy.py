@@ -204,6 +204,11 @@ class Window(_Model):
         return minutes_of_day(self.to)
 
 
+def blocked_minutes(windows: list[Window]) -> int:
+    """The minutes a rule's blocked windows cover, window by window."""
+    return sum(w.end - w.start for w in windows)
+
+
 class ServiceLevel(_Model):
     """A service-level target: answered_pct of contacts within within_seconds."""
 

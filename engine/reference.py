@@ -23,6 +23,7 @@ from pydantic_core import PydanticUndefined
 
 from policyweigh import policy as fmt
 from policyweigh.formatting import extract_marked, replace_marked
+from policyweigh.measures import MEASURES
 
 START_MARKER = "<!-- format-reference:start -->"
 END_MARKER = "<!-- format-reference:end -->"
@@ -353,6 +354,14 @@ def format_reference_markdown() -> str:
         if kind in RULE_NOTES:
             out += ["", RULE_NOTES[kind]]
         out += ["", *_table(field_docs(model, skip=("kind", "note")))]
+        measures = MEASURES.get(kind, {})
+        if measures:
+            out += [
+                "",
+                "Measures, worked out from these fields for the impact rules (not written in a policy):",
+                "",
+            ]
+            out += [f"- `{key}`: {_cell(m.description)}" for key, m in measures.items()]
     return "\n".join(out) + "\n"
 
 

@@ -39,6 +39,7 @@ __all__ = [
     "round_half_away",
     "score",
     "side_state",
+    "side_sums",
     "uncertain_sides",
     "verdict",
 ]
@@ -78,7 +79,7 @@ def criterion_values(contributions: Iterable[Contribution], rulebook: Rulebook) 
     return {key: round(weights[key].weight * value, 4) for key, value in points.items()}
 
 
-def _sums(
+def side_sums(
     contributions: Iterable[Contribution], rulebook: Rulebook, end: int = 0
 ) -> tuple[float, float, float, dict[str, float]]:
     """Weighted employee, customer-direct and customer-indirect sums, and indirect per mechanism.
@@ -109,7 +110,7 @@ def _customer(direct: float, indirect: float, saturation: float) -> tuple[int, i
 def score(contributions: Sequence[Contribution], rulebook: Rulebook) -> Scores:
     """Scores of one policy from its contributions."""
     saturation = rulebook.scoring.saturation
-    employee, direct, indirect, mechanisms = _sums(contributions, rulebook)
+    employee, direct, indirect, mechanisms = side_sums(contributions, rulebook)
     customer, d, i = _customer(direct, indirect, saturation)
     return Scores(
         employee=bounded(employee, saturation),
@@ -124,8 +125,8 @@ def score(contributions: Sequence[Contribution], rulebook: Rulebook) -> Scores:
 def ranges(contributions: Sequence[Contribution], rulebook: Rulebook) -> Ranges:
     """Each side's [low, high]: every contribution at the low, then the high end of its band."""
     saturation = rulebook.scoring.saturation
-    e_low, d_low, i_low, _ = _sums(contributions, rulebook, -1)
-    e_high, d_high, i_high, _ = _sums(contributions, rulebook, 1)
+    e_low, d_low, i_low, _ = side_sums(contributions, rulebook, -1)
+    e_high, d_high, i_high, _ = side_sums(contributions, rulebook, 1)
     return Ranges(
         employee=(bounded(e_low, saturation), bounded(e_high, saturation)),
         customer=(_customer(d_low, i_low, saturation)[0], _customer(d_high, i_high, saturation)[0]),

@@ -7,6 +7,7 @@ the formula shows here before it shows as a drift in a library score.
 from __future__ import annotations
 
 import math
+import re
 import shutil
 from pathlib import Path
 
@@ -19,8 +20,9 @@ from policyweigh.evaluation import score_policies
 from policyweigh.facts import rule_facts
 from policyweigh.formatting import points
 from policyweigh.measures import MEASURES, measure_values
+from policyweigh.reference import format_reference_markdown
 from policyweigh.rulebook import default_rulebook, load_rulebook
-from policyweigh.rulebook.models import Dose, ImpactRule, fact_keys
+from policyweigh.rulebook.models import Bands, Dose, ImpactRule, fact_keys
 from tests.helpers import DATA, make_policy
 
 MINI = DATA / "rulebooks" / "mini"
@@ -369,3 +371,93 @@ def test_points_round_halves_away_from_zero_the_same_on_every_python(value: floa
     # Regression: 0.425 summed with sum() showed +0.43 on Python 3.11 and +0.42 on 3.13 (sum of floats
     # became compensated in 3.12); sums are math.fsum now and points round the shortest decimal.
     assert points(value) == shown
+
+
+def test_a_reach_on_a_key_the_facts_do_not_carry_is_a_located_error(tmp_path: Path) -> None:
+    # Regression: a misspelt reach loaded silently and the rule then touched no customer contact.
+    book = _book_with_rule(
+        tmp_path,
+        "- code: ZZZ001\n"
+        "  name: zz.reach\n"
+        "  summary: A reach on a misspelt key.\n"
+        "  when: {kind: break-rule}\n"
+        "  impacts: {customer.speed: 1}\n"
+        "  reach: blocked_windows.share_of_shit\n"
+        "  because: Covered.\n",
+    )
+    with pytest.raises(InputError) as caught:
+        load_rulebook(book)
+    found = [str(p) for p in caught.value.problems]
+    assert any(
+        "zz.yaml:6:" in line
+        and "reach: 'blocked_windows.share_of_shit' is no number of the facts this rule matches" in line
+        and "did you mean 'blocked_windows.share_of_shift'?" in line
+        for line in found
+    ), found
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            "  mechanism: attrition\n",
+            "  mechanism: atrition\n",
+            "unknown mechanism 'atrition'; known: attrition",
+        ),
+        (
+            "  derive: strain\n  because: A cap",
+            "  derive: strain\n  mechanism: attrition\n  because: A cap",
+            "only a rule on a derived fact names a mechanism",
+        ),
+        (
+            "  evidence: [feinberg]\n",
+            "  evidence: [feinberg]\n  remedies: [REM999]\n",
+            "unknown remedy 'REM999'",
+        ),
+        (
+            "  when: {kind: staffing, payroll_change_pct: {lt: 0}}\n",
+            "  when: {kind: staffing, payroll_change_pct: {lt: 0}}\n"
+            "  thresholds: [{key: payroll_change_pct, value: 0, evidence: nowhere, says: A cut.}]\n",
+            "threshold cites unknown evidence id 'nowhere'",
+        ),
+    ],
+    ids=["unknown-mechanism", "mechanism-on-a-policy-rule", "unknown-remedy", "threshold-evidence"],
+)
+def test_the_new_rule_fields_are_cross_checked_when_the_rulebook_loads(
+    tmp_path: Path, old: str, new: str, message: str
+) -> None:
+    book_dir = _chain_book(tmp_path)
+    rules = book_dir / "impact" / "chain.yaml"
+    text = rules.read_text(encoding="utf-8")
+    assert old in text
+    rules.write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(RulebookError, match=re.escape(message)):
+        load_rulebook(book_dir)
+
+
+def test_bands_must_widen_as_evidence_weakens() -> None:
+    with pytest.raises(ValidationError, match="bands must widen as evidence weakens"):
+        Bands(strong=0.5, moderate=0.4, weak=0.6, practitioner=0.8, none=1.0)
+
+
+def test_the_other_measures_are_what_the_fields_imply() -> None:
+    policy = make_policy(
+        {"kind": "call-time-cap", "metric": "max_call_duration", "max_minutes": 6},
+        {"kind": "staffing", "occupancy_target_pct": 85},
+        {"kind": "staffing", "service_level_target": {"answered_pct": 80, "within_seconds": 20}},
+        {"kind": "training", "hours_per_year": 20, "onboarding_weeks": 2.6},
+        {"kind": "compensation-link", "weights": {"calls_handled": 40, "customer_satisfaction": 60}},
+    )
+    values = [measure_values(rule, policy) for rule in policy.rules]
+    assert values[0]["cut_off_pct"] == 36.79  # 100 x exp(-6 / 6)
+    assert values[1] == {"idle_minutes_per_hour": 9.0}
+    assert values[2] == {"implied_wait_seconds": 12.4}  # 20 / -ln(0.2)
+    assert values[3] == {"hours_total": 22.0}  # 20 + 40 x 2.6 / 52
+    assert (values[4]["speed_pay_pct"], values[4]["customer_pay_pct"]) == (40, 60)
+
+
+def test_every_measure_is_described_in_the_format_reference() -> None:
+    reference = format_reference_markdown()
+    for measures in MEASURES.values():
+        for key, measure in measures.items():
+            assert f"- `{key}`: {measure.description}" in reference, key

@@ -18,13 +18,13 @@ from typing import Any
 
 from policyweigh.formatting import plain, points, with_sign
 from policyweigh.results import (
+    VERDICTS,
     Conflict,
     ConflictKind,
     Contribution,
     PolicyResult,
     RemedyResult,
     Severity,
-    Verdict,
     parse_rule_ref,
 )
 from policyweigh.suggest import did_you_mean
@@ -61,7 +61,6 @@ __all__ = [
     "verdict_message",
 ]
 
-VERDICTS: tuple[str, ...] = Verdict.__args__  # type: ignore[attr-defined]
 KINDS: tuple[str, ...] = ConflictKind.__args__  # type: ignore[attr-defined]
 SEVERITIES: tuple[str, ...] = Severity.__args__  # type: ignore[attr-defined]
 SIDES = {

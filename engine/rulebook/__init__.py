@@ -157,6 +157,11 @@ class Rulebook:
         found.update({r.code: r for r in self.conflict_rules})
         return found
 
+    def evidence_strength(self, rule: ImpactRule) -> str | None:
+        """The strength of the strongest evidence a rule cites (None when it cites none)."""
+        found = [self.evidence[e].strength for e in rule.evidence if e in self.evidence]
+        return min(found, key=STRENGTHS.index) if found else None
+
     def side_criteria(self, side: Side) -> list[Criterion]:
         """Criteria of one side, in rulebook order."""
         return [c for c in self.criteria if c.side == side]
@@ -431,8 +436,7 @@ def check_rulebook(book: Rulebook) -> None:
             if remedy not in book.remedies:
                 errors.append(f"{where}: unknown remedy {remedy!r}")
         if rule.strength is not None:
-            cited = [book.evidence[e].strength for e in rule.evidence if e in book.evidence]
-            best = min(cited, key=STRENGTHS.index) if cited else None
+            best = book.evidence_strength(rule)
             if best is None or STRENGTHS.index(rule.strength) < STRENGTHS.index(best):
                 errors.append(
                     f"{where}: strength {rule.strength} is stronger than the evidence it cites "
@@ -664,7 +668,7 @@ def plausible_problems(book: Rulebook) -> list[Problem]:
 
 
 def _dose_problems(rule: ImpactRule, keys: Mapping[str, FactKey], where: _Locator) -> list[Problem]:
-    """Dose keys that are no number of the matched facts; thresholds on keys ``when`` does not cut."""
+    """Dose and reach keys that are no number of the matched facts; thresholds on keys ``when`` does not cut."""
     problems: list[Problem] = []
     numbers = sorted(k for k, info in keys.items() if info.shape == "number")
     for i, dose in enumerate(rule.dose):
@@ -678,6 +682,18 @@ def _dose_problems(rule: ImpactRule, keys: Mapping[str, FactKey], where: _Locato
                     f"{dose.key!r} is no number of the facts this rule matches, so the dose would "
                     "always be its default",
                     suggestion,
+                )
+            )
+    if rule.reach is not None:
+        info = keys.get(rule.reach)
+        if info is None or info.shape != "number":
+            problems.append(
+                where.problem(
+                    rule.code,
+                    ("reach",),
+                    f"{rule.reach!r} is no number of the facts this rule matches, so the rule would "
+                    "touch no customer contact",
+                    closest(rule.reach, numbers),
                 )
             )
     for i, threshold in enumerate(rule.thresholds):

@@ -674,11 +674,11 @@ class Verdicts(_Model):
 
 
 Strength = Literal["strong", "moderate", "weak", "practitioner"]
-STRENGTHS: tuple[str, ...] = ("strong", "moderate", "weak", "practitioner")
-"""Strengths, strongest first."""
 """How far a source can be trusted: strong (meta-analyses, experiments), moderate (large
 correlational studies), weak (single small studies, surveys), practitioner (arithmetic or
 figures from practitioners that cannot be checked)."""
+STRENGTHS: tuple[str, ...] = get_args(Strength)
+"""Strengths, strongest first."""
 
 
 class Bands(_Model):
