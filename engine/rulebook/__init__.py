@@ -336,7 +336,11 @@ def load_rulebook(path: str | Path | None = None) -> Rulebook:
         except InputError as err:
             problems.extend(err.problems)
             return []
-        return [item for item, _ in _validate_list(doc, None, model, problems)]
+        kept: list[M] = []
+        for item, where in _validate_list(doc, None, model, problems):
+            origins[plain_origin(name, len(kept))] = (doc, where)
+            kept.append(item)
+        return kept
 
     equivalences = read_plain("equivalences.yaml", Equivalence)
     plausible = read_plain("plausible.yaml", Plausible)
@@ -586,59 +590,30 @@ def rulebook_problems(book: Rulebook, origins: Mapping[str, Origin] | None = Non
         )
     problems.extend(_duplicate_problems(book, where))
     problems.extend(engine_limit_problems(book, origins))
-    problems.extend(plausible_problems(book))
+    problems.extend(plausible_problems(book, where))
     return problems
 
 
 PLAUSIBLE_FILE = "plausible.yaml"
 
 
-def plausible_problems(book: Rulebook) -> list[Problem]:
+def plain_origin(file: str, number: int) -> str:
+    """The key under which the loader records where item ``number`` of an uncoded list file was read."""
+    return f"{file}[{number}]"
+
+
+def plausible_problems(book: Rulebook, where: _Locator) -> list[Problem]:
     """Located problems of the plausible ranges: an unknown kind, a key that is no number of the
     kind's facts (fields and measures), a range with min above max or with no end at all.
 
-    Entries are located in the rulebook's ``plausible.yaml`` (by kind and key); a rulebook
-    made in code points at its source.
+    Entries are located where the loader read them; a rulebook made in code points at its source.
     """
-    if not book.plausible:
-        return []
-    file = Path(book.source) / PLAUSIBLE_FILE
-    doc: YamlDocument | None = None
-    if file.is_file():
-        try:
-            doc = load_yaml(file)
-        except InputError:
-            doc = None  # the loader reports it
-    items: list[Any] = doc.data if doc is not None and isinstance(doc.data, list) else []
-    used: set[int] = set()
     problems: list[Problem] = []
     for number, entry in enumerate(book.plausible):
-        index = next(
-            (
-                i
-                for i, item in enumerate(items)
-                if i not in used
-                and isinstance(item, dict)
-                and item.get("kind") == entry.kind
-                and item.get("key") == entry.key
-            ),
-            None,
-        )
-        if index is not None:
-            used.add(index)
+        origin = plain_origin(PLAUSIBLE_FILE, number)
 
-        def problem(
-            name: str,
-            message: str,
-            suggestion: str | None = None,
-            index: int | None = index,
-            number: int = number,
-        ) -> Problem:
-            if doc is not None and index is not None:
-                line, column = doc.locate((index, name))
-                return Problem(doc.file, line, column, format_path((index, name)), message, suggestion)
-            source = str(file) if file.is_file() else book.source
-            return Problem(source, 1, 1, format_path((number, name)), message, suggestion)
+        def problem(name: str, message: str, suggestion: str | None = None, origin: str = origin) -> Problem:
+            return where.problem(origin, (name,), message, suggestion)
 
         if entry.kind not in RULE_KINDS:
             problems.append(
