@@ -17,6 +17,17 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 
 
+def example_policy(example: dict[str, Any], pid: str = "example", title: str | None = None) -> Policy:
+    """The one-rule policy a rulebook example stands for: its ``scope`` and ``jurisdiction`` keys set
+    the policy's, the rest is the rule."""
+    rule = {k: v for k, v in example.items() if k not in ("scope", "jurisdiction")}
+    data: dict[str, Any] = {"id": pid, "title": title or pid, "rules": [rule]}
+    for key in ("scope", "jurisdiction"):
+        if key in example:
+            data[key] = example[key]
+    return Policy.model_validate(data)
+
+
 def make_policy(*rules: dict[str, Any], id: str = "p", **fields: Any) -> Policy:
     """A valid policy with the given rules and top-level fields."""
     return Policy.model_validate({"id": id, "title": f"Policy {id}", "rules": list(rules), **fields})

@@ -10,35 +10,25 @@ change to the impact rules that moves one form and not the other fails here.
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from policyweigh.config import Settings
 from policyweigh.evaluation import score_policies
-from policyweigh.policy import Policy
 from policyweigh.results import PolicyResult
 from policyweigh.rulebook import Rulebook, load_rulebook
 from policyweigh.rulebook.models import Equivalence
+from tests.helpers import example_policy
 
 BOOK = load_rulebook()
 SIDES = ("employee", "customer")
 
 
-def _policy(example: dict[str, Any], pid: str) -> Policy:
-    """The one-rule policy a mapping stands for (its `scope` / `jurisdiction` set the policy's)."""
-    rule = {k: v for k, v in example.items() if k not in ("scope", "jurisdiction")}
-    data: dict[str, Any] = {"id": pid, "title": pid, "rules": [rule]}
-    for key in ("scope", "jurisdiction"):
-        if key in example:
-            data[key] = example[key]
-    return Policy.model_validate(data)
-
-
 def _score_pairs(book: Rulebook, pairs: list[Equivalence]) -> dict[str, tuple[PolicyResult, PolicyResult]]:
     """Both sides of every pair, scored in one session (each side a policy of its own)."""
     policies = [
-        _policy(getattr(pair, side), f"pair-{i}-{side}") for i, pair in enumerate(pairs) for side in "ab"
+        example_policy(getattr(pair, side), f"pair-{i}-{side}")
+        for i, pair in enumerate(pairs)
+        for side in "ab"
     ]
     run = score_policies(policies, rulebook=book, settings=Settings())
     return {pair.name: (run.result(f"pair-{i}-a"), run.result(f"pair-{i}-b")) for i, pair in enumerate(pairs)}

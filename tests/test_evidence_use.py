@@ -32,7 +32,7 @@ from policyweigh.facts import DERIVED_KEY
 from policyweigh.policy import RULE_MODELS, Policy
 from policyweigh.rulebook import ImpactRule, load_rulebook
 from policyweigh.rulebook.models import PLACEHOLDER, Check, derived_fact_keys, fact_keys
-from tests.helpers import SETTINGS
+from tests.helpers import SETTINGS, example_policy
 
 BOOK = load_rulebook()
 
@@ -358,13 +358,8 @@ def _variants(example: dict[str, Any]) -> Iterator[dict[str, Any]]:
 
 
 def _policy(example: dict[str, Any], pid: str) -> Policy | None:
-    rule = {k: v for k, v in example.items() if k not in ("scope", "jurisdiction")}
-    data: dict[str, Any] = {"id": pid, "title": pid, "rules": [rule]}
-    for key in ("scope", "jurisdiction"):
-        if key in example:
-            data[key] = example[key]
     try:
-        return Policy.model_validate(data)
+        return example_policy(example, pid)
     except ValueError:
         return None  # a variant outside the format (a negative count, a cap over its limit)
 

@@ -12,21 +12,10 @@ from typing import Any
 import pytest
 
 from policyweigh.orchestration import evaluate
-from policyweigh.policy import Policy
 from policyweigh.rulebook import ImpactRule, load_rulebook
-from tests.helpers import SETTINGS
+from tests.helpers import SETTINGS, example_policy
 
 BOOK = load_rulebook()
-
-
-def example_policy(example: dict[str, Any]) -> Policy:
-    """The one-rule policy an example stands for."""
-    rule = {k: v for k, v in example.items() if k not in ("scope", "jurisdiction")}
-    data: dict[str, Any] = {"id": "example", "title": "Example", "rules": [rule]}
-    for key in ("scope", "jurisdiction"):
-        if key in example:
-            data[key] = example[key]
-    return Policy.model_validate(data)
 
 
 def fired_codes(example: dict[str, Any]) -> list[str]:
