@@ -562,11 +562,8 @@ def _worst(result: PolicyResult, side: str, book: Rulebook, limit: int = 3) -> s
     return "; ".join(parts)
 
 
-def harm_conflict(run: EvaluationRun, pid: str, side: str, *, code: str | None = None) -> Conflict:
-    """The harm finding of one side of a policy, whatever its score (``_harms`` decides when there is one).
-
-    ``code`` defaults to the side's harm code.
-    """
+def harm_conflict(run: EvaluationRun, pid: str, side: str) -> Conflict:
+    """The harm finding of one side of a policy, whatever its score (``_harms`` decides when there is one)."""
     book = run.rulebook
     result = run.result(pid)
     bound = run.settings.harm_bound
@@ -581,11 +578,7 @@ def harm_conflict(run: EvaluationRun, pid: str, side: str, *, code: str | None =
     if worst:
         text += f" Worst, in weighted points: {worst}."
     rules = [rule_ref(pid, i) for i in harm_rules(run, pid, side)]
-    if code is not None and code not in POLICY_FINDINGS:  # a score-minimum code (GATE001/2)
-        return Conflict(
-            code=code, kind="harm", severity="error", policies=[pid], rules=rules, explanation=text
-        )
-    return policy_finding(code or (HARM_EMPLOYEE if side == "employee" else HARM_CUSTOMER), pid, rules, text)
+    return policy_finding(HARM_EMPLOYEE if side == "employee" else HARM_CUSTOMER, pid, rules, text)
 
 
 def _harms(run: EvaluationRun, pid: str) -> list[Conflict]:

@@ -355,7 +355,7 @@ def candidates(run: EvaluationRun, conflict: Conflict, *, facts: FactIndex | Non
         for remedy in fitting:
             values: dict[str, Any] = {}
             for key, value in remedy.patch.items():
-                if isinstance(value, dict) and set(value) == {"compute"}:
+                if _is_computed(value):
                     value = _computed(
                         str(value["compute"]), remedy, policy, index, conflict, checker, book.guardrails
                     )

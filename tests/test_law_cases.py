@@ -584,3 +584,32 @@ def test_sacramento_meal_and_rest_breaks_are_lawful_under_s512_and_wage_order_4(
     """Labor Code §512 and Wage Order 4 §§11-12: 8.5 hours less the unpaid meal are 8 hours worked,
     one meal before the end of the fifth hour worked and two paid rests: lawful."""
     lawful(_bundled("meal-and-rest-breaks-sacramento"), book)
+
+
+# --------------------------------------------------------------- what the reviewers found untested
+
+
+def test_de_arbzg_s2_an_interruption_under_15_minutes_is_working_time(book: Rulebook) -> None:
+    """ArbZG §2(1) and §4 sentence 2: a 10-minute rest is no Ruhepause, so it stays working time:
+    6 h 06 of presence with it are 6 h 06 of work, over six hours, and 30 minutes are due."""
+    breach(shift("de", hm(6, 6), rest(10), start="09:00"), book, "ArbZG §4")
+
+
+def test_ca_s512_a_later_meal_deadline_moves_on_by_the_unpaid_meal_before_it(book: Rulebook) -> None:
+    """Labor Code §512(a): the second meal is due by the end of the tenth hour *worked*; on a
+    12-hour day from 08:00 the first meal (30 unpaid minutes) moves that deadline from 18:00 to 18:30."""
+    (hit,) = breach(shift("us-ca", hm(12), rest(10, paid=True)), book, "Labor Code §512")
+    assert "starting by 13:00 and 18:30" in hit.explanation, hit.explanation
+
+
+def test_ca_s512_a_meal_that_does_not_count_is_offered_as_a_break_of_any_kind(book: Rulebook) -> None:
+    """Wage Order 4 §11-12: a paid 30-minute lunch counts as a meal, but leaves the rest periods
+    missing; the remedy that lets it be taken as a break of any kind (REM036) keeps its length."""
+    policy = shift("us-ca", hm(8), brk(30, paid=True))
+    run = evaluate([policy], rulebook=book, settings=Settings())
+    offered = [
+        r for c in run.evaluation.conflicts if c.kind == "guardrail" for r in c.remedies if r.code == "REM036"
+    ]
+    assert offered, [(c.code, [r.code for r in c.remedies]) for c in run.evaluation.conflicts]
+    assert offered[0].patch.set == {"break": "any", "min_minutes": 30}
+    assert offered[0].resolves

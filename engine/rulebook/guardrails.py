@@ -162,7 +162,7 @@ class WorkingTime(_Model):
     from_minutes: int | None = Field(default=None, gt=0, le=240)
     """Only breaks at least this long are taken out; shorter ones are working time (ArbZG: an
     interruption under 15 minutes is no Ruhepause); none: any length."""
-    kinds: list[BreakKind] = Field(default_factory=lambda: _every_kind(), min_length=1, max_length=3)
+    kinds: list[BreakKind] = Field(default_factory=_every_kind, min_length=1, max_length=3)
     """Break kinds taken out; others are working time (California: rest periods are hours worked)."""
 
     def excludes_break(self, kind: str, minutes: int, paid: bool) -> bool:
