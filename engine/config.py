@@ -11,6 +11,7 @@ same directory. Command-line options override settings. Example::
     min_customer = 0                    # check: lowest acceptable customer impact
     harm_bound = 40                     # check: a side at or below -40 is harm (HRM001/HRM002)
     edge_margin_minutes = 30            # guardrails: no break in the first/last N minutes of a shift
+    law_date = 2027-01-01               # guardrails: read the law in force on this day (default: now)
 
     [tool.policyweigh.weights]
     "employee.wellbeing" = 2.0
@@ -85,6 +86,9 @@ class SettingsFile(BaseModel):
     HRM002 customer), an error that fails `check` by default."""
     edge_margin_minutes: int = Field(default=30, ge=0, le=240)
     """Guardrails: a break slot closer than this to the shift's start or end does not count."""
+    law_date: datetime.date | None = None
+    """Guardrails: the day the law is read on (the requirements in force that day, for a policy
+    that starts later or a review of a past one); none: the requirements in force now."""
 
 
 SETTING_NAMES = tuple(SettingsFile.model_fields)
@@ -376,6 +380,7 @@ _KIND_WORDS = {
     "float_type": "a number",
     "string_type": "text (a quoted string)",
     "dict_type": "a table",
+    "date_type": "a date written as YYYY-MM-DD, without quotes",
 }
 
 

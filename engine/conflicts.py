@@ -19,7 +19,7 @@ policy-level findings (harm, duplicate rules, implausible values).
   count for the rule whose firing started the chain. A trade-off is a
   ``warning``, or ``info`` when the losing side loses no more than twice the
   verdict margin.
-- **guardrail**: ``policyweigh.law.check.check_guardrails`` for every policy with a
+- **guardrail**: ``policyweigh.law.verdict.check_law`` for every policy with a
   jurisdiction.
 - **harm**, from the scores: ``HRM001`` when the employee score is at or below
   minus the settings' ``harm_bound`` (default 40), ``HRM002`` for the customer
@@ -53,7 +53,8 @@ from policyweigh.config import Settings
 from policyweigh.evaluation import EvaluationRun, fill, rule_value
 from policyweigh.facts import INDEX_KEY, POLICY_KEY, Fact
 from policyweigh.formatting import format_value, plain, points, signed
-from policyweigh.law.check import GuardrailSettings, check_guardrails
+from policyweigh.law.check import GuardrailSettings
+from policyweigh.law.verdict import check_law
 from policyweigh.policy import Policy
 from policyweigh.results import (
     SEVERITY_RANK,
@@ -180,7 +181,7 @@ POLICY_FINDINGS: dict[str, FindingCode] = {
 
 def guardrail_settings(settings: Settings) -> GuardrailSettings:
     """The guardrail checker's settings from the engine's settings."""
-    return GuardrailSettings(edge_margin_minutes=settings.edge_margin_minutes)
+    return GuardrailSettings(edge_margin_minutes=settings.edge_margin_minutes, as_of=settings.law_date)
 
 
 @dataclass(frozen=True)
@@ -679,7 +680,7 @@ def _guardrail_conflicts(run: EvaluationRun, wanted: set[str]) -> tuple[list[Con
         policy = run.policies[pid]
         if policy.jurisdiction is None:
             continue  # evaluation already says there is no legal verdict
-        report = check_guardrails(policy, settings=checker_settings, packs=run.rulebook.guardrails)
+        report = check_law(policy, settings=checker_settings, packs=run.rulebook.guardrails)
         found.extend(report.conflicts)
         if report.note:
             notes[pid] = report.note

@@ -53,6 +53,8 @@ class LoadedPolicy:
     """Line of each ``rules[i]`` entry, for messages and SARIF."""
     line: int = 1
     """Line of the policy's ``id``."""
+    jurisdiction_at: tuple[int, int] = (1, 1)
+    """Line and column of the policy's ``jurisdiction`` value (its ``id`` when it has none)."""
 
     @property
     def id(self) -> str:
@@ -133,7 +135,8 @@ def _validate(doc: YamlDocument) -> Policy:
 
 def _loaded(doc: YamlDocument, policy: Policy, key: str) -> LoadedPolicy:
     rule_lines = tuple(doc.locate(("rules", i))[0] for i in range(len(policy.rules)))
-    return LoadedPolicy(policy, doc.file, key, rule_lines, doc.locate(("id",))[0])
+    where = doc.locate(("jurisdiction",)) if policy.jurisdiction is not None else doc.locate(("id",))
+    return LoadedPolicy(policy, doc.file, key, rule_lines, doc.locate(("id",))[0], where)
 
 
 def load_policy(path: str | Path) -> Policy:

@@ -140,7 +140,26 @@ Label = Annotated[str, StringConstraints(min_length=1, max_length=80), PlainText
 """A short one-line name: a team or a role."""
 
 Status = Literal["draft", "proposed", "adopted", "retired"]
-Jurisdiction = Literal["eu", "uk", "de", "fr", "nl", "us-ca", "ph"]
+Jurisdiction = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$", max_length=40)]
+"""A guardrail pack's key: a country or region code in lower case (``de``, ``us-ca``). Any pack the
+rulebook brings is a jurisdiction; ``policyweigh.project`` refuses one it does not bring, with a
+did-you-mean over the loaded packs."""
+BUNDLED_JURISDICTIONS: tuple[str, ...] = (
+    "eu",
+    "uk",
+    "de",
+    "fr",
+    "nl",
+    "es",
+    "ie",
+    "us-ca",
+    "us-fed",
+    "us-ny",
+    "us-wa",
+    "ph",
+)
+"""The packs of the bundled rulebook, offered as examples in the JSON Schema (an organisation's
+rulebook may bring others)."""
 Metric = Literal[
     "calls_handled",
     "average_handle_time",
@@ -163,7 +182,6 @@ Period = Literal["week", "month", "quarter", "year"]
 Frequency = Literal["daily", "weekly", "monthly", "quarterly", "yearly", "ad-hoc"]
 Audience = Literal["all", "customer-facing", "leaders"]
 
-JURISDICTIONS: tuple[str, ...] = Jurisdiction.__args__  # type: ignore[attr-defined]
 METRICS: tuple[str, ...] = Metric.__args__  # type: ignore[attr-defined]
 
 
@@ -268,6 +286,30 @@ class BreakRule(_Rule):
     """Who decides when the break happens."""
     paid: bool = False
     """Whether the break is paid."""
+    count: int | None = Field(default=None, ge=1, le=24)
+    """How many such breaks a shift has (two 10-minute rests: 2); none: as many as the law asks
+    of this kind of break. Give either count or every_hours."""
+    every_hours: float | None = Field(default=None, gt=0, le=24)
+    """One break every this many hours of the shift (a 10-minute break every 2 hours: 2); an
+    8-hour shift then has breaks after 2, 4 and 6 hours."""
+    earliest_after_hours: float | None = Field(default=None, ge=0, le=24)
+    """The first break starts no earlier than this many hours after the shift starts."""
+    latest_after_hours: float | None = Field(default=None, gt=0, le=24)
+    """The first break starts no later than this many hours after the shift starts."""
+    waiver: Literal["none", "mutual-consent"] = "none"
+    """Whether staff may give the break up by mutual consent with the employer (lawful only
+    where and when the jurisdiction's law allows it, which the guardrails check)."""
+
+    @model_validator(mode="after")
+    def _schedule(self) -> BreakRule:
+        if self.count is not None and self.every_hours is not None:
+            raise ValueError(
+                "give either count (breaks per shift) or every_hours (one break every N hours), not both"
+            )
+        early, late = self.earliest_after_hours, self.latest_after_hours
+        if early is not None and late is not None and late < early:
+            raise ValueError(f"latest_after_hours ({late:g}) is before earliest_after_hours ({early:g})")
+        return self
 
 
 class Staffing(_Rule):
@@ -493,6 +535,10 @@ class Scope(_Model):
     """Typical shift length in hours, breaks included."""
     shift_starts: list[Time] = Field(default_factory=list, max_length=48)
     """Times shifts start, for break-deadline guardrails."""
+    rotation: list[Time] = Field(default_factory=list, max_length=28)
+    """The start times one person works on consecutive days, in order (a late shift then an
+    early one: ["14:00", "06:00"]), each shift scope.shift_hours long; the daily rest between
+    them is checked against the law."""
     customers_see_staff: bool = False
     """Whether customers can see or hear how staff are treated (a shop floor, a counter, an
     open branch); on the phone and in chat they cannot."""
@@ -519,8 +565,8 @@ class Policy(_Model):
     """Who owns the policy."""
     summary: LongText | None = None
     """Free text: what and why, with the source it comes from."""
-    jurisdiction: Jurisdiction | None = None
-    """Legal system whose guardrails apply; none means no legal verdict."""
+    jurisdiction: Jurisdiction | None = Field(default=None, examples=list(BUNDLED_JURISDICTIONS))
+    """Legal system whose guardrails apply (any guardrail pack of the rulebook); none means no legal verdict."""
     scope: Scope = Field(default_factory=Scope)
     """Who the policy applies to."""
     rules: list[Rule] = Field(min_length=1, max_length=100)

@@ -17,11 +17,14 @@ from pathlib import Path
 
 from policyweigh import orchestration
 from policyweigh.config import Settings, load_settings, resolve_rulebook
+from policyweigh.errors import InputError, Problem
 from policyweigh.evaluation import EvaluationRun
 from policyweigh.gate import GateResult
 from policyweigh.loading import Library, load_library
 from policyweigh.remedies import RemedyBudget
 from policyweigh.rulebook import Rulebook
+from policyweigh.rulebook.guardrails import GuardrailPacks
+from policyweigh.suggest import closest, quote
 
 
 @dataclass(frozen=True)
@@ -74,8 +77,37 @@ class Setup:
     rulebook: Rulebook
 
     def open(self, paths: Sequence[str | Path]) -> Project:
-        """Load the policies under ``paths`` into a project with these settings and this rulebook."""
-        return Project(library=load_library(list(paths)), settings=self.settings, rulebook=self.rulebook)
+        """Load the policies under ``paths`` into a project with these settings and this rulebook.
+
+        Raises ``InputError`` for policies that do not load, or that name a jurisdiction the
+        rulebook brings no guardrail pack for (located, with a did-you-mean over its packs).
+        """
+        library = load_library(list(paths))
+        check_jurisdictions(library, self.rulebook.guardrails)
+        return Project(library=library, settings=self.settings, rulebook=self.rulebook)
+
+
+def check_jurisdictions(library: Library, packs: GuardrailPacks) -> None:
+    """Raise ``InputError`` locating every policy whose jurisdiction is not one of ``packs``."""
+    problems = []
+    for loaded in library:
+        name = loaded.policy.jurisdiction
+        if name is None or name in packs:
+            continue
+        line, column = loaded.jurisdiction_at
+        known = ", ".join(sorted(packs))
+        problems.append(
+            Problem(
+                loaded.file,
+                line,
+                column,
+                "jurisdiction",
+                f"the rulebook has no guardrail pack {quote(name)}; its packs are {known}",
+                closest(name, packs),
+            )
+        )
+    if problems:
+        raise InputError(problems)
 
 
 def open_settings(*, rulebook: str | Path | None = None, config: str | Path | None = None) -> Setup:

@@ -575,6 +575,8 @@ def _quoted_choices(expected: str) -> list[str]:
 _PATTERN_WORDS = {
     r"^[a-z0-9]+(-[a-z0-9]+)*$": "lowercase letters and digits in words joined by single dashes "
     "(like 'peak-lunch-ban')",
+    r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$": "a jurisdiction code of lowercase letters and digits, parts joined by "
+    "dashes (like 'uk' or 'us-ca')",
     r"^[A-Z]{3}$": "a three-letter code in capitals (like 'EUR')",
     r"^[A-Z]{2,5}[0-9]{3}$": "a code of two to five capital letters and three digits (like 'CTC002')",
     r"^GRD[0-9]{3}$": "GRD and three digits (like 'GRD010')",

@@ -26,7 +26,7 @@ def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]
 
 def test_the_registry_holds_every_code_of_the_rulebook_and_the_fixed_ones(rulebook: Rulebook) -> None:
     registry = build_registry(rulebook)
-    guardrails = [req.code for pack in load_guardrails().values() for req in pack.requirements]
+    guardrails = [check.code for pack in load_guardrails().values() for check in pack.checks]
     assert registry.codes("impact") == sorted(r.code for r in rulebook.impact_rules)
     assert registry.codes("conflict") == sorted(r.code for r in rulebook.conflict_rules)
     assert registry.codes("remedy") == sorted(rulebook.remedies)
@@ -201,6 +201,6 @@ def test_a_rulebook_with_its_own_guardrails_yaml_names_that_file(tmp_path: Path)
 def test_guardrail_packs_given_to_the_registry_replace_the_rulebooks(rulebook: Rulebook) -> None:
     packs = {key: pack for key, pack in load_guardrails().items() if key == "uk"}
     registry = build_registry(rulebook, packs)
-    assert registry.codes("guardrail") == sorted(req.code for req in packs["uk"].requirements)
+    assert registry.codes("guardrail") == sorted(check.code for check in packs["uk"].checks)
     entry = registry.get("GRD010")
     assert entry is not None and entry.source == "guardrail packs given in code, pack uk"

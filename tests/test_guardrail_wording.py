@@ -342,6 +342,72 @@ CASES: dict[str, tuple[Callable[[], str], str]] = {
         "08:30-15:00), which leaves 6 hours 30 minutes of work in a row from 08:30 to 15:00, more than "
         "the 6 hours allowed",
     ),
+    # ---- schedules, windows of the day, waivers (issue 12)
+    "schedule-window-of-the-day": (
+        lambda: timing(
+            failed(
+                "09:00",
+                breaks=(Break(30, within=Window(hm("11:00"), hm("14:00"))),),
+                windows=("10:00-15:00",),
+            ),
+            [None],
+        ),
+        "the shift from 09:00 to 17:00 leaves no room for a 30-minute break between 11:00 and 14:00 "
+        "and breaks are blocked 10:00-15:00",
+    ),
+    "schedule-earliest-and-deadline": (
+        lambda: timing(
+            failed(
+                "08:00",
+                "09:00",
+                breaks=(Break(30, Deadline(300, "start-by"), not_before=120),),
+                windows=("10:00-15:00",),
+            ),
+            [5],
+        ),
+        "the shifts starting 08:00 and 09:00 leave no room for a 30-minute break starting between "
+        "10:00 and 13:00 and breaks are blocked 10:00-15:00",
+    ),
+    "schedule-policy-latest": (
+        lambda: timing(
+            failed("08:00", breaks=(Break(15, not_after=120),), windows=("08:30-12:00",)),
+            [None],
+        ),
+        "the shift from 08:00 to 16:00 leaves no room for a 15-minute break starting between 08:00 and "
+        "10:00 and breaks are blocked 08:30-12:00 (breaks in the first or last 30 minutes of a shift do "
+        "not count)",
+    ),
+    "schedule-too-late-for-the-deadline": (
+        lambda: timing(failed("08:00", breaks=(Break(30, Deadline(300, "start-by"), not_before=330),)), [5]),
+        "the shift from 08:00 to 16:00 leaves no room for a 30-minute break starting by 13:00: the "
+        "schedule lets it start no earlier than 13:30",
+    ),
+    "missing-inside-a-window": (
+        lambda: _missing(deadlines=[None], kinds=[None], inside=Window(hm("11:00"), hm("14:00"))),
+        "no break of the policy counts as meal periods (rest breaks are not meal periods): the shift "
+        "starting 08:00 works 8 hours with no break that counts, and 30 minutes are due between 11:00 "
+        "and 14:00 once working time is over 5 hours",
+    ),
+    "note-not-in-force": (
+        lambda: wording.not_in_force_note("de", "1990-01-01"),
+        "no guardrail of jurisdiction de was in force on 1990-01-01: no legal verdict",
+    ),
+    "count-short": (
+        lambda: wording.count_clause(
+            kind="rest", given=1, due=2, label="rest periods", applies=Threshold(reaches_hours=3.5)
+        ),
+        "rest breaks give one a shift, but two rest periods are due once working time reaches 3.5 hours",
+    ),
+    "waiver-beyond-its-conditions": (
+        lambda: wording.waiver_clause(label="meal periods", worked=450, up_to_hours=6),
+        "the policy lets staff waive meal periods by mutual consent, but the law allows that only for "
+        "working time of at most 6 hours, and these shifts work 7 hours 30 minutes",
+    ),
+    "waiver-the-law-does-not-know": (
+        lambda: wording.waiver_clause(label="rest breaks", worked=480, up_to_hours=None),
+        "the policy lets staff waive rest breaks by mutual consent, which the law does not provide "
+        "for: they stay due",
+    ),
 }
 
 

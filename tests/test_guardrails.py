@@ -11,11 +11,15 @@ import pytest
 from policyweigh.errors import InputError
 from policyweigh.law.check import GuardrailReport, GuardrailSettings, check_guardrails
 from policyweigh.law.wording import NO_JURISDICTION
-from policyweigh.policy import JURISDICTIONS
+from policyweigh.policy import BUNDLED_JURISDICTIONS
 from policyweigh.rulebook.guardrails import (
     GUARDRAILS_FILE,
+    ClockWindow,
+    Deadline,
+    DueBreak,
     GuardrailPacks,
     Threshold,
+    Waiver,
     WorkingTime,
     load_guardrails,
 )
@@ -31,6 +35,16 @@ FR = "Code du travail, art. L3121-16"
 PH_RULES = "Omnibus Rules Implementing the Labor Code, Book III, Rule I, sec. 7"
 PH_MEAL = f"Labor Code of the Philippines, Art. 85; {PH_RULES}"
 PH_COFFEE = f"Labor Code of the Philippines, Art. 84; {PH_RULES}"
+US_FED_REST = "29 CFR 785.18 (Fair Labor Standards Act, hours worked)"
+US_FED_MEAL = "29 CFR 785.19 (Fair Labor Standards Act, hours worked)"
+WA_MEAL = "WAC 296-126-092(1)-(3)"
+WA_REST = "WAC 296-126-092(4)-(5)"
+NY_NOON = "New York Labor Law section 162(2)"
+NY_EVENING = "New York Labor Law section 162(3)"
+NY_MIDWAY = "New York Labor Law section 162(4)"
+IE_15 = "Organisation of Working Time Act 1997, section 12(1)"
+IE_30 = "Organisation of Working Time Act 1997, section 12(2)"
+ES = "Estatuto de los Trabajadores, art. 34.4"
 
 
 def brk(minutes: int, *windows: str, kind: str = "lunch", paid: bool = False) -> dict[str, Any]:
@@ -96,7 +110,8 @@ def only(report: GuardrailReport) -> str:
 
 # code: (jurisdiction, applies, min_minutes, min_block_minutes, deadlines, paid, citation)
 FIGURES: dict[str, tuple[str, dict[str, float], int | None, int | None, list[Any], bool, str]] = {
-    "GRD001": ("eu", {"over_hours": 6}, None, None, [(6, "start-by")], False, EU),
+    # Art. 4 names no deadline: the break only has to fit in the shift.
+    "GRD001": ("eu", {"over_hours": 6}, None, None, [None], False, EU),
     "GRD010": ("uk", {"over_hours": 6}, 20, None, [None], False, UK),
     "GRD020": ("de", {"over_hours": 6, "up_to_hours": 9}, 30, 15, [(6, "start-by")], False, DE),
     "GRD021": ("de", {"over_hours": 9}, 45, 15, [(6, "start-by")], False, DE),
@@ -115,12 +130,22 @@ FIGURES: dict[str, tuple[str, dict[str, float], int | None, int | None, list[Any
     "GRD051": ("us-ca", {"reaches_hours": 3.5}, 10, None, [None] * 6, True, CA_REST),
     "GRD060": ("ph", {"over_hours": 5}, 60, None, [None], False, PH_MEAL),
     "GRD061": ("ph", {"over_hours": 0}, None, None, [], True, PH_COFFEE),
+    "GRD070": ("us-fed", {"over_hours": 0}, None, None, [], True, US_FED_REST),
+    "GRD071": ("us-fed", {"over_hours": 0}, None, None, [], True, US_FED_MEAL),
+    "GRD080": ("us-wa", {"over_hours": 5}, 30, None, [(5, "start-by"), None], False, WA_MEAL),
+    "GRD081": ("us-wa", {"over_hours": 3}, 10, None, [(3, "start-by")] + [None] * 6, True, WA_REST),
+    "GRD090": ("us-ny", {"over_hours": 6}, 30, None, [None], False, NY_NOON),
+    "GRD091": ("us-ny", {"over_hours": 0}, 20, None, [None], False, NY_EVENING),
+    "GRD092": ("us-ny", {"over_hours": 6}, 45, None, [None], False, NY_MIDWAY),
+    "GRD300": ("ie", {"over_hours": 4.5}, 15, None, [(4.5, "start-by")], False, IE_15),
+    "GRD301": ("ie", {"over_hours": 6}, 30, None, [(6, "start-by")], False, IE_30),
+    "GRD310": ("es", {"over_hours": 6}, 15, None, [None], False, ES),
 }
 
 
 def test_bundled_file_has_a_pack_per_jurisdiction() -> None:
     packs = load_guardrails()
-    assert sorted(packs) == sorted(JURISDICTIONS)
+    assert sorted(packs) == sorted(BUNDLED_JURISDICTIONS)
     found = [r.code for pack in packs.values() for r in pack.requirements]
     assert sorted(found) == sorted(FIGURES)
 
@@ -135,6 +160,72 @@ def test_bundled_figures(code: str) -> None:
     got = [(b.deadline.hours, b.deadline.kind) if b.deadline else None for b in req.breaks]
     assert got == deadlines
     assert req.citation == citation
+
+
+# The official publishers of the texts the bundled packs cite.
+OFFICIAL_HOSTS = {
+    "eu": "eur-lex.europa.eu",
+    "uk": "www.legislation.gov.uk",
+    "de": "www.gesetze-im-internet.de",
+    "fr": "www.legifrance.gouv.fr",
+    "nl": "wetten.overheid.nl",
+    "es": "www.boe.es",
+    "ie": "www.irishstatutebook.ie",
+    "us-ca": ("leginfo.legislature.ca.gov", "www.dir.ca.gov"),
+    "us-fed": "www.ecfr.gov",
+    "us-ny": "www.nysenate.gov",
+    "us-wa": "app.leg.wa.gov",
+    "ph": "lawphil.net",
+}
+
+
+@pytest.mark.parametrize("code", sorted(FIGURES))
+def test_bundled_requirement_links_the_official_text(code: str) -> None:
+    jurisdiction = FIGURES[code][0]
+    (req,) = [r for r in load_guardrails()[jurisdiction].requirements if r.code == code]
+    assert req.url is not None, f"{code} has no link to its article"
+    host = req.url.split("/")[2]
+    hosts = OFFICIAL_HOSTS[jurisdiction]
+    assert host in (hosts if isinstance(hosts, tuple) else (hosts,)), (code, req.url)
+
+
+def _due(code: str, index: int = 0) -> DueBreak:
+    jurisdiction = FIGURES[code][0]
+    (req,) = [r for r in load_guardrails()[jurisdiction].requirements if r.code == code]
+    return req.breaks[index]
+
+
+def test_bundled_clock_conditions() -> None:
+    """The figures of the breaks that the clock governs, as the packs read their articles."""
+    wa_meal = _due("GRD080")
+    assert (wa_meal.earliest_hours, wa_meal.deadline) == (2, Deadline(hours=5, kind="start-by"))
+    noon, evening, midway = _due("GRD090"), _due("GRD091"), _due("GRD092")
+    assert (noon.when_spans, noon.within) == (
+        ClockWindow.model_validate({"from": "11:00", "to": "14:00"}),
+        ClockWindow.model_validate({"from": "11:00", "to": "14:00"}),
+    )
+    assert (evening.when_spans, evening.within) == (
+        ClockWindow.model_validate({"from": "10:59", "to": "19:01"}),
+        ClockWindow.model_validate({"from": "17:00", "to": "19:00"}),
+    )
+    assert (midway.when_starts, midway.middle_minutes) == (
+        ClockWindow.model_validate({"from": "13:00", "to": "06:00"}),
+        60,
+    )
+
+
+def test_bundled_waivers_are_californias_only() -> None:
+    """Labor Code section 512(a): the first meal waivable up to 6 hours worked, the second up to 12
+    and only when the first was taken; no other bundled pack allows a waiver."""
+    assert _due("GRD050", 0).waivable == Waiver(up_to_hours=6)
+    assert _due("GRD050", 1).waivable == Waiver(up_to_hours=12, if_previous_taken=True)
+    others = [
+        r.code
+        for pack in load_guardrails().values()
+        for r in pack.requirements
+        if r.code != "GRD050" and any(b.waivable is not None for b in r.breaks)
+    ]
+    assert others == []
 
 
 def test_bundled_file_is_cached() -> None:
@@ -253,8 +344,16 @@ def test_ph_coffee_breaks_of_5_to_20_minutes_are_paid(minutes: int, breach: bool
 
 # id: (jurisdiction, shift minutes, start, rule lawful at the boundary, rule one minute past it, code)
 DEADLINES = {
-    # The break may start at the deadline minute itself (08:00 + 6 h = 14:00), not a minute later.
-    "eu-start-by-14:00": ("eu", 480, "08:00", brk(15, "08:00-14:00"), brk(15, "08:00-14:01"), "GRD001"),
+    # Art. 4 sets no deadline: 8 hours of work and the assumed 15-minute break are 08:00-16:15,
+    # and the break must end 30 minutes before the shift does (15:45).
+    "eu-no-deadline-fits-by-15:45": (
+        "eu",
+        480,
+        "08:00",
+        brk(15, "08:00-15:30"),
+        brk(15, "08:00-15:31"),
+        "GRD001",
+    ),
     # Reg. 12 sets no deadline: 8 hours of work and the 20-minute break are 08:00-16:20, and the
     # break must end 30 minutes before the shift does (15:50).
     "uk-no-deadline-fits-by-15:50": (
@@ -458,8 +557,10 @@ EXPLANATIONS: dict[str, tuple[str, list[dict[str, Any]], int, tuple[str, ...], s
         "warning",
         "on shifts of 8 hours worked, lunch breaks of 30 minutes are shorter than the 60 minutes required "
         "once working time is over 5 hours, and a shorter paid break of at least 20 minutes is lawful only "
-        "in the cases the implementing rules list (work that is non-manual or not strenuous, work "
-        f"that must go on without stopping, emergencies, and similar cases) ({PH_MEAL})",
+        "in the cases the implementing rules list (work that is non-manual or involves no strenuous "
+        "physical exertion, an establishment that regularly operates at least 16 hours a day, actual or "
+        "impending emergencies or urgent work on machines to avoid a serious loss, and work needed to "
+        f"prevent a serious loss of perishable goods) ({PH_MEAL})",
     ),
     "shortened-meal-unpaid": (
         "ph",
@@ -865,7 +966,7 @@ BROKEN = {
             "{file}:15:9: packs.de.requirements[0].min_minute: unknown field; expected one of code, "
             "jurisdiction, name, label, summary, applies, binds, counts_if_long_enough, counts_if_paid, "
             "max_continuous_hours, working_time, breaks, min_minutes, min_block_minutes, shortened, lengths, paid, off_duty, severity, citation, "
-            "source, assumption (did you mean 'min_minutes'?)"
+            "source, assumption, url, since, until (did you mean 'min_minutes'?)"
         ],
     ),
     "unknown-deadline-kind": (
@@ -904,7 +1005,9 @@ BROKEN = {
     "unknown-jurisdiction": (
         "  de:\n",
         "  xx:\n",
-        ["{file}:3:3: packs.xx: expected one of eu, uk, de, fr, nl, us-ca, ph; got 'xx'"],
+        [
+            "{file}:7:23: packs.xx.requirements[0].jurisdiction: GRD900 is in the xx pack but names jurisdiction de"
+        ],
     ),
     "yaml-syntax": (
         "binds: [lunch, any]",

@@ -133,7 +133,8 @@ def test_every_golden_file_has_its_fixture() -> None:
         (
             "{kind: break-rule, brek: lunch, min_minutes: 30}",
             "p.yaml:3:28: rules[0].brek: unknown field; expected one of break, min_minutes, blocked_windows, "
-            "scheduling, paid, note (did you mean 'break'?)",
+            "scheduling, paid, count, every_hours, earliest_after_hours, latest_after_hours, waiver, note "
+            "(did you mean 'break'?)",
         ),
         (
             "{kind: break-rule, break: lunch, min_minutes: 30, "

@@ -54,8 +54,10 @@ from policyweigh.errors import InputError, PolicyweighError
 from policyweigh.loading import load_library, load_policy_text
 from policyweigh.orchestration import evaluate
 from policyweigh.policy import (
+    BUNDLED_JURISDICTIONS,
     RULE_KINDS,
     RULE_MODELS,
+    BreakRule,
     CompensationLink,
     MetricTarget,
     PlainText,
@@ -882,9 +884,28 @@ def _fix_metric_target(draw: Draw, data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+def _fix_break_rule(draw: Draw, data: dict[str, Any]) -> dict[str, Any]:
+    # count and every_hours exclude each other; the first break's window is ordered.
+    if data.get("count") is not None and data.get("every_hours") is not None:
+        data.pop("every_hours")
+    early, late = data.get("earliest_after_hours"), data.get("latest_after_hours")
+    if early is not None and late is not None and late < early:
+        data["earliest_after_hours"], data["latest_after_hours"] = late, early
+    return data
+
+
+def _fix_policy(draw: Draw, data: dict[str, Any]) -> dict[str, Any]:
+    # A jurisdiction is a pack the rulebook brings: one of the bundled packs.
+    if data.get("jurisdiction") is not None:
+        data["jurisdiction"] = draw(st.sampled_from(BUNDLED_JURISDICTIONS))
+    return data
+
+
 FIXUPS: dict[type[BaseModel], Callable[[Draw, dict[str, Any]], dict[str, Any]]] = {
     Staffing: _fix_staffing,
     MetricTarget: _fix_metric_target,
+    BreakRule: _fix_break_rule,
+    Policy: _fix_policy,
 }
 
 

@@ -141,7 +141,7 @@ def test_driver_describes_every_code(sarif: dict[str, Any]) -> None:
     ids = [r["id"] for r in rules]
     assert ids == sorted(ids) and len(ids) == len(set(ids))
     book = load_rulebook()
-    guardrails = {req.code for pack in load_guardrails().values() for req in pack.requirements}
+    guardrails = {check.code for pack in load_guardrails().values() for check in pack.checks}
     expected = (
         {r.code for r in book.conflict_rules}
         | guardrails

@@ -7,8 +7,9 @@ import json
 import click
 
 from policyweigh.cli import EXIT_INPUT, EXIT_OK
+from policyweigh.cli.options import config_option, rulebook_option
 from policyweigh.errors import InputError
-from policyweigh.loading import load_library
+from policyweigh.project import open_settings
 
 
 def _plural(count: int, one: str, many: str) -> str:
@@ -25,17 +26,20 @@ def _plural(count: int, one: str, many: str) -> str:
     show_default=True,
     help="text: one problem a line on stderr; json: a list of problem objects on stdout.",
 )
-def command(paths: tuple[str, ...], output_format: str) -> int:
+@rulebook_option
+@config_option
+def command(paths: tuple[str, ...], output_format: str, rulebook: str | None, config: str | None) -> int:
     """Check policy files and directories (searched for *.yaml and *.yml) against the format.
 
     Every problem in every file is reported as FILE:LINE:COLUMN: PATH: MESSAGE,
     with a suggestion for likely typos; policy ids must be unique across all
-    files. Exits 0 when everything is valid and 2 otherwise.
+    files, and a jurisdiction must be one the rulebook has a guardrail pack for.
+    Exits 0 when everything is valid and 2 otherwise.
 
     Example: policyweigh validate policies/
     """
     try:
-        library = load_library(paths)
+        library = open_settings(rulebook=rulebook, config=config).open(paths).library
     except InputError as err:
         if output_format == "json":
             click.echo(json.dumps([p.as_dict() for p in err.problems], indent=2))

@@ -95,10 +95,23 @@ class Break:
     """Minutes the break lasts."""
     deadline: Deadline | None = None
     """By when it is due; none: anywhere in the shift."""
+    not_before: int = 0
+    """Minutes after the shift starts before which it may not start (a law's earliest start, or
+    the policy's own schedule)."""
+    not_after: int | None = None
+    """Minutes after the shift starts after which it may not start, set by a schedule rather than
+    by a legal deadline; none: no such limit."""
+    within: Window | None = None
+    """A window of the day the whole break must lie in; none: any time."""
 
     def __post_init__(self) -> None:
         if self.length <= 0:
             raise ValueError(f"a break lasts at least one minute; got {self.length}")
+
+    @property
+    def placed_by_schedule(self) -> bool:
+        """Whether something besides a deadline limits where the break may go."""
+        return self.not_before > 0 or self.not_after is not None or self.within is not None
 
 
 @dataclass(frozen=True)
@@ -232,6 +245,25 @@ def _limit(due: Break, start: int) -> int | None:
     return start + due.deadline.minutes if due.deadline is not None else None
 
 
+def _outside(window: Window) -> list[_Block]:
+    """The time line outside a window of the day, on both days, as blocks."""
+    spans = [(0, window.start), (window.end, DAY_MINUTES)]
+    return [
+        (begin + day * DAY_MINUTES, end + day * DAY_MINUTES, Window(begin, end))
+        for begin, end in spans
+        if begin < end
+        for day in (0, 1)
+    ]
+
+
+def _range(due: Break, start: int, earliest: int, latest: int) -> tuple[int, int]:
+    """The first and last minute the break may start at, with its schedule applied."""
+    earliest = max(earliest, start + due.not_before)
+    if due.not_after is not None:
+        latest = min(latest, start + due.not_after)
+    return earliest, latest
+
+
 def _fill(
     blocks: Sequence[_Block], plan: BreakPlan, start: int, margins: Margins
 ) -> tuple[list[PlacedBreak], tuple[int, int, int] | None]:
@@ -244,9 +276,11 @@ def _fill(
         limit = _limit(due, start)
         if due.deadline is not None and limit is not None:
             latest = min(latest, limit if due.deadline.kind == "start-by" else limit - due.length)
-        at = _earliest(blocks, earliest, latest, due.length)
+        low, latest = _range(due, start, earliest, latest)
+        laid = [*blocks, *_outside(due.within)] if due.within is not None else blocks
+        at = _earliest(laid, low, latest, due.length)
         if at is None:
-            return placed, (index, earliest, latest)
+            return placed, (index, low, latest)
         placed.append(PlacedBreak(index, at, at + due.length))
         earliest = at + due.length + margins.gap
     return placed, None

@@ -27,12 +27,14 @@ __all__ = [
     "NotCounting",
     "ShortCase",
     "assumption_clauses",
+    "count_clause",
     "duration",
     "explanation",
     "hours",
     "join",
     "missing_clause",
     "no_pack_note",
+    "not_in_force_note",
     "not_counting_clause",
     "notes",
     "run_clause",
@@ -40,6 +42,7 @@ __all__ = [
     "threshold_phrase",
     "timing_clauses",
     "unpaid_clause",
+    "waiver_clause",
     "window",
 ]
 
@@ -147,6 +150,24 @@ TEMPLATES: Mapping[str, str] = MappingProxyType(
         "missing": "no break of the policy counts as {label} ({reasons}): {start}, and {due} {when}",
         "due.verb.start-by": "starting",
         "due.verb.end-by": "ending",
+        # ---- a schedule that gives fewer breaks than are due
+        "count": "{kinds} give {given} a shift, but {due} {label} are due {when}",
+        # ---- waivers
+        "waiver.conditions": (
+            "the policy lets staff waive {label} by mutual consent, but the law allows that only "
+            "for working time of at most {hours}, and these shifts work {worked}"
+        ),
+        "waiver.none": (
+            "the policy lets staff waive {label} by mutual consent, which the law does not provide "
+            "for: they stay due"
+        ),
+        # ---- timing: a schedule or a window of the day that leaves no room
+        "timing.schedule.shift": "{fit} leaves no room for {room} {where}{blocked}{note}",
+        "timing.schedule.shifts": "{fit} leave no room for {room} {where}{blocked}{note}",
+        "where.within": "between {start} and {end}",
+        "where.starting": "starting between {start} and {end}",
+        "where.too-late": "starting by {end}: the schedule lets it start no earlier than {start}",
+        "missing.inside": "{due}{close} between {start} and {end}",
         # ---- work in a row
         "run": (
             "on the shift starting {start}, {breaks} at {at} at the latest{blocked}, which leaves "
@@ -167,6 +188,9 @@ TEMPLATES: Mapping[str, str] = MappingProxyType(
         "note.no-starts": "break deadlines not checked (no shift_starts given)",
         "note.no-jurisdiction": "no jurisdiction set: no legal verdict",
         "note.no-pack": "no guardrails for jurisdiction {jurisdiction}: no legal verdict",
+        "note.not-in-force": (
+            "no guardrail of jurisdiction {jurisdiction} was in force on {day}: no legal verdict"
+        ),
         # ---- the whole explanation
         "explanation": "{clauses} ({citation})",
     }
@@ -328,6 +352,21 @@ def _misses(group: Sequence[ShiftPlacement]) -> list[Miss]:
     return misses
 
 
+def _where(miss: Miss, start: int) -> str:
+    """Where a break with a schedule or a window of the day may go: between 11:00 and 14:00."""
+    due = miss.due
+    if due.within is not None:
+        return _fill(
+            "where.within", start=format_minutes(due.within.start), end=format_minutes(due.within.end)
+        )
+    last = miss.deadline if miss.deadline is not None else start + (due.not_after or 0)
+    if due.not_after is not None and miss.deadline is not None:
+        last = min(last, start + due.not_after)
+    first = start + due.not_before
+    which = "where.too-late" if first > last else "where.starting"
+    return _fill(which, start=format_minutes(first), end=format_minutes(last))
+
+
 def _timing_clause(group: Sequence[ShiftPlacement], margins: Margins, deadline_hours: float | None) -> str:
     """One clause for shift starts that miss the same way."""
     misses = _misses(group)
@@ -340,6 +379,20 @@ def _timing_clause(group: Sequence[ShiftPlacement], margins: Margins, deadline_h
         windows.extend(text for text in map(window, miss.blocking) if text not in windows)
     note = _margin_note(margins, first.count > 1) if first.fits_without_margins else ""
     breaks = _breaks_phrase(first)
+    if first.due.placed_by_schedule:
+        fits = [
+            _fill("fit.shift", start=format_minutes(shift.start), end=format_minutes(shift.end))
+            for shift in group
+        ]
+        room = _fill("break.room", length=first.due.length) if first.count == 1 else breaks
+        return _fill(
+            f"timing.schedule.{'shift' if single else 'shifts'}",
+            fit=fits[0] if single else _fill("fit.shifts", starts=join(starts)),
+            room=room,
+            where=_where(first, group[0].start),
+            blocked=_blocked(True, None, windows),
+            note=note,
+        )
     deadline = first.due.deadline
     if deadline is not None and deadline_hours is not None:
         deadlines = [format_minutes(miss.deadline or 0) for miss in misses]
@@ -383,6 +436,29 @@ def timing_clauses(
     ]
 
 
+def count_clause(*, kind: str, given: int, due: int, label: str, applies: ShiftCondition) -> str:
+    """A schedule that gives fewer breaks a shift than the law asks for."""
+    return _fill(
+        "count",
+        kinds=_KINDS[kind],
+        given=_number(given),
+        due=_number(due),
+        label=label,
+        when=threshold_phrase(applies),
+    )
+
+
+def waiver_clause(*, label: str, worked: int, up_to_hours: float | None) -> str:
+    """A waiver by mutual consent the law allows only up to ``up_to_hours`` of work (none: not at all)."""
+    if up_to_hours is None:
+        return _fill("waiver.none", label=label)
+    return _fill("waiver.conditions", label=label, hours=hours(up_to_hours), worked=duration(worked))
+
+
+def _number(count: int) -> str:
+    return _NUMBERS[count] if 0 <= count < len(_NUMBERS) else str(count)
+
+
 # --------------------------------------------------------------------------- missing breaks and work in a row
 
 NotCounting = Literal["kind", "unpaid", "too-short", "length-range"]
@@ -407,11 +483,13 @@ def missing_clause(
     starts: Sequence[int],
     deadlines: Sequence[int | None],
     kinds: Sequence[DeadlineKind | None],
+    inside: Window | None = None,
 ) -> str:
     """A requirement no break rule counts for: why each does not, how long each start works, what is due by when.
 
     ``deadlines`` are the breaks' deadlines in minutes after the shift start (none: no
-    deadline), ``kinds`` whether each must start or end by then.
+    deadline), ``kinds`` whether each must start or end by then; ``inside``: the window of the
+    day the breaks are due in, when the law names one and no deadline.
     """
     unique = list(dict.fromkeys(reasons))
     worked_text = duration(worked)
@@ -435,7 +513,16 @@ def missing_clause(
     if not timed:
         if close:
             due = due.removesuffix(", the first")
-        by = _fill("missing.within", due=due, close=close)
+        if inside is not None:
+            by = _fill(
+                "missing.inside",
+                due=due,
+                close=close,
+                start=format_minutes(inside.start),
+                end=format_minutes(inside.end),
+            )
+        else:
+            by = _fill("missing.within", due=due, close=close)
     else:
         verb = _fill(f"due.verb.{timed[0][1]}")
         if starts:
@@ -498,6 +585,11 @@ def notes(*, shift_hours: float | None, shift_start: str | None, starts_missing:
 def no_pack_note(jurisdiction: str) -> str:
     """The report's note for a jurisdiction the packs do not cover."""
     return _fill("note.no-pack", jurisdiction=jurisdiction)
+
+
+def not_in_force_note(jurisdiction: str, day: str) -> str:
+    """The report's note when the law is read on a day before any requirement of the pack applied."""
+    return _fill("note.not-in-force", jurisdiction=jurisdiction, day=day)
 
 
 def explanation(clauses: Sequence[str], citation: str) -> str:

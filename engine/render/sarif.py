@@ -77,7 +77,7 @@ def rule_catalogue(book: Rulebook) -> list[RuleInfo]:
         text += _citations(book, rule.evidence)
         rules[rule.code] = RuleInfo(rule.code, rule.name, rule.kind, rule.severity, rule.summary, text)
     for pack in book.guardrails.values():
-        for req in pack.requirements:
+        for req in pack.checks:
             text = f"{req.summary} {req.citation}. {req.source}"
             if req.assumption:
                 text += f" Assumed: {req.assumption}"

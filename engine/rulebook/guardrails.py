@@ -13,6 +13,7 @@ How the requirements are held to a policy is ``policyweigh.law``'s job.
 
 from __future__ import annotations
 
+import datetime
 import functools
 from collections.abc import Mapping
 from pathlib import Path
@@ -23,13 +24,15 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 
 from policyweigh.errors import InputError, Problem
 from policyweigh.law.wording import threshold_phrase
-from policyweigh.policy import Jurisdiction
+from policyweigh.policy import Jurisdiction, Time, minutes_of_day
+from policyweigh.rulebook.limits import WorkingTimeLimit, cross_check_limits
 from policyweigh.yamldoc import YamlDocument, format_path, load_yaml, problems_from_validation
 
 __all__ = [
     "GUARDRAILS_FILE",
     "BreakKind",
     "BreakRequirement",
+    "ClockWindow",
     "Deadline",
     "DueBreak",
     "GuardrailFile",
@@ -38,6 +41,7 @@ __all__ = [
     "LengthRange",
     "ShortenedBreak",
     "Threshold",
+    "Waiver",
     "WorkingTime",
     "hours_to_minutes",
     "load_guardrails",
@@ -51,6 +55,7 @@ BreakKind = Literal["lunch", "rest", "any"]
 Code = Annotated[str, StringConstraints(pattern=r"^GRD[0-9]{3}$")]
 Name = Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]+(\.[a-z0-9.-]+)+$", max_length=80)]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=2000, strip_whitespace=True)]
+Url = Annotated[str, StringConstraints(pattern=r"^https://[^\s]+$", max_length=500)]
 
 
 def hours_to_minutes(hours: float) -> int:
@@ -112,13 +117,91 @@ class Deadline(_Model):
     """Whether the break must start or end by then."""
 
 
+class ClockWindow(_Model):
+    """A time of day window, ``from`` included, ``to`` excluded; it crosses midnight when ``to`` is earlier."""
+
+    from_: Time = Field(alias="from")
+    """Start, HH:MM."""
+    to: Time
+    """End, HH:MM."""
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> ClockWindow:
+        if self.from_ == self.to:
+            raise ValueError(f"a window from {self.from_} to {self.to} is empty")
+        return self
+
+    @property
+    def start(self) -> int:
+        """Minute of the day the window opens."""
+        return minutes_of_day(self.from_)
+
+    @property
+    def end(self) -> int:
+        """Minute of the day the window closes (at or before ``start``: the next day)."""
+        return minutes_of_day(self.to)
+
+    def holds_start(self, minute: int) -> bool:
+        """Whether a shift starting at this minute of the day starts inside the window."""
+        if self.start < self.end:
+            return self.start <= minute < self.end
+        return minute >= self.start or minute < self.end
+
+
+class Waiver(_Model):
+    """When staff may give a break up by mutual consent with the employer."""
+
+    up_to_hours: float = Field(gt=0, le=24)
+    """Only when the working time is at most this many hours (included)."""
+    if_previous_taken: bool = False
+    """Only when the break due before this one is taken, not waived."""
+
+
 class DueBreak(_Model):
     """One break due on a shift."""
 
     when: Threshold | None = None
-    """A further shift-length condition for this break; none: whenever the requirement applies."""
+    """A further working-time condition for this break; none: whenever the requirement applies."""
+    when_spans: ClockWindow | None = None
+    """Due only on shifts that start at or before ``from`` and end at or after ``to`` (New York: a
+    shift that extends over the noonday meal period 11:00 to 14:00)."""
+    when_starts: ClockWindow | None = None
+    """Due only on shifts that start inside this window (it may cross midnight)."""
     deadline: Deadline | None = None
     """By when the break must be taken; none: anywhere in the shift."""
+    earliest_hours: float | None = Field(default=None, gt=0, le=24)
+    """The break may start no earlier than this many hours after the shift starts (Washington: two)."""
+    within: ClockWindow | None = None
+    """The whole break lies inside this window of the day (New York: 11:00 to 14:00)."""
+    middle_minutes: int | None = Field(default=None, ge=0, le=720)
+    """The break starts no more than this many minutes before or after the middle of the shift."""
+    waivable: Waiver | None = None
+    """When staff may waive this break by mutual consent; none: it cannot be waived."""
+
+    @model_validator(mode="after")
+    def _window_in_one_day(self) -> DueBreak:
+        if self.within is not None and self.within.end <= self.within.start:
+            raise ValueError("within must start and end on the same day (from before to)")
+        return self
+
+    @property
+    def on_the_clock(self) -> bool:
+        """Whether the break is due only on some shift starts (``when_spans`` or ``when_starts``)."""
+        return self.when_spans is not None or self.when_starts is not None
+
+    def due_at(self, start: int, shift_minutes: int) -> bool:
+        """Whether the break is due on a shift starting at this minute of the day, by its clock conditions."""
+        if self.when_starts is not None and not self.when_starts.holds_start(start):
+            return False
+        spans = self.when_spans
+        if spans is None:
+            return True
+        length = (spans.end - spans.start) % (24 * 60)
+        # The window on the shift's own day or on the next one (a night shift reaching into it).
+        return any(
+            start <= opens and opens + length <= start + shift_minutes
+            for opens in (spans.start, spans.start + 24 * 60)
+        )
 
 
 class ShortenedBreak(_Model):
@@ -156,9 +239,10 @@ class WorkingTime(_Model):
     working time, each break rule once per break it gives on a shift.
     """
 
-    excludes: Literal["unpaid", "all"] = "unpaid"
-    """Breaks taken out of working time: the unpaid ones (paid breaks stay working time), or all
-    of them whether paid or not (ArbZG section 2: a Ruhepause is no working time, pay aside)."""
+    excludes: Literal["unpaid", "all", "none"] = "unpaid"
+    """Breaks taken out of working time: the unpaid ones (paid breaks stay working time), all
+    of them whether paid or not (ArbZG section 2: a Ruhepause is no working time, pay aside), or
+    none (the law's threshold is the shift as worked, breaks included: New York's "shift")."""
     from_minutes: int | None = Field(default=None, gt=0, le=240)
     """Only breaks at least this long are taken out; shorter ones are working time (ArbZG: an
     interruption under 15 minutes is no Ruhepause); none: any length."""
@@ -167,7 +251,7 @@ class WorkingTime(_Model):
 
     def excludes_break(self, kind: str, minutes: int, paid: bool) -> bool:
         """Whether a break of this kind, length and pay is no working time."""
-        if kind not in self.kinds:
+        if self.excludes == "none" or kind not in self.kinds:
             return False
         if self.from_minutes is not None and minutes < self.from_minutes:
             return False
@@ -221,6 +305,19 @@ class BreakRequirement(_Model):
     """Where the figures come from and how they are read."""
     assumption: Text | None = None
     """What the pack assumes beyond the text of the law."""
+    url: Url | None = None
+    """A link to the official text of the article."""
+    since: datetime.date | None = Field(default=None, strict=False)
+    """The date the requirement applies from, as written (a later change of the law is a new
+    requirement with its own date, not an edit)."""
+    until: datetime.date | None = Field(default=None, strict=False)
+    """The first day it no longer applies; none: still in force."""
+
+    def in_force(self, day: datetime.date | None) -> bool:
+        """Whether the requirement applies on ``day``; none: the requirement still in force today."""
+        if day is None:
+            return self.until is None
+        return (self.since is None or self.since <= day) and (self.until is None or day < self.until)
 
     @model_validator(mode="after")
     def _consistent(self) -> BreakRequirement:
@@ -266,6 +363,13 @@ class GuardrailPack(_Model):
     """The jurisdiction and its law, for people."""
     requirements: list[BreakRequirement] = Field(min_length=1, max_length=50)
     """The requirements, checked in this order."""
+    limits: list[WorkingTimeLimit] = Field(default_factory=list, max_length=20)
+    """Daily limits: the longest working day and the shortest rest between working days."""
+
+    @property
+    def checks(self) -> list[BreakRequirement | WorkingTimeLimit]:
+        """Every requirement and limit of the pack, each a finding code: requirements first, in order."""
+        return [*self.requirements, *self.limits]
 
 
 class GuardrailFile(_Model):
@@ -306,7 +410,7 @@ def _read(file: str) -> GuardrailPacks:
         parsed = GuardrailFile.model_validate(doc.data)
     except ValidationError as err:
         raise InputError(problems_from_validation(doc, err, model=GuardrailFile)) from None
-    problems = _cross_check(doc, parsed)
+    problems = _cross_check(doc, parsed) + cross_check_limits(doc, parsed.packs)
     if problems:
         raise InputError(problems)
     return MappingProxyType({str(key): pack for key, pack in parsed.packs.items()})

@@ -13,23 +13,29 @@ Feature: Guardrails: legal floors under break policies
 
     Examples:
       | jurisdiction | code   | article                                | severity |
-      | de           | GRD020 | Arbeitszeitgesetz (ArbZG), section 4   | error    |
-      | eu           | GRD001 | Directive 2003/88/EC, Art. 4           | warning  |
-      | fr           | GRD030 | Code du travail, art. L3121-16         | error    |
-      | us-ca        | GRD050 | California Labor Code section 512      | error    |
-      | ph           | GRD060 | Labor Code of the Philippines, Art. 85 | error    |
+      | de           | GRD020 | Arbeitszeitgesetz (ArbZG), section 4                | error    |
+      | fr           | GRD030 | Code du travail, art. L3121-16                      | error    |
+      | us-ca        | GRD050 | California Labor Code section 512                   | error    |
+      | ph           | GRD060 | Labor Code of the Philippines, Art. 85              | error    |
+      | ie           | GRD300 | Organisation of Working Time Act 1997, section 12   | error    |
+      | us-wa        | GRD080 | WAC 296-126-092                                     | error    |
+      | us-ny        | GRD090 | New York Labor Law section 162                      | error    |
 
-  Scenario Outline: Dutch and UK law ask only that the break fits in the working day
-    # Arbeidstijdenwet art. 5:4 and Working Time Regulations 1998 reg. 12 set no clock time by
-    # which the break must start: a break after 15:00 is late, and lawful.
+  Scenario Outline: Where the law sets no time for the break, it only has to fit in the working day
+    # Directive 2003/88/EC Art. 4, Arbeidstijdenwet art. 5:4, Working Time Regulations 1998
+    # reg. 12 and Estatuto de los Trabajadores art. 34.4 set no clock time by which the break
+    # must start: a break after 15:00 is late, and lawful. US federal law requires no break.
     Given the policy "breaks/core-hours-break-ban-berlin"
     When its jurisdiction is changed to <jurisdiction>
     Then no guardrail conflict is found
 
     Examples:
       | jurisdiction |
+      | eu           |
       | nl           |
       | uk           |
+      | es           |
+      | us-fed       |
 
   Scenario: Without a jurisdiction no legal verdict is given
     Given the policy "breaks/core-hours-break-ban-berlin"
