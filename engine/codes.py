@@ -30,9 +30,11 @@ FAMILIES: dict[str, str] = {
     "impact": "impact rule: moves criteria when a policy rule matches (rulebook impact/*.yaml)",
     "conflict": "conflict rule: two policy rules that contradict or work against each other "
     "(rulebook conflicts.yaml)",
-    "guardrail": "legal guardrail: a break law a policy must not break (rulebook guardrails.yaml)",
+    "guardrail": "legal guardrail: a law on breaks, working time or rest a policy must not break "
+    "(rulebook guardrails.yaml)",
     "trade-off": "trade-off: one side gains while the other loses, inside one policy (fixed)",
-    "remedy": "remedy: a patch to a policy rule that may resolve a conflict (rulebook remedies.yaml)",
+    "remedy": "remedy: a patch to a policy (fields of a rule, a rule added, or its scope) that may resolve "
+    "a conflict (rulebook remedies.yaml)",
     "harm": "harm: a policy's employee or customer impact is at or below minus the harm bound (fixed)",
     "duplicate": "duplicate rule: a policy rule repeats an earlier rule of the same policy (fixed)",
     "implausible": "implausible value: a number of a policy rule is outside its plausible range "
@@ -118,7 +120,14 @@ class CodeRegistry:
         family = self.family_of(code)
         if family is None:
             return None
-        return closest(code.strip().upper(), self.codes(family))
+        typed = code.strip().upper()
+        known = self.codes(family)
+        # A dropped leading zero (GRD20 for GRD020) is the likeliest typo of a short number.
+        letters = typed.rstrip("0123456789")
+        digits = typed[len(letters) :]
+        if digits and len(digits) < 3 and f"{letters}{digits.zfill(3)}" in known:
+            return f"{letters}{digits.zfill(3)}"
+        return closest(typed, known)
 
 
 def build_registry(book: Rulebook, packs: GuardrailPacks | None = None) -> CodeRegistry:
@@ -147,8 +156,7 @@ def build_registry(book: Rulebook, packs: GuardrailPacks | None = None) -> CodeR
         )
     for key in sorted(book.remedies):
         remedy = book.remedies[key]
-        patch = ", ".join(f"{field} = {value!r}" for field, value in remedy.patch.items())
-        lines = [remedy.summary, f"patches the policy rule it is tried on: {patch}"]
+        lines = [remedy.summary, remedy.change_text()]
         entries.append(CodeInfo(remedy.code, "remedy", remedy.name, remedy.summary, tuple(lines), where(key)))
     chosen = packs if packs is not None else book.guardrails
     _add_guardrails(entries, chosen, _guardrails_origin(book, packs))
@@ -206,7 +214,7 @@ def _guardrails_origin(book: Rulebook, packs: GuardrailPacks | None) -> str:
 
 def _add_guardrails(entries: list[CodeInfo], packs: GuardrailPacks, file: str) -> None:
     for key, pack in packs.items():
-        for req in pack.requirements:
+        for req in pack.checks:
             lines = [req.summary, f"{req.citation} ({req.severity} when broken)", req.source]
             if req.assumption:
                 lines.append(f"assumed: {req.assumption}")

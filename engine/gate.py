@@ -30,6 +30,7 @@ from typing import Any, Protocol
 from policyweigh.config import FailOn
 from policyweigh.errors import Problem
 from policyweigh.formatting import format_value
+from policyweigh.patching import added_rule_words, changed_fields, patch_target
 from policyweigh.results import (
     SEVERITY_RANK,
     Conflict,
@@ -37,7 +38,6 @@ from policyweigh.results import (
     RemedyResult,
     Severity,
     parse_rule_ref,
-    rule_ref,
 )
 
 __all__ = [
@@ -163,14 +163,22 @@ def _patch_value(key: str, value: Any) -> str:
 
 
 def describe_remedy(remedy: RemedyResult) -> str:
-    """``remedy CODE on p/rules[i]: summary (field: value) -> employee E (+dE), customer C (+dC); resolves``."""
+    """``remedy CODE on p/rules[i]: summary (field: value) -> employee E (+dE), customer C (+dC); resolves``.
+
+    A remedy that adds a rule is on the policy and words the rule (``on p: summary (add a break
+    rule: lunch, 30 minutes, unpaid) -> ...``); scope fields read ``scope.shift_hours: 9.5``.
+    """
     patch = remedy.patch
-    changes = ", ".join(f"{key}: {_patch_value(key, value)}" for key, value in patch.set.items())
+    fields = [f"{key}: {_patch_value(key, value)}" for key, value in changed_fields(patch)]
+    if patch.action == "add-rule":
+        changes = "; ".join([f"add {added_rule_words(patch.set)}", *fields])
+    else:
+        changes = ", ".join(fields)
     after = remedy.scores_after
     status = "resolves" if remedy.resolves else "does not resolve"
     created = f"; creates {', '.join(remedy.new_conflicts)}" if remedy.new_conflicts else ""
     return (
-        f"remedy {remedy.code} on {rule_ref(patch.policy, patch.rule_index)}: {remedy.summary.rstrip('.')}"
+        f"remedy {remedy.code} on {patch_target(patch)}: {remedy.summary.rstrip('.')}"
         f" ({changes}) -> employee {after.employee:+d} ({after.employee_change:+d}), "
         f"customer {after.customer:+d} ({after.customer_change:+d}); {status}{created}"
     )

@@ -1,10 +1,16 @@
 """Changing a policy by a declarative patch: the one patcher that remedies and BDD steps share.
 
-A patch is a list of ``FieldChange``: a field of the policy's top level, of its
-scope, or of one rule, named by its YAML name and, for a nested value, a dotted
-path (``service_level_target.answered_pct``). ``None`` removes the field.
-``patch_policy`` applies the changes to a copy of the policy's data and
-validates the result as a whole policy; the original is never touched.
+A patch is a list of changes: a ``FieldChange`` sets a field of the policy's
+top level, of its scope, or of one rule, named by its YAML name and, for a
+nested value, a dotted path (``service_level_target.answered_pct``); ``None``
+removes the field. A ``NewRule`` adds a rule at the end of the policy's rules.
+``patch_policy`` applies the changes in order to a copy of the policy's data
+and validates the result as a whole policy; the original is never touched.
+
+A remedy's ``Patch`` (``policyweigh.results``) becomes such changes with
+``patch_changes``, and is worded for people by ``patch_target``,
+``added_rule_words`` and ``changed_fields``, so every format says the same: a
+rule added reads "add a break rule: lunch, 30 minutes, unpaid", not field by field.
 
 An invalid result raises ``InputError`` with every problem located and with
 its suggestion, exactly as the loader reports a policy file (the changed data
@@ -23,10 +29,23 @@ import yaml
 from pydantic import ValidationError
 
 from policyweigh.errors import InputError, Problem
+from policyweigh.formatting import format_value
 from policyweigh.loading import load_policy_text
 from policyweigh.policy import Policy, dump_policy
+from policyweigh.results import Patch, rule_ref
 
-__all__ = ["FieldChange", "Part", "patch_policy", "rule_changes"]
+__all__ = [
+    "Change",
+    "FieldChange",
+    "NewRule",
+    "Part",
+    "added_rule_words",
+    "changed_fields",
+    "patch_changes",
+    "patch_policy",
+    "patch_target",
+    "rule_changes",
+]
 
 Part: TypeAlias = Literal["policy", "scope"] | int
 """Which part of a policy a change is to: its top level, its scope, or the rule at this index (0 is the first)."""
@@ -52,20 +71,62 @@ class FieldChange:
         return f"rules[{self.part}].{field}"
 
 
+@dataclass(frozen=True)
+class NewRule:
+    """Add a rule (its fields as written in YAML, ``kind`` included) after the policy's last rule."""
+
+    fields: Mapping[str, Any]
+
+
+Change: TypeAlias = FieldChange | NewRule
+"""One change of a patch."""
+
+
 def rule_changes(rule_index: int, values: Mapping[str, Any]) -> list[FieldChange]:
     """The changes that set ``values`` (field to value, None removes) on rule ``rule_index``."""
     return [FieldChange(rule_index, (key,), value) for key, value in values.items()]
 
 
-def patch_policy(policy: Policy, changes: Iterable[FieldChange], *, label: str) -> Policy:
-    """A copy of ``policy`` with ``changes`` applied and validated again.
+def patch_changes(patch: Patch) -> list[Change]:
+    """The changes a remedy's patch makes: its rule added or its fields set, then its scope fields.
+
+    An ``add-rule`` patch adds ``patch.set`` as a new rule; its ``rule_index`` must be the index
+    the rule gets (one past the policy's last rule), which ``patch_policy`` checks.
+    """
+    changes: list[Change] = []
+    if patch.action == "add-rule":
+        changes.append(NewRule(dict(patch.set)))
+    elif patch.set:
+        if patch.rule_index is None:
+            raise ValueError(f"a patch of {patch.policy} sets rule fields but names no rule")
+        changes.extend(rule_changes(patch.rule_index, patch.set))
+    changes.extend(FieldChange("scope", (key,), value) for key, value in patch.scope.items())
+    return changes
+
+
+def patch_policy(
+    policy: Policy, changes: Iterable[Change], *, label: str, added_at: int | None = None
+) -> Policy:
+    """A copy of ``policy`` with ``changes`` applied in order and validated again.
 
     ``label`` names the changed policy in problems (as a file name would).
+    ``added_at``: the index a ``NewRule`` must get (a patch that names it), else any.
     Raises ``InputError`` with located problems when a change names a rule the
-    policy does not have or the changed policy is invalid.
+    policy does not have, a new rule would not get index ``added_at``, or the
+    changed policy is invalid.
     """
     data = dump_policy(policy)
     for change in changes:
+        if isinstance(change, NewRule):
+            rules = data["rules"]
+            if added_at is not None and added_at != len(rules):
+                message = (
+                    f"a rule added to a policy of {len(rules)} rule(s) is rules[{len(rules)}], "
+                    f"not rules[{added_at}]"
+                )
+                raise InputError([Problem(label, 1, 1, f"rules[{added_at}]", message)])
+            rules.append(dict(change.fields))
+            continue
         _set_path(_part(data, change, label), change.path, change.value)
     try:
         return Policy.model_validate(data)
@@ -110,3 +171,71 @@ def _set_path(target: dict[str, Any], path: Sequence[str], value: Any) -> None:
         target.pop(path[-1], None)
     else:
         target[path[-1]] = value
+
+
+# --------------------------------------------------------------------------- wording
+
+
+def patch_target(patch: Patch) -> str:
+    """What a patch changes, as conflicts name it: ``p/rules[1]`` for a rule's fields, else the policy id."""
+    if patch.action == "set" and patch.set and patch.rule_index is not None:
+        return rule_ref(patch.policy, patch.rule_index)
+    return patch.policy
+
+
+_KIND_WORDS = {"break-rule": "break rule"}
+"""How a rule kind reads after "a" where its name does not read well as it is."""
+
+
+def _hours(value: Any) -> str:
+    text = format_value("hours", value)
+    return f"{text} hour" if text == "1" else f"{text} hours"
+
+
+def _break_field(key: str, value: Any) -> str | None:
+    """A break rule's field in words, or None to word it as ``field value``."""
+    if key == "break":
+        return str(value)
+    if key == "min_minutes":
+        return f"{format_value(key, value)} minutes"
+    if key == "paid":
+        return "paid" if value else "unpaid"
+    if key == "count":
+        return f"{format_value(key, value)} a shift"
+    if key == "every_hours":
+        return f"one every {_hours(value)}"
+    if key == "earliest_after_hours":
+        return f"starting no earlier than {_hours(value)} into the shift"
+    if key == "latest_after_hours":
+        return f"starting no later than {_hours(value)} into the shift"
+    if key == "waiver":
+        return "no waiver" if value == "none" else f"waiver: {value}"
+    if key == "blocked_windows":
+        if not value:
+            return None
+        spans = ", ".join(f"{w['from']}-{w['to']}" for w in value if isinstance(w, Mapping))
+        return f"not during {spans}"
+    if key == "scheduling":
+        return str(value)
+    return None
+
+
+def added_rule_words(fields: Mapping[str, Any]) -> str:
+    """A new rule in words: ``a break rule: lunch, 30 minutes, unpaid`` (other kinds: ``field value``)."""
+    kind = str(fields.get("kind", "rule"))
+    parts: list[str] = []
+    for key, value in fields.items():
+        if key == "kind" or value is None or value == []:
+            continue
+        worded = _break_field(key, value) if kind == "break-rule" else None
+        parts.append(worded if worded is not None else f"{key} {format_value(key, value)}")
+    name = _KIND_WORDS.get(kind, f"{kind} rule")
+    article = "an" if name[:1] in "aeiou" else "a"
+    return f"{article} {name}" + (f": {', '.join(parts)}" if parts else "")
+
+
+def changed_fields(patch: Patch) -> list[tuple[str, Any]]:
+    """The fields a ``set`` patch changes and their new values, in order: the rule's fields by
+    their name, then the scope's as ``scope.NAME`` (an ``add-rule`` patch lists only its scope's)."""
+    rule = list(patch.set.items()) if patch.action == "set" else []
+    return rule + [(f"scope.{key}", value) for key, value in patch.scope.items()]

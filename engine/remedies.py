@@ -7,35 +7,64 @@ private coaching for a public reprimand), and every remedy in the rulebook
 when none of those fits the rule; a trade-off or guardrail breach tries every remedy in
 the rulebook. Either way a remedy is tried on each of the conflict's rules whose
 fact meets its ``applies_to``, and a patch that would change nothing is skipped.
+A remedy that adds a rule (``add_rule``) or sets only scope fields is tried
+once per policy of the conflict (a missing break names every break rule of the
+policy, and one added break is the remedy, not one per rule); when the conflict
+names no rule (a daily limit), ``applies_to`` is held to the policy's
+``scope.*`` and ``policy.*`` keys. On a guardrail breach the remedies that
+add a rule or set the scope are tried first, then those whose values are worked
+out from the breach (``{compute: ...}``), then the others.
 At most ``MAX_CANDIDATES`` are tried per conflict and ``MAX_REMEDIES`` kept.
 A remedy that fits several rules of one policy in the conflict (two
 bonus-linked targets) is offered once for that policy, on the rule where it
 ranks best; on each of two policies it is offered for each, since each policy
 has its own owner. Every remedy names the policy and rule it patches.
 
-How a remedy is tried: the patch's fields are set on the rule by the policy
-patcher (``policyweigh.patching``; ``null`` removes a field; a value
-``{compute: legal-break-slot}`` or ``{compute: legal-break-length}`` is worked
-out from the guardrail breach, see ``legal_break_slot`` and
-``legal_break_length``), which validates the policy again; a patch that makes an
-invalid policy is a rulebook bug and raises ``RulebookError`` naming the remedy.
+How a remedy is tried: the patch is applied by the policy patcher
+(``policyweigh.patching``: fields set on a rule, ``null`` removes a field; a rule
+added after the last; scope fields set), which validates the policy again; a
+patch that makes an invalid policy is a rulebook bug and raises
+``RulebookError`` naming the remedy. A value ``{compute: NAME}`` is worked out
+from the guardrail breach, each by trying candidates against the checker
+(``policyweigh.law.verdict.check_law``) until one clears the breach, so a computed remedy is
+offered only where it works (``COMPUTED_PATCHES``):
+
+- ``legal-break-slot``: the blocked windows with the latest slot cut out for
+  each shift start that misses its deadline (``legal_break_slot``);
+- ``legal-break-length``: the shortest break length that clears the breach
+  (``legal_break_length``);
+- ``legal-break-rule``: the smallest break rule to add where no break of the
+  policy can count for the requirement (``legal_break_rule``);
+- ``legal-split-length``: the shortest part for two parts of a break, where
+  the law allows splitting it (``legal_split_length``);
+- ``legal-latest-start``: the latest start after the shift starts that keeps
+  the first break within the law's deadline (``legal_latest_start``);
+- ``legal-shift-hours``: the longest shift that keeps within a daily limit on
+  working time (``legal_shift_hours``).
+
 The patched policy is scored on its own (its scores depend on nothing else) by
 the ``Rescore`` function the caller passes in (``policyweigh.orchestration`` passes
 the evaluation's own scoring, so this module never starts an evaluation itself):
 that is one *re-evaluation*. Its conflicts are then tested again
 (``detect_conflicts``, without remedies, so there is no recursion), but only
-where the patch can change them: a patch changes the fact of one rule, so a
-join conflict between two other rules stays as it was, and the Rete joins see
-only the patched rule's fact and the facts that can pair with it (the policy's
-own, and other policies' from an index built once). Trade-offs and guardrail
-breaches, which come from the whole policy, are found again. So the work of
-one patch grows with what the patched rule can clash with, not with the
-conflicts of the policy (a 100-rule policy with 2,500 conflicts used to test
-all 2,500 again per patch) nor with the library.
+where the patch can change them: a patch changes the fact of one rule (or adds
+one), so a join conflict between two other rules stays as it was, and the Rete
+joins see only the patched rule's fact and the facts that can pair with it (the
+policy's own, and other policies' from an index built once); a patch of the
+scope changes every fact of the policy, whose joins are all tested again.
+Trade-offs and guardrail breaches, which come from the whole policy, are found
+again. So the work of one patch grows with what the patched rule can clash
+with, not with the conflicts of the policy (a 100-rule policy with 2,500
+conflicts used to test all 2,500 again per patch) nor with the library.
 ``resolves`` says whether the conflict (same code, policies and rules) is
-gone; ``new_conflicts`` lists the codes of conflicts of the patched policy that
-were not there before. The same patch is worked out once however many
-conflicts try it.
+gone; a guardrail breach is resolved only when no breach of the same code is
+left on the policy's rules it named or on a rule the patch added (lengthening
+one rule of a missing break can leave a break that is too short, which names
+fewer rules but is the same breach). On a guardrail breach only the remedies
+that resolve it are offered: a remedy that leaves the law broken is no remedy
+for it (lifting a blocked window does not pay a rest break). ``new_conflicts``
+lists the codes of conflicts of the patched policy that were not there before.
+The same patch is worked out once however many conflicts try it.
 
 The work is bounded by a ``RemedyBudget``: at most ``MAX_PATCHES``
 re-evaluations per evaluation by default. Conflicts are served in their sorted
@@ -58,7 +87,7 @@ import functools
 import json
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from policyweigh.conflicts import (
     HARM_SIDES,
@@ -70,14 +99,15 @@ from policyweigh.conflicts import (
 )
 from policyweigh.errors import InputError, RulebookError
 from policyweigh.evaluation import EvaluationRun, Rescore
-from policyweigh.facts import INDEX_KEY, POLICY_KEY, Fact
+from policyweigh.facts import INDEX_KEY, POLICY_KEY, Fact, context_facts
 from policyweigh.formatting import format_minutes
-from policyweigh.law.check import GuardrailSettings, check_guardrails
-from policyweigh.patching import FieldChange, patch_policy, rule_changes
+from policyweigh.law.check import GuardrailReport, GuardrailSettings
+from policyweigh.law.verdict import check_law
+from policyweigh.patching import Change, FieldChange, NewRule, patch_changes, patch_policy, rule_changes
 from policyweigh.policy import MAX_BLOCKED_WINDOWS, BreakRule, Policy
 from policyweigh.results import Conflict, Patch, RemedyResult, ScoresAfter, parse_rule_ref, rule_ref
 from policyweigh.rulebook import ConflictRule, Remedy
-from policyweigh.rulebook.guardrails import GuardrailPacks
+from policyweigh.rulebook.guardrails import BreakRequirement, GuardrailPacks, hours_to_minutes
 from policyweigh.rulebook.models import when_holds
 
 __all__ = [
@@ -94,7 +124,11 @@ __all__ = [
     "benefit",
     "candidates",
     "legal_break_length",
+    "legal_break_rule",
     "legal_break_slot",
+    "legal_latest_start",
+    "legal_shift_hours",
+    "legal_split_length",
     "rank_key",
     "try_remedy",
 ]
@@ -110,25 +144,45 @@ NEW_CONFLICT_PENALTY = 20
 MAX_PATCHES = 1_000
 """Re-evaluations (distinct patches worked out) per evaluation, unless a ``RemedyBudget`` says otherwise."""
 
-COMPUTED_PATCHES = ("legal-break-slot", "legal-break-length")
-"""Names a patch value ``{compute: NAME}`` may take."""
+COMPUTED_PATCHES = (
+    "legal-break-slot",
+    "legal-break-length",
+    "legal-break-rule",
+    "legal-split-length",
+    "legal-latest-start",
+    "legal-shift-hours",
+)
+"""Names a patch value ``{compute: NAME}`` may take (``legal-break-rule`` as a whole ``add_rule``,
+``legal-shift-hours`` as a ``scope`` value, the others as a rule's field)."""
 
 _STEP = 5  # minutes between the break slots tried by legal_break_slot
 
 
 @dataclass(frozen=True)
 class Candidate:
-    """A remedy on one policy rule, with its patch worked out."""
+    """A remedy on one policy rule (or on the policy, for a rule it adds or its scope), with its
+    patch worked out."""
 
     remedy: Remedy
     policy: str
-    rule_index: int
+    rule_index: int | None
+    """The rule patched, or the index of the rule added; None when only the scope is set."""
     values: Mapping[str, Any]
-    """Fields to set (None removes a field), computed values filled in."""
+    """Fields to set (None removes a field), or every field of the rule added; computed values
+    filled in."""
+    action: Literal["set", "add-rule"] = "set"
+    scope: Mapping[str, Any] = field(default_factory=dict)
+    """Scope fields to set (None removes a field), computed values filled in."""
 
     def patch(self) -> Patch:
         """The declarative patch as conflicts show it."""
-        return Patch(policy=self.policy, rule_index=self.rule_index, set=dict(self.values))
+        return Patch(
+            policy=self.policy,
+            rule_index=self.rule_index,
+            set=dict(self.values),
+            action=self.action,
+            scope=dict(self.scope),
+        )
 
     @functools.cached_property
     def key(self) -> str:
@@ -150,20 +204,25 @@ class _Outcome:
 
 
 def apply_patch(policy: Policy, patch: Patch, *, remedy: str) -> Policy:
-    """A copy of ``policy`` with ``patch`` applied to ``rules[patch.rule_index]`` (None removes a field).
+    """A copy of ``policy`` with ``patch`` applied: fields set on ``rules[patch.rule_index]`` (None
+    removes a field), or ``patch.set`` added as that rule (``add-rule``), and ``patch.scope`` set.
 
     Raises ``RulebookError`` naming the remedy when the patched policy is
     invalid: a remedy of the rulebook that breaks a valid policy is a bug of the rulebook.
     """
-    ref = rule_ref(policy.id, patch.rule_index)
+    index = patch.rule_index
+    ref = rule_ref(policy.id, index) if index is not None else policy.id
     try:
-        return patch_policy(
-            policy, rule_changes(patch.rule_index, patch.set), label=f"{ref} patched by {remedy}"
-        )
+        changes = patch_changes(patch)
+    except ValueError as err:
+        raise RulebookError(f"remedy {remedy} cannot patch {policy.id}: {err}") from None
+    added_at = index if patch.action == "add-rule" else None
+    try:
+        return patch_policy(policy, changes, label=f"{ref} patched by {remedy}", added_at=added_at)
     except InputError as err:
         first = err.problems[0]
-        prefix = f"rules[{patch.rule_index}]."
-        where = first.path[len(prefix) :] if first.path.startswith(prefix) else first.path
+        prefix = f"rules[{index}]." if index is not None else ""
+        where = first.path[len(prefix) :] if prefix and first.path.startswith(prefix) else first.path
         detail = first.message + (f" (did you mean {first.suggestion!r}?)" if first.suggestion else "")
         raise RulebookError(f"remedy {remedy} makes {ref} invalid: {where}: {detail}") from None
 
@@ -214,7 +273,7 @@ def legal_break_slot(
         if start is not None:
             changes.append(FieldChange("scope", ("shift_starts",), [start]))
         trial = patch_policy(policy, changes, label=f"{ref} with a break slot tried")
-        report = check_guardrails(trial, settings=settings, packs=packs)
+        report = check_law(trial, settings=settings, packs=packs)
         return any(c.code == code and ref in c.rules for c in report.conflicts)
 
     starts: list[str | None] = list(sorted(policy.scope.shift_starts)) or [None]
@@ -268,57 +327,305 @@ def legal_break_length(
     # Never longer than the longest break the jurisdiction's law asks for: a longer unpaid break
     # can clear a breach only by shortening the working day under a threshold (two hours off an
     # 8-hour German day leave 6 hours of work, which need no break), which is no remedy for staff.
-    pack = packs.get(policy.jurisdiction or "")
-    due = [r.min_minutes for r in pack.requirements if r.min_minutes] if pack is not None else []
-    longest = max(due, default=_MAX_BREAK_MINUTES)
+    longest = _longest(policy, packs)
     lengths = list(range((rule.min_minutes // _LENGTH_STEP + 1) * _LENGTH_STEP, longest + 1, _LENGTH_STEP))
     if fixed:
         lengths.insert(0, rule.min_minutes)
     for minutes in lengths:
         changes = [*fixed, FieldChange(rule_index, ("min_minutes",), minutes)]
         trial = patch_policy(policy, changes, label=f"{ref} with a {minutes}-minute break tried")
-        report = check_guardrails(trial, settings=settings, packs=packs)
+        report = check_law(trial, settings=settings, packs=packs)
         if not any(c.code == code and ref in c.rules for c in report.conflicts):
             return minutes
     return None
 
 
+_MAX_RULES = 100  # the most rules a policy may hold (policy format)
+_START_STEP = 15  # minutes between the latest starts tried by legal_latest_start
+_SHIFT_STEP = 15  # minutes between the shift lengths tried by legal_shift_hours
+
+
+def _requirement(policy: Policy, code: str, packs: GuardrailPacks) -> BreakRequirement | None:
+    """The break requirement ``code`` of the policy's pack; None for another code or no pack."""
+    pack = packs.get(policy.jurisdiction or "")
+    if pack is None:
+        return None
+    return next((r for r in pack.requirements if r.code == code), None)
+
+
+def _longest(policy: Policy, packs: GuardrailPacks) -> int:
+    """The longest break the policy's pack asks for (the longest a break rule may be without one)."""
+    pack = packs.get(policy.jurisdiction or "")
+    due = [r.min_minutes for r in pack.requirements if r.min_minutes] if pack is not None else []
+    return max(due, default=_MAX_BREAK_MINUTES)
+
+
+def _report(
+    policy: Policy, changes: Sequence[Change], settings: GuardrailSettings, packs: GuardrailPacks, label: str
+) -> GuardrailReport:
+    """The guardrail report of the policy with ``changes`` applied."""
+    trial = patch_policy(policy, changes, label=label)
+    return check_law(trial, settings=settings, packs=packs)
+
+
+def _clears(report: GuardrailReport, code: str, ref: str) -> bool:
+    """Whether no breach ``code`` of the report names rule ``ref``."""
+    return not any(c.code == code and ref in c.rules for c in report.conflicts)
+
+
+def legal_break_rule(
+    policy: Policy,
+    code: str,
+    settings: GuardrailSettings,
+    packs: GuardrailPacks,
+) -> dict[str, Any] | None:
+    """The smallest break rule to add for guardrail ``code``, where no break rule of the policy is of
+    a kind the requirement binds (a missing break: a Californian shift with paid rests and no meal
+    period, a German or UK shift with only 10-minute rests).
+
+    A rule of a bound kind that falls short is lengthened or split, not doubled, so none is added
+    next to one. The kinds the requirement binds are tried in its order, each from the shortest
+    lawful break (the minimum part where the law allows splitting, else the minimum; the checker's
+    default length where the law leaves it open) up in steps of 5 minutes to the longest break the
+    pack asks for; the rule is paid where the law counts the break as paid, with no blocked window.
+    Returns the fields of the first rule whose addition leaves no breach ``code`` naming it (its
+    ``kind``, ``break``, ``min_minutes`` and ``paid``); None when the policy already has a rule of a
+    bound kind, holds the most rules a policy may, or no such rule clears the breach.
+    """
+    req = _requirement(policy, code, packs)
+    if req is None or not req.breaks or len(policy.rules) >= _MAX_RULES:
+        return None
+    if any(isinstance(r, BreakRule) and r.break_ in req.binds for r in policy.rules):
+        return None
+    full = req.min_minutes if req.min_minutes is not None else settings.default_break_minutes
+    shortest = req.min_block_minutes if req.min_block_minutes is not None else full
+    ref = rule_ref(policy.id, len(policy.rules))
+    for kind in req.binds:
+        for minutes in range(shortest, max(full, _longest(policy, packs)) + 1, _LENGTH_STEP):
+            rule: dict[str, Any] = {
+                "kind": "break-rule",
+                "break": kind,
+                "min_minutes": minutes,
+                "paid": req.paid,
+            }
+            label = f"{policy.id} with a {minutes}-minute {kind} break added"
+            if _clears(_report(policy, [NewRule(rule)], settings, packs, label), code, ref):
+                return rule
+    return None
+
+
+def legal_split_length(
+    policy: Policy,
+    rule_index: int,
+    code: str,
+    settings: GuardrailSettings,
+    packs: GuardrailPacks,
+) -> int | None:
+    """The shortest part (in steps of 5 minutes) for two parts of the break that clear guardrail
+    ``code`` on the rule, where the law allows splitting the break (Arbeidstijdenwet art. 5:4: 30
+    minutes as 2 x 15; ArbZG section 4: parts of at least 15 minutes).
+
+    Parts from the law's minimum part up to half the total are tried, each with ``count: 2`` on the
+    whole policy. None when the law allows no split, the rule is no break rule or already gives
+    more than one break (or one every so many hours), or no split clears the breach.
+    """
+    rule = policy.rules[rule_index]
+    if not isinstance(rule, BreakRule) or rule.every_hours is not None or (rule.count or 1) != 1:
+        return None
+    req = _requirement(policy, code, packs)
+    if req is None or req.min_block_minutes is None or req.min_minutes is None:
+        return None
+    ref = rule_ref(policy.id, rule_index)
+    block = req.min_block_minutes
+    half = -(-req.min_minutes // (2 * _LENGTH_STEP)) * _LENGTH_STEP  # half the total, up to 5 minutes
+    for minutes in range(block, max(block, half) + 1, _LENGTH_STEP):
+        changes = rule_changes(rule_index, {"count": 2, "min_minutes": minutes})
+        label = f"{ref} as two {minutes}-minute parts"
+        if _clears(_report(policy, changes, settings, packs, label), code, ref):
+            return minutes
+    return None
+
+
+def _hours_value(minutes: int) -> int | float:
+    """Minutes as hours for a policy field: whole hours as an int (5, not 5.0)."""
+    return minutes // 60 if minutes % 60 == 0 else minutes / 60
+
+
+def legal_latest_start(
+    policy: Policy,
+    rule_index: int,
+    code: str,
+    settings: GuardrailSettings,
+    packs: GuardrailPacks,
+) -> dict[str, Any] | None:
+    """The latest start after the shift starts (``latest_after_hours``) that clears guardrail ``code``
+    on the rule: its first break moved within the law's deadline.
+
+    From the deadline of the first break due (Labor Code section 512: the meal starts by the end of
+    the fifth hour worked; ArbZG section 4: no more than six hours in a row; an end-by deadline less
+    the break's length) back in steps of 15 minutes, for up to three hours, each checked on the whole
+    policy. An ``earliest_after_hours`` later than the start found is removed with it. Returns the
+    fields to set; None when the requirement sets no deadline, the rule is no break rule, sets no
+    start of its own (the checker then places the break wherever the law allows, so a schedule
+    cannot help) or already starts as early, or no start clears the breach (a blocked window in the
+    way: ``legal_break_slot`` is for those).
+    """
+    rule = policy.rules[rule_index]
+    if (
+        not isinstance(rule, BreakRule)
+        or rule.earliest_after_hours is None
+        and rule.latest_after_hours is None
+    ):
+        return None  # without a schedule of its own the break already goes wherever the law allows
+    req = _requirement(policy, code, packs)
+    deadline = req.breaks[0].deadline if req is not None and req.breaks else None
+    if deadline is None:
+        return None
+    latest = hours_to_minutes(deadline.hours) - (rule.min_minutes if deadline.kind == "end-by" else 0)
+    ref = rule_ref(policy.id, rule_index)
+    current = rule.latest_after_hours
+    for minutes in range(latest, max(latest - 180, 0), -_START_STEP):
+        if current is not None and hours_to_minutes(current) <= minutes:
+            continue
+        fields: dict[str, Any] = {"latest_after_hours": _hours_value(minutes)}
+        early = rule.earliest_after_hours
+        if early is not None and hours_to_minutes(early) > minutes:
+            fields["earliest_after_hours"] = None
+        label = f"{ref} starting by {minutes} minutes into the shift"
+        if _clears(_report(policy, rule_changes(rule_index, fields), settings, packs, label), code, ref):
+            return fields
+    return None
+
+
+def legal_shift_hours(
+    policy: Policy,
+    code: str,
+    settings: GuardrailSettings,
+    packs: GuardrailPacks,
+) -> int | float | None:
+    """The longest shift (``scope.shift_hours``, in steps of 15 minutes) that clears guardrail ``code``,
+    a limit on the working day (ArbZG section 3, Code du travail L3121-18), not a break requirement.
+
+    Shorter shifts are tried from the one below the policy's (or the checker's default) down to
+    one hour, each checked on the whole policy; the first with no breach ``code`` is returned. None
+    for a break requirement's code (a shorter day is no remedy for a missing break), for a policy
+    with no pack, for a code the checker does not report on the policy, or when no length clears it.
+    """
+    pack = packs.get(policy.jurisdiction or "")
+    if pack is None or any(r.code == code for r in pack.requirements):
+        return None
+    if not any(c.code == code for c in _report(policy, [], settings, packs, policy.id).conflicts):
+        return None  # not a breach the checker reports: nothing to shorten the shift for
+    hours = policy.scope.shift_hours if policy.scope.shift_hours is not None else settings.default_shift_hours
+    current = hours_to_minutes(hours)
+    below = (current - 1) // _SHIFT_STEP * _SHIFT_STEP
+    for minutes in range(below, 59, -_SHIFT_STEP):
+        change = FieldChange("scope", ("shift_hours",), _hours_value(minutes))
+        report = _report(policy, [change], settings, packs, f"{policy.id} with a shorter shift")
+        if not any(c.code == code for c in report.conflicts):
+            return _hours_value(minutes)
+    return None
+
+
 def _computed(
     name: str,
+    key: str,
     remedy: Remedy,
     policy: Policy,
-    index: int,
+    index: int | None,
     conflict: Conflict,
     settings: GuardrailSettings,
     packs: GuardrailPacks,
-) -> Any:
-    """The value of a ``{compute: name}`` patch field for this conflict, or None when it does not apply."""
+) -> dict[str, Any] | None:
+    """The fields a ``{compute: name}`` value of field ``key`` sets for this conflict (usually just
+    ``key``; for ``legal-break-rule`` the new rule's fields), or None when it does not apply."""
+    if name not in COMPUTED_PATCHES:
+        raise RulebookError(
+            f"remedy {remedy.code}: unknown computed patch {name!r}; known: {', '.join(COMPUTED_PATCHES)}"
+        )
+    if conflict.kind != "guardrail":
+        return None
+    code = conflict.code
+    if name == "legal-break-rule":
+        return legal_break_rule(policy, code, settings, packs)
+    if name == "legal-shift-hours":
+        shift = legal_shift_hours(policy, code, settings, packs)
+        return None if shift is None else {key: shift}
+    if index is None:
+        return None
+    if name == "legal-latest-start":
+        return legal_latest_start(policy, index, code, settings, packs)
+    value: Any
     if name == "legal-break-slot":
-        if conflict.kind != "guardrail":
-            return None
-        return legal_break_slot(policy, index, conflict.code, settings, packs)
-    if name == "legal-break-length":
-        if conflict.kind != "guardrail":
-            return None
-        also = {key: value for key, value in remedy.patch.items() if not _is_computed(value)}
-        return legal_break_length(policy, index, conflict.code, settings, packs, also)
-    raise RulebookError(
-        f"remedy {remedy.code}: unknown computed patch {name!r}; known: {', '.join(COMPUTED_PATCHES)}"
-    )
+        value = legal_break_slot(policy, index, code, settings, packs)
+    elif name == "legal-split-length":
+        value = legal_split_length(policy, index, code, settings, packs)
+    else:
+        also = {k: v for k, v in remedy.patch.items() if not _is_computed(v)}
+        value = legal_break_length(policy, index, code, settings, packs, also)
+    return None if value is None else {key: value}
 
 
 def _is_computed(value: Any) -> bool:
     return isinstance(value, dict) and set(value) == {"compute"}
 
 
-def _is_noop(policy: Policy, index: int, values: Mapping[str, Any]) -> bool:
-    current = policy.rules[index].model_dump(mode="json", by_alias=True, exclude_none=True)
-    for key, value in values.items():
-        if value is None and key in current:
-            return False
-        if value is not None and current.get(key) != value:
-            return False
+def _is_noop(policy: Policy, index: int | None, values: Mapping[str, Any], scope: Mapping[str, Any]) -> bool:
+    """Whether setting ``values`` on rule ``index`` and ``scope`` on the scope changes nothing."""
+    current: dict[str, Any] = {}
+    if index is not None:
+        current = policy.rules[index].model_dump(mode="json", by_alias=True, exclude_none=True)
+    in_scope = policy.scope.model_dump(mode="json", by_alias=True, exclude_none=True)
+    for present, changes in ((current, values), (in_scope, scope)):
+        for key, value in changes.items():
+            if value is None and key in present:
+                return False
+            if value is not None and present.get(key) != value:
+                return False
     return True
+
+
+def _candidate(
+    remedy: Remedy,
+    policy: Policy,
+    index: int | None,
+    conflict: Conflict,
+    settings: GuardrailSettings,
+    packs: GuardrailPacks,
+) -> Candidate | None:
+    """The remedy on rule ``index`` of the policy (None: on the policy), its values worked out; None
+    when a computed value does not apply or the patch changes nothing."""
+    values: dict[str, Any] = {}
+    action: Literal["set", "add-rule"] = "set"
+    target = index
+    if remedy.add_rule is not None:
+        added: dict[str, Any] | None = dict(remedy.add_rule)
+        if _is_computed(remedy.add_rule):
+            name = str(remedy.add_rule["compute"])
+            added = _computed(name, "add_rule", remedy, policy, index, conflict, settings, packs)
+        if added is None or len(policy.rules) >= _MAX_RULES:
+            return None
+        values, action, target = added, "add-rule", len(policy.rules)
+    elif not remedy.patch:
+        target = None
+    def worked_out(written: Mapping[str, Any], into: dict[str, Any]) -> bool:
+        """Fill ``into`` with the written fields, computed ones worked out; False when one does not apply."""
+        for key, value in written.items():
+            if not _is_computed(value):
+                into[key] = value
+                continue
+            fields = _computed(str(value["compute"]), key, remedy, policy, index, conflict, settings, packs)
+            if fields is None:
+                return False
+            into.update(fields)
+        return True
+
+    scope: dict[str, Any] = {}
+    if not worked_out(remedy.patch, values) or not worked_out(remedy.scope, scope):
+        return None
+    if action == "set" and _is_noop(policy, target, values, scope):
+        return None
+    return Candidate(remedy, policy.id, target, values, action, scope)
 
 
 FactIndex = Mapping[tuple[str, int], Fact]
@@ -329,10 +636,40 @@ def fact_index(run: EvaluationRun) -> dict[tuple[str, int], Fact]:
     return {(pid, int(f[INDEX_KEY])): f for pid, trace in run.traces.items() for f in trace.facts}
 
 
+def _targets(
+    run: EvaluationRun, conflict: Conflict, facts: FactIndex
+) -> list[tuple[Policy, int | None, Fact]]:
+    """What a conflict's remedies are tried on: each rule it names, with its fact; when it names no
+    rule, each of its policies, with the policy's ``scope.*`` and ``policy.*`` keys."""
+    found: list[tuple[Policy, int | None, Fact]] = []
+    for ref in conflict.rules:
+        policy_id, index = parse_rule_ref(ref)
+        policy = run.policies.get(policy_id)
+        fact = facts.get((policy_id, index)) if policy is not None else None
+        if policy is not None and fact is not None:
+            found.append((policy, index, fact))
+    if not conflict.rules:
+        found.extend(
+            (run.policies[pid], None, context_facts(run.policies[pid]))
+            for pid in conflict.policies
+            if pid in run.policies
+        )
+    return found
+
+
+def _legal_order(candidate: Candidate) -> int:
+    """Which candidates of a guardrail breach are tried first: a rule added or the scope set (0), then
+    values worked out from the breach (1), then the rest (2)."""
+    if candidate.remedy.per_policy:
+        return 0
+    return 1 if any(_is_computed(v) for v in candidate.remedy.patch.values()) else 2
+
+
 def candidates(run: EvaluationRun, conflict: Conflict, *, facts: FactIndex | None = None) -> list[Candidate]:
     """The remedies a conflict tries, each on a rule it fits, patches worked out (at most MAX_CANDIDATES).
 
-    ``facts`` is ``fact_index(run)``, when the caller asks for many conflicts.
+    A remedy that adds a rule or sets only the scope is tried once per policy. ``facts`` is
+    ``fact_index(run)``, when the caller asks for many conflicts.
     """
     facts = fact_index(run) if facts is None else facts
     book = run.rulebook
@@ -342,29 +679,24 @@ def candidates(run: EvaluationRun, conflict: Conflict, *, facts: FactIndex | Non
     harm = _harm_remedies(run, conflict) if conflict.kind == "harm" else {}
     checker = guardrail_settings(run.settings)
     found: list[Candidate] = []
-    for ref in conflict.rules:
-        policy_id, index = parse_rule_ref(ref)
-        policy = run.policies.get(policy_id)
-        fact = facts.get((policy_id, index)) if policy is not None else None
-        if policy is None or fact is None:
-            continue
+    once: set[tuple[str, str]] = set()
+    for policy, index, fact in _targets(run, conflict, facts):
         fitting = [r for r in listed if when_holds(r.applies_to, fact)]
-        if conflict.kind == "harm":
+        if conflict.kind == "harm" and index is not None:
             named = [book.remedies[code] for code in harm.get(index, ()) if code in book.remedies]
             fitting = [r for r in named if when_holds(r.applies_to, fact)] or fitting
         for remedy in fitting:
-            values: dict[str, Any] = {}
-            for key, value in remedy.patch.items():
-                if _is_computed(value):
-                    value = _computed(
-                        str(value["compute"]), remedy, policy, index, conflict, checker, book.guardrails
-                    )
-                    if value is None:
-                        break
-                values[key] = value
-            else:
-                if not _is_noop(policy, index, values):
-                    found.append(Candidate(remedy, policy_id, index, values))
+            if remedy.per_policy:
+                if (remedy.code, policy.id) in once:
+                    continue
+                once.add((remedy.code, policy.id))
+            elif index is None:
+                continue
+            found_one = _candidate(remedy, policy, index, conflict, checker, book.guardrails)
+            if found_one is not None:
+                found.append(found_one)
+    if conflict.kind == "guardrail":
+        found.sort(key=_legal_order)
     return found[:MAX_CANDIDATES]
 
 
@@ -495,17 +827,39 @@ def _outcome(
     result = alone.result(patched.id)
     merged = run.with_policy(patched, alone)
     facts = alone.traces[patched.id].facts
-    changed = next(f for f in facts if f.get(INDEX_KEY) == candidate.rule_index)
-    join_facts = partners.join_facts(merged, patched, facts, changed)
-    found = detect_conflicts(merged, wanted={patched.id}, join_facts=join_facts).conflicts
-    ref = rule_ref(patched.id, candidate.rule_index)
-    # A patch changes one rule's fact: a join conflict between two other rules is as it was.
-    # Trade-offs and guardrail breaches come from the whole policy and were found again.
-    kept = before.joins - before.joins_by_rule.get(ref, set())
-    fresh = {conflict_identity(c) for c in found if c.code not in partners.codes or ref in c.rules}
+    if candidate.rule_index is None or candidate.scope:
+        # The scope is in every fact of the policy: all its joins are tested again.
+        found = detect_conflicts(merged, wanted={patched.id}).conflicts
+        touched = {rule_ref(patched.id, i) for i in range(len(patched.rules))}
+    else:
+        changed = next(f for f in facts if f.get(INDEX_KEY) == candidate.rule_index)
+        join_facts = partners.join_facts(merged, patched, facts, changed)
+        found = detect_conflicts(merged, wanted={patched.id}, join_facts=join_facts).conflicts
+        touched = {rule_ref(patched.id, candidate.rule_index)}
+    # A patch changes one rule's fact (or adds one): a join conflict between two other rules is as
+    # it was. Trade-offs and guardrail breaches come from the whole policy and were found again.
+    kept = before.joins.difference(*(before.joins_by_rule.get(ref, set()) for ref in touched))
+    fresh = {
+        conflict_identity(c) for c in found if c.code not in partners.codes or touched.intersection(c.rules)
+    }
     after = frozenset(kept | fresh)
     new = tuple(sorted({i[0] for i in fresh if i not in before.identities}))
     return _Outcome(result.scores.employee, result.scores.customer, after, new)
+
+
+def _breach_left(conflict: Conflict, after: Collection[tuple[str, ...]], added: str | None) -> bool:
+    """Whether a guardrail breach of the conflict's code is left on its policies, on a rule it named
+    or on the rule ``added`` by the patch (on any rule, when it named none)."""
+    named = set(conflict.rules) | ({added} if added is not None else set())
+    for identity in after:
+        if identity[0] != conflict.code or "|" not in identity:
+            continue
+        bar = identity.index("|")
+        if list(identity[1:bar]) != conflict.policies:
+            continue
+        if not conflict.rules or named.intersection(identity[bar + 1 :]):
+            return True
+    return False
 
 
 class _Trials:
@@ -537,6 +891,19 @@ class _Trials:
             found = self.cache[key] = _outcome(self.run, candidate, self.rescore, self._partners, before)
         return found
 
+    @staticmethod
+    def _resolves(conflict: Conflict, candidate: Candidate, outcome: _Outcome) -> bool:
+        """Whether the conflict is gone after the patch; a guardrail breach of the same code must be
+        gone from the rules it named and from a rule the patch added."""
+        if conflict_identity(conflict) in outcome.after:
+            return False
+        if conflict.kind != "guardrail":
+            return True
+        added = None
+        if candidate.action == "add-rule" and candidate.rule_index is not None:
+            added = rule_ref(candidate.policy, candidate.rule_index)
+        return not _breach_left(conflict, outcome.after, added)
+
     def result(self, conflict: Conflict, candidate: Candidate) -> RemedyResult:
         outcome = self.outcome(candidate)
         scores = self.run.result(candidate.policy).scores
@@ -550,7 +917,7 @@ class _Trials:
                 employee_change=outcome.employee - scores.employee,
                 customer_change=outcome.customer - scores.customer,
             ),
-            resolves=conflict_identity(conflict) not in outcome.after,
+            resolves=self._resolves(conflict, candidate, outcome),
             new_conflicts=list(outcome.new),
         )
 
@@ -631,5 +998,8 @@ def attach_remedies(
             out.append(conflict)
             continue
         results = sorted((trials.result(conflict, c) for c in tried), key=rank_key)
+        if conflict.kind == "guardrail":
+            # A remedy for a legal breach makes the policy lawful on that point, or it is none.
+            results = [r for r in results if r.resolves]
         out.append(conflict.model_copy(update={"remedies": _best_per_policy(results)[:MAX_REMEDIES]}))
     return out

@@ -146,14 +146,21 @@ class PolicyResult(_Out):
 
 
 class Patch(_Out):
-    """A remedy's declarative patch: fields set on one rule of one policy."""
+    """A remedy's declarative patch to one policy: fields set on one of its rules (``action``
+    ``set``), or a rule added to it (``add-rule``), and fields set on its scope (``scope``)."""
 
     policy: str
     """Id of the patched policy."""
-    rule_index: int
-    """Index of the patched rule in the policy's `rules` (0 is the first)."""
+    rule_index: int | None
+    """Index of the patched rule in the policy's `rules` (0 is the first); for ``add-rule``, the
+    index the new rule gets (one past the last); null when the patch changes the scope alone."""
     set: dict[str, Any]
-    """Field (as written in YAML) to its new value; null removes the field."""
+    """``set``: field (as written in YAML) to its new value, null removes the field;
+    ``add-rule``: every field of the new rule, `kind` included."""
+    action: Literal["set", "add-rule"] = "set"
+    """What the patch does to rule `rule_index`: set fields on it, or add it to the policy."""
+    scope: dict[str, Any] = Field(default_factory=dict)
+    """Scope field (as written in YAML, e.g. `shift_hours`) to its new value; null removes it."""
 
 
 class ScoresAfter(_Out):

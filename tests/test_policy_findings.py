@@ -348,7 +348,13 @@ def test_json_lists_the_remedies_of_a_failing_finding(tiny: Path, capsys: pytest
         {
             "code": "REM901",
             "summary": "Coach in private instead.",
-            "patch": {"policy": "reprimand", "rule_index": 0, "set": {"style": "private-coaching"}},
+            "patch": {
+                "policy": "reprimand",
+                "rule_index": 0,
+                "set": {"style": "private-coaching"},
+                "action": "set",
+                "scope": {},
+            },
             "scores_after": {"employee": 17, "customer": 0, "employee_change": 85, "customer_change": 0},
             "resolves": True,
             "new_conflicts": [],
@@ -413,11 +419,14 @@ def test_a_german_long_shift_with_a_short_lunch_is_unlawful() -> None:
     (result,) = run.evaluation.policies
     assert result.verdict == "unlawful"
     guardrails = [c for c in run.evaluation.conflicts if c.kind == "guardrail"]
+    # ArbZG section 4 (45 minutes over 9 hours worked) is broken; section 3 adds a warning: 9 h 15 of
+    # work is over the 8-hour day, lawful only when averaged back to 8, which a policy cannot state.
     assert [(c.code, c.severity, c.rules) for c in guardrails] == [
-        ("GRD021", "error", ["long-shift/rules[0]"])
+        ("GRD021", "error", ["long-shift/rules[0]"]),
+        ("GRD121", "warning", ["long-shift/rules[0]"]),
     ]
     # The breach is the policy's finding; no second finding says the same.
-    assert all(c.code == "GRD021" or c.kind != "guardrail" for c in run.evaluation.conflicts)
+    assert all(c.code in ("GRD021", "GRD121") or c.kind != "guardrail" for c in run.evaluation.conflicts)
 
 
 def test_check_on_an_unlawful_policy_exits_1_and_offers_a_legal_break_length(
@@ -435,7 +444,14 @@ def test_check_on_an_unlawful_policy_exits_1_and_offers_a_legal_break_length(
         "  remedy REM903 on long-shift/rules[0]: Lengthen the break to what the law requires "
         "(min_minutes: 30) -> employee +0 (+0), customer +0 (+0); resolves"
     )
-    assert lines[2:] == [SUMMARY_FAILED]
+    assert lines[2].startswith(
+        "lib/long-shift.yaml:8 | GRD121 | the shift starting 08:00 works 9 hours 15 minutes"
+    )
+    assert lines[2].endswith("[guardrail/warning]")
+    assert lines[3:] == [
+        "Checked 1 policy: 2 findings (1 error, 1 warning); 1 fails the gate (--fail-on error, --harm-bound 40): "
+        "FAILED"
+    ]
 
 
 def test_unlawful_is_set_whatever_the_scores_and_keeps_the_legal_note(book: Rulebook) -> None:

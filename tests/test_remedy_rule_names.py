@@ -117,16 +117,24 @@ def test_every_remedy_of_the_bundled_library_names_its_rule(capsys: pytest.Captu
     conflicts = json.loads(_run(capsys, "evaluate", policies, "--format", "json"))["conflicts"]
     remedies = [r for c in conflicts for r in c["remedies"]]
     assert remedies
-    # The JSON contract is kept: the patch still carries the index, counted from 0.
-    assert all(set(r["patch"]) == {"policy", "rule_index", "set"} for r in remedies)
     text = _run(capsys, "evaluate", policies)
     markdown = _run(capsys, "evaluate", policies, "--format", "markdown")
+    # The JSON contract is kept: the patch still carries the index, counted from 0, with what it does
+    # to that rule (`action`) and the scope fields it sets added beside them.
+    assert all(set(r["patch"]) == {"policy", "rule_index", "set", "action", "scope"} for r in remedies)
+    # A remedy that adds a rule or sets only the scope names the policy and words what it adds.
+    on_rules = [r for r in remedies if r["patch"]["action"] == "set" and r["patch"]["set"]]
+    for remedy in remedies:
+        if remedy not in on_rules:
+            assert f"remedy {remedy['code']} on {remedy['patch']['policy']} (" in text or (
+                f"remedy {remedy['code']} on the scope of {remedy['patch']['policy']}" in text
+            ), remedy
     # Markdown fits one GitHub comment: the least severe conflicts may be left out, and it says how many.
     left_out = re.search(r"Left out [^:]*: ([0-9,]+) of ([0-9,]+) conflicts", markdown)
     shown = len(conflicts) - (int(left_out.group(1).replace(",", "")) if left_out else 0)
-    in_markdown = [r for c in conflicts[:shown] for r in c["remedies"]]
+    in_markdown = [r for c in conflicts[:shown] for r in c["remedies"] if r in on_rules]
     assert in_markdown
-    for remedy in remedies:
+    for remedy in on_rules:
         patch = remedy["patch"]
         number = patch["rule_index"] + 1
         assert f"remedy {remedy['code']} on rule {number} (" in text, remedy

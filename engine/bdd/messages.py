@@ -16,7 +16,8 @@ import operator
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from policyweigh.formatting import plain, points, with_sign
+from policyweigh.formatting import format_value, plain, points, with_sign
+from policyweigh.patching import added_rule_words, changed_fields, patch_target
 from policyweigh.results import (
     VERDICTS,
     Conflict,
@@ -326,9 +327,17 @@ def conflicts_message(headline: str, conflicts: Sequence[Conflict], *, label: st
 
 
 def remedy_line(remedy: RemedyResult) -> str:
-    """One remedy as a message line: where it patches, the scores after, whether it resolves."""
+    """One remedy as a message line: where it patches (a rule it adds, in words), the scores after,
+    whether it resolves."""
     after = remedy.scores_after
-    target = f"{remedy.patch.policy}/rules[{remedy.patch.rule_index}]"
+    patch = remedy.patch
+    target = patch_target(patch)
+    if patch.action == "add-rule":
+        target += f", adding {added_rule_words(patch.set)}"
+    elif patch.scope:
+        target += ", " + ", ".join(
+            f"{key} {format_value(key, value)}" for key, value in changed_fields(patch)
+        )
     resolves = "resolves the conflict" if remedy.resolves else "does not resolve the conflict"
     new = f", new conflicts: {', '.join(remedy.new_conflicts)}" if remedy.new_conflicts else ""
     moves = (

@@ -40,6 +40,7 @@ from policyweigh.render.view import (
     patched_rule,
     rank_key,
     reach_text,
+    remedy_target,
     rule_words,
     score_text,
     strength_text,
@@ -216,11 +217,12 @@ def render_policy(console: Console, result: PolicyResult, rulebook: Rulebook) ->
 
 
 def render_conflict(console: Console, conflict: Conflict, name_rule: Callable[[Patch], str]) -> None:
-    """One conflict with its remedies; ``name_rule`` says in plain words which rule a remedy patches."""
+    """One conflict with its remedies; ``name_rule`` says in plain words which rule a remedy patches
+    (a remedy that adds a rule words the rule, one that sets only the scope says so)."""
     head = Text()
     head.append_text(cell(f"{conflict.severity:<7}", SEVERITY_STYLE.get(conflict.severity, "")))
     head.append_text(cell(f" {conflict.code} {conflict.kind}  "))
-    head.append_text(cell(", ".join(conflict.rules), "bold"))
+    head.append_text(cell(", ".join(conflict.rules or conflict.policies), "bold"))
     console.print(head)
     say(console, conflict.explanation, 8)
     for remedy in conflict.remedies:
@@ -229,7 +231,7 @@ def render_conflict(console: Console, conflict: Conflict, name_rule: Callable[[P
         extra = f"; creates {', '.join(remedy.new_conflicts)}" if remedy.new_conflicts else ""
         say(
             console,
-            f"remedy {remedy.code} on {name_rule(remedy.patch)} of {remedy.patch.policy}: "
+            f"remedy {remedy.code} {remedy_target(remedy.patch, name_rule(remedy.patch))}: "
             f"{remedy.summary} -> employee {after.employee:+d} "
             f"({after.employee_change:+d}), customer {after.customer:+d} "
             f"({after.customer_change:+d}); {status}{extra}",
@@ -345,6 +347,8 @@ def render_derivation(d: Derivation, console: Console, policies: Mapping[str, Po
     def name_rule(patch: Patch) -> str:
         if policies is not None and patch.policy in policies:
             return patched_rule(patch, policies)
+        if patch.action == "add-rule" or patch.rule_index is None or not patch.set:
+            return ""
         kind = kinds.get(patch.rule_index) if patch.policy == d.policy else None
         return rule_words(patch.rule_index, kind)
 

@@ -26,6 +26,7 @@ from policyweigh.conflicts import sort_conflicts
 from policyweigh.evaluation import EvaluationRun
 from policyweigh.explain import Derivation, derive
 from policyweigh.formatting import format_value, points, signed
+from policyweigh.patching import added_rule_words, changed_fields
 from policyweigh.policy import Policy
 from policyweigh.results import (
     SEVERITY_RANK,
@@ -59,6 +60,7 @@ __all__ = [
     "findings",
     "patch_changes",
     "patched_rule",
+    "remedy_target",
     "rank_key",
     "reach_text",
     "rule_words",
@@ -259,13 +261,17 @@ class RemedyView:
     policy: str
     """The patched policy's id."""
     rule: str
-    """The patched policy rule in plain words (``rule_words``), without the policy id."""
+    """The patched policy rule in plain words (``rule_words``), without the policy id; empty when
+    the remedy adds a rule or changes only the scope."""
     changes: list[tuple[str, str]]
-    """The patch as (field, new value) pairs; a removed field reads `(removed)`."""
+    """The patch as (field, new value) pairs; a removed field reads `(removed)`, a scope field
+    ``scope.NAME``."""
     employee_after: int | None
     employee_change: int | None
     customer_after: int | None
     customer_change: int | None
+    added: str | None = None
+    """The rule a remedy adds, in words (``a break rule: lunch, 30 minutes, unpaid``)."""
 
 
 @dataclass(frozen=True)
@@ -463,11 +469,11 @@ def rulebook_label(source: str) -> str:
 
 
 def patch_changes(patch: Patch) -> list[tuple[str, str]]:
-    """A remedy's patch as readable (field, value) pairs."""
-    fields = patch.set
+    """A remedy's patch as readable (field, value) pairs: the rule's fields it sets, then the
+    scope's as ``scope.NAME`` (a rule it adds is worded whole by ``added_rule_words``)."""
+    fields = changed_fields(patch)
     out: list[tuple[str, str]] = []
-    for key in sorted(fields):
-        value = fields[key]
+    for key, value in sorted(fields, key=lambda item: (item[0].startswith("scope."), item[0])):
         if value is None:
             text = "(removed)"
         elif value == [] or value == {}:
@@ -515,12 +521,33 @@ def rule_words(index: int, kind: str | None = None, note: str | None = None) -> 
 
 
 def patched_rule(patch: Patch, policies: Mapping[str, Policy]) -> str:
-    """The rule a remedy patches in plain words, read from the patched policy when it is known."""
+    """The rule a remedy patches in plain words, read from the patched policy when it is known;
+    empty when it patches no rule of the policy (it adds one, or sets only the scope)."""
+    index = patch.rule_index
+    if patch.action == "add-rule" or index is None or not patch.set:
+        return ""
     policy = policies.get(patch.policy)
-    if policy is None or not 0 <= patch.rule_index < len(policy.rules):
-        return rule_words(patch.rule_index)
-    rule = policy.rules[patch.rule_index]
-    return rule_words(patch.rule_index, rule.kind, rule.note)
+    if policy is None or not 0 <= index < len(policy.rules):
+        return rule_words(index)
+    rule = policy.rules[index]
+    return rule_words(index, rule.kind, rule.note)
+
+
+def remedy_target(patch: Patch, rule: str) -> str:
+    """What a remedy changes, for a sentence after its code: ``on rule 2 (break-rule) of p``,
+    ``on p (add a break rule: lunch, 30 minutes, unpaid)``, ``on the scope of p (shift_hours 9.5)``.
+
+    ``rule`` is the patched rule in plain words (``patched_rule``).
+    """
+    if patch.action == "add-rule":
+        return f"on {patch.policy} (add {added_rule_words(patch.set)})"
+    if rule:
+        return f"on {rule} of {patch.policy}"
+    fields = ", ".join(
+        f"{key} {'removed' if value is None else format_value(key, value)}"
+        for key, value in patch.scope.items()
+    )
+    return f"on the scope of {patch.policy}" + (f" ({fields})" if fields else "")
 
 
 def _remedy_view(
@@ -536,6 +563,7 @@ def _remedy_view(
         policy=policy,
         rule=patched_rule(patch, policies),
         changes=patch_changes(patch),
+        added=added_rule_words(patch.set) if patch.action == "add-rule" else None,
         employee_after=employee,
         employee_change=None if employee is None or before is None else employee - before.scores.employee,
         customer_after=customer,

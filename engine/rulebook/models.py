@@ -205,7 +205,7 @@ def context_keys() -> Mapping[str, FactKey]:
         {
             "id": "p",
             "title": "p",
-            "jurisdiction": _literal_choices(Policy.model_fields["jurisdiction"].annotation)[0],
+            "jurisdiction": "de",
             "scope": {"headcount": 1, "shift_hours": 1.0},
             "rules": [{"kind": "training"}],
         }
@@ -881,16 +881,61 @@ class ConflictRule(_Model):
 
 
 class Remedy(_Model):
-    """A declarative patch to one policy rule, and what it is meant to fix."""
+    """A declarative patch to a policy, and what it is meant to fix: fields set on one of its
+    rules (``patch``), or a rule added to it (``add_rule``), and fields set on its scope (``scope``)."""
 
     code: Code
     name: DottedName
     summary: str
     applies_to: When = Field(min_length=1)
-    """Conditions on the rule the patch is applied to."""
-    patch: dict[str, Any] = Field(min_length=1)
+    """Conditions on the rule the patch is applied to (for ``add_rule`` and ``scope``: on a rule of
+    the conflict, or the policy's ``scope.*`` and ``policy.*`` keys when the conflict names no rule)."""
+    patch: dict[str, Any] = Field(default_factory=dict)
     """Fields to set on the matched rule; null removes an optional field."""
+    add_rule: dict[str, Any] | None = None
+    """A rule to add to the policy (every field, ``kind`` included), or ``{compute: NAME}``; tried
+    once per policy of a conflict, not once per rule."""
+    scope: dict[str, Any] = Field(default_factory=dict)
+    """Scope fields to set on the policy (``shift_hours``); a value may be ``{compute: NAME}``."""
     evidence: StrList = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _one_change(self) -> Remedy:
+        if not self.patch and self.add_rule is None and not self.scope:
+            raise ValueError("a remedy needs a patch, an add_rule or a scope to set")
+        if self.patch and self.add_rule is not None:
+            raise ValueError("give either patch (fields of a rule) or add_rule (a new rule), not both")
+        if self.add_rule is not None and not self.add_rule:
+            raise ValueError("add_rule needs the new rule's fields, or {compute: NAME}")
+        return self
+
+    @property
+    def per_policy(self) -> bool:
+        """Whether the remedy is tried once per policy (it adds a rule or sets only the scope)."""
+        return self.add_rule is not None or not self.patch
+
+    def change_text(self) -> str:
+        """What the remedy changes, in one line: ``patches the policy rule it is tried on: paid =
+        True``; ``adds a rule to the policy: ...``; ``sets the policy's scope: ...``."""
+
+        def shown(value: Any) -> str:
+            if isinstance(value, dict) and set(value) == {"compute"}:
+                return f"worked out from the finding ({value['compute']})"
+            return repr(value)
+
+        def pairs(values: dict[str, Any]) -> str:
+            return ", ".join(f"{field} = {shown(value)}" for field, value in values.items())
+
+        parts = []
+        if self.add_rule is not None:
+            computed = set(self.add_rule) == {"compute"}
+            added = shown(self.add_rule) if computed else pairs(self.add_rule)
+            parts.append(f"adds a rule to the policy: {added}")
+        if self.patch:
+            parts.append(f"patches the policy rule it is tried on: {pairs(self.patch)}")
+        if self.scope:
+            parts.append(f"sets the policy's scope: {pairs(self.scope)}")
+        return "; ".join(parts)
 
 
 class Equivalence(_Model):
