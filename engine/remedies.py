@@ -206,7 +206,7 @@ def legal_break_slot(
     if not isinstance(rule, BreakRule) or not rule.blocked_windows:
         return None
     ref = rule_ref(policy.id, rule_index)
-    windows = [(w.start, w.end) for w in rule.blocked_windows]
+    windows = [part for w in rule.blocked_windows for part in w.parts()]
     length = rule.min_minutes
 
     def breaches(candidate: Sequence[tuple[int, int]], start: str | None) -> bool:

@@ -211,6 +211,8 @@ def _policy_with(field: str, value: str) -> dict[str, Any]:
         policy["rules"] = [{"kind": "customer-incentive", "reward": value, "condition": "survey"}]
     elif field == "leader-floor-time.roles":
         policy["rules"] = [{"kind": "leader-floor-time", "hours_per_month": 4, "roles": [value]}]
+    elif field == "conduct.rule":
+        policy["rules"] = [{"kind": "conduct", "rule": value, "sanction": "verbal-warning"}]
     else:
         raise AssertionError(f"no placement for {field}")
     return policy
@@ -223,6 +225,7 @@ ONE_LINE_FIELDS = [
     "scope.roles",
     "customer-incentive.reward",
     "leader-floor-time.roles",
+    "conduct.rule",
 ]
 MULTI_LINE_FIELDS = ["summary", "rule.note"]
 

@@ -289,7 +289,7 @@ def _placements(
         starts=shifts.starts,
         shift_minutes=shifts.minutes,
         breaks=tuple(_break(d, length, i * length if off else 0) for i, d in enumerate(due)),
-        windows=tuple(Window(w.start, w.end) for w in rule.blocked_windows),
+        windows=tuple(Window(*part) for w in rule.blocked_windows for part in w.parts()),
         margins=margins,
     )
     return place_breaks(plan)
@@ -309,7 +309,7 @@ def _stretches(
         return None
     limit = hours_to_minutes(limit_hours)
     parts = [
-        Part(rule.min_minutes, tuple(Window(w.start, w.end) for w in rule.blocked_windows))
+        Part(rule.min_minutes, tuple(Window(*part) for w in rule.blocked_windows for part in w.parts()))
         for _, rule in candidates
     ]
     runs = [
@@ -322,7 +322,9 @@ def _stretches(
     finding = _Finding(refs=tuple(index for index, _ in candidates))
     finding.first_start = runs[0].start
     finding.timing = True
-    windows = sorted({Window(w.start, w.end) for _, rule in candidates for w in rule.blocked_windows})
+    windows = sorted(
+        {Window(*part) for _, rule in candidates for w in rule.blocked_windows for part in w.parts()}
+    )
     for shift in runs:
         finding.add(wording.run_clause(shift, windows=windows, limit=limit), "error")
     return finding
