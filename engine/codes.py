@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from policyweigh.config import NAME_CODES
 from policyweigh.conflicts import POLICY_FINDINGS, TRADE_OFF_CODES
 from policyweigh.gate import GATE_CODES, INVALID_INPUT
 from policyweigh.rulebook import Rulebook
@@ -196,6 +197,14 @@ def build_registry(book: Rulebook, packs: GuardrailPacks | None = None) -> CodeR
             )
         entries.append(
             CodeInfo(code, family, name, summary, (summary, detail), "engine/gate.py (fixed code)")
+        )
+    for code, (name, summary) in NAME_CODES.items():
+        detail = (
+            "a warning: shown by `validate`, `evaluate` and `check` (a finding in its json, sarif and "
+            "github output, failing only at --fail-on warning)"
+        )
+        entries.append(
+            CodeInfo(code, "input", name, summary, (summary, detail), "engine/config.py (fixed code)")
         )
     return CodeRegistry(entries)
 

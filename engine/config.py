@@ -16,8 +16,16 @@ same directory. Command-line options override settings. Example::
     [tool.policyweigh.weights]
     "employee.wellbeing" = 2.0
 
+    [tool.policyweigh.metrics.idle_minutes]   # a metric of the organisation's own
+    unit = "minutes"                           # pct | minutes | seconds | count | score
+    better = "lower"                           # which direction is good: higher | lower
+    controlled_by = "system"                   # who moves it: agent | team | system
+
+    teams = ["inbound", "billing"]             # the only team names policies may use
+    roles = ["agent", "team-leader"]           # the only role names policies may use
+
 In ``policyweigh.toml`` the same keys sit at the top level (``[weights]`` for
-the weights). Settings are validated strictly, like policies: a boolean is not
+the weights, ``[metrics.NAME]`` for a metric). Settings are validated strictly, like policies: a boolean is not
 a number, a quoted ``"2"`` is not a number, an unknown key or criterion is an
 error with a suggestion, and every problem names the file, line and column.
 ``tomllib`` keeps no positions, so ``toml_positions`` finds them in the text
@@ -38,10 +46,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 from pydantic_core import ErrorDetails
 
 from policyweigh.errors import InputError, Problem
+from policyweigh.metrics import (
+    BETTER,
+    BUILT_IN,
+    CONTROLLERS,
+    SYNONYMS,
+    UNITS,
+    Better,
+    Controller,
+    MetricInfo,
+    Unit,
+)
+from policyweigh.metrics import name_problem as metric_name_problem
+from policyweigh.policy import Label
 from policyweigh.rulebook import Rulebook, default_rulebook, load_rulebook
 from policyweigh.suggest import closest, quote
 from policyweigh.yamldoc import translate_validation_error
@@ -64,6 +85,48 @@ _NEAR_TOOL_NAME = 0.85
 
 KeyPath = tuple[str | int, ...]
 Weight = Annotated[float, Field(gt=0, le=10, allow_inf_nan=False)]
+
+
+def _check_declared_name(name: str) -> str:
+    """A declared metric's name: well spelt, and neither a built-in metric nor a synonym of one."""
+    problem = metric_name_problem(name)
+    if problem is not None:
+        raise ValueError(problem)
+    if name in BUILT_IN:
+        raise ValueError(f"{name} is a built-in metric already; declare only metrics of your own")
+    if name in SYNONYMS:
+        raise ValueError(
+            f"{name} is read as the built-in metric {SYNONYMS[name].means} in every policy; "
+            "choose another name for a metric of your own"
+        )
+    return name
+
+
+DeclaredName = Annotated[str, AfterValidator(_check_declared_name)]
+
+
+class DeclaredMetric(BaseModel):
+    """A metric an organisation declares: its unit, which direction is good, and who controls it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+    unit: Unit
+    """What a level or target of it is written in: pct, minutes, seconds, count or score."""
+    better: Better
+    """Which direction is good: higher or lower."""
+    controlled_by: Controller
+    """Who moves it: the agent, the team, or the system (contact arrivals, staffing, tools)."""
+    meaning: str | None = Field(default=None, min_length=1, max_length=200)
+    """What it measures, in a few words."""
+
+    def info(self, name: str) -> MetricInfo:
+        """What the engine knows of the metric (minutes and seconds are one unit written two ways)."""
+        units: tuple[str, ...] = (self.unit,)
+        if self.unit in ("minutes", "seconds"):
+            units = (self.unit, "seconds" if self.unit == "minutes" else "minutes")
+        return MetricInfo(
+            name, units, self.better, self.meaning or "", controlled_by=self.controlled_by, declared=True
+        )
 
 
 class SettingsFile(BaseModel):
@@ -89,9 +152,34 @@ class SettingsFile(BaseModel):
     law_date: datetime.date | None = None
     """Guardrails: the day the law is read on (the requirements in force that day, for a policy
     that starts later or a review of a past one); none: the requirements in force now."""
+    metrics: dict[DeclaredName, DeclaredMetric] = Field(default_factory=dict)
+    """The organisation's own metrics, by name, valid in policies wherever a metric is."""
+    teams: list[Label] | None = Field(default=None, max_length=1000)
+    """The team names policies may use (unset: any; near-duplicate names are then a warning)."""
+    roles: list[Label] | None = Field(default=None, max_length=1000)
+    """The role names policies may use (unset: any; near-duplicate names are then a warning)."""
+
+    @property
+    def metric_catalog(self) -> dict[str, MetricInfo]:
+        """The declared metrics as the engine reads them (name to what the settings say of it)."""
+        return {name: declared.info(name) for name, declared in self.metrics.items()}
 
 
 SETTING_NAMES = tuple(SettingsFile.model_fields)
+METRIC_FIELDS = tuple(DeclaredMetric.model_fields)
+
+NEAR_DUPLICATE_NAME = "NAME001"
+NAME_CODES: dict[str, tuple[str, str]] = {
+    NEAR_DUPLICATE_NAME: (
+        "input.near-duplicate-name",
+        "Two team or role names in the library differ only by a slip of the keyboard (a letter "
+        "added, dropped, replaced in a long word or swapped, or case and separators): policies "
+        "meant for one group may not overlap. Declare the names in the settings (teams = [...], "
+        "roles = [...]) to make any other name an error.",
+    ),
+}
+"""Code to (dotted name, summary) of the finding about names that look alike where the settings
+declare none (a warning; ``policyweigh.project.check_names`` finds them, `check` reports them)."""
 
 
 @dataclass(frozen=True)
@@ -365,8 +453,25 @@ def _misplaced_tool(value: Any, origin: SettingsOrigin) -> Problem:
 def _settings_wording(item: ErrorDetails, loc: KeyPath) -> tuple[str, str | None]:
     """Settings' own words: TOML value types, the allowed range of each setting, "unknown setting"."""
     if item["type"] == "extra_forbidden":
+        if len(loc) == 3 and loc[0] == "metrics":
+            return (
+                f"unknown key of a declared metric; expected one of {', '.join(METRIC_FIELDS)}",
+                closest(str(loc[-1]), METRIC_FIELDS),
+            )
         return "unknown setting", closest(str(loc[-1]), SETTING_NAMES) if len(loc) == 1 else None
+    if item["type"] == "value_error" and loc[:1] == ("metrics",):
+        return str(item["msg"]).removeprefix("Value error, "), None
+    if item["type"] == "missing" and len(loc) == 3 and loc[0] == "metrics":
+        return f"metric {loc[1]} needs {loc[2]} ({_MISSING_METRIC[str(loc[2])]})", None
     return _message(loc, item["type"], item.get("input"), item.get("ctx") or {})
+
+
+_MISSING_METRIC = {
+    "unit": "one of " + ", ".join(UNITS),
+    "better": "which direction is good: " + " or ".join(BETTER),
+    "controlled_by": "who moves it: " + ", ".join(CONTROLLERS),
+}
+_CHOICES: dict[str, tuple[str, ...]] = {"unit": UNITS, "better": BETTER, "controlled_by": CONTROLLERS}
 
 
 def _with_hint(problem: Problem, hint: str | None) -> Problem:
@@ -381,6 +486,7 @@ _KIND_WORDS = {
     "string_type": "text (a quoted string)",
     "dict_type": "a table",
     "date_type": "a date written as YYYY-MM-DD, without quotes",
+    "list_type": "an array",
 }
 
 
@@ -389,6 +495,8 @@ def _message(loc: tuple[Any, ...], kind: str, value: Any, ctx: Mapping[str, Any]
     got = _describe(value)
     if kind == "literal_error":
         choices = [str(c) for c in get_args(FailOn)] if loc == ("fail_on",) else []
+        if len(loc) == 3 and loc[0] == "metrics":
+            choices = list(_CHOICES.get(str(loc[2]), ()))
         listed = f"one of {', '.join(choices)}" if choices else str(ctx.get("expected", "another value"))
         shown = quote(value) if isinstance(value, str) else got
         return f"expected {listed}; got {shown}", closest(value, choices)

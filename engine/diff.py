@@ -16,15 +16,35 @@ policies and policy rules.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from policyweigh.evaluation import EvaluationRun
 from policyweigh.facts import INDEX_KEY
-from policyweigh.results import SEVERITY_RANK, Conflict, Contribution, PolicyResult
 
-ContributionChangeKind = Literal["appeared", "vanished", "changed"]
+# ConflictRef and ContributionChange live with the results (a proposal's result holds them too);
+# they are named here as well, where diffs have always found them.
+from policyweigh.results import (
+    SEVERITY_RANK,
+    Conflict,
+    ConflictRef,
+    Contribution,
+    ContributionChange,
+    ContributionChangeKind,
+    PolicyResult,
+)
+
+__all__ = [
+    "ConflictRef",
+    "ContributionChange",
+    "ContributionChangeKind",
+    "PolicyChange",
+    "PolicyDiff",
+    "PolicySummary",
+    "ScoreChange",
+    "contribution_changes",
+    "diff_runs",
+]
 
 
 class _Model(BaseModel):
@@ -37,33 +57,6 @@ class ScoreChange(_Model):
     old: int
     new: int
     change: int
-
-
-class ConflictRef(_Model):
-    """A conflict as the diff shows it."""
-
-    code: str
-    kind: str
-    severity: str
-    policies: list[str]
-    rules: list[str]
-    explanation: str
-
-
-class ContributionChange(_Model):
-    """A contribution that appeared, vanished, or changed its points or reason."""
-
-    change: ContributionChangeKind
-    rule: str
-    name: str
-    criterion: str
-    target: str
-    """The policy rule it matched (`rules[i]`, in the new version when it exists) or `derived`."""
-    old_delta: float | None = None
-    """Points before (the rule's points times its dose)."""
-    new_delta: float | None = None
-    old_reason: str | None = None
-    new_reason: str | None = None
 
 
 class PolicySummary(_Model):
@@ -135,17 +128,6 @@ class PolicyDiff(_Model):
         return bool(
             self.added or self.removed or self.changed or self.conflicts_added or self.conflicts_removed
         )
-
-
-def _ref(conflict: Conflict) -> ConflictRef:
-    return ConflictRef(
-        code=conflict.code,
-        kind=conflict.kind,
-        severity=conflict.severity,
-        policies=list(conflict.policies),
-        rules=list(conflict.rules),
-        explanation=conflict.explanation,
-    )
 
 
 def _conflict_key(conflict: Conflict | ConflictRef) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
@@ -227,8 +209,8 @@ def diff_runs(
     """What changed from ``old`` to ``new``: policies added, removed and changed, and conflicts."""
     old_results = {r.id: r for r in old.evaluation.policies}
     new_results = {r.id: r for r in new.evaluation.policies}
-    old_conflicts = {_conflict_key(c): _ref(c) for c in old.evaluation.conflicts}
-    new_conflicts = {_conflict_key(c): _ref(c) for c in new.evaluation.conflicts}
+    old_conflicts = {_conflict_key(c): ConflictRef.of(c) for c in old.evaluation.conflicts}
+    new_conflicts = {_conflict_key(c): ConflictRef.of(c) for c in new.evaluation.conflicts}
     added_conflicts = sorted(
         (c for k, c in new_conflicts.items() if k not in old_conflicts), key=_conflict_order
     )

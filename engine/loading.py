@@ -27,9 +27,10 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from policyweigh.errors import InputError, PolicyweighError, Problem
-from policyweigh.policy import Policy
+from policyweigh.policy import RULE_KINDS, Policy
 from policyweigh.suggest import char_name, closest, did_you_mean, printable, quote
 from policyweigh.yamldoc import (
+    EmptyFileError,
     YamlDocument,
     load_yaml,
     not_a_regular_file,
@@ -53,13 +54,20 @@ class LoadedPolicy:
     """Line of each ``rules[i]`` entry, for messages and SARIF."""
     line: int = 1
     """Line of the policy's ``id``."""
-    jurisdiction_at: tuple[int, int] = (1, 1)
-    """Line and column of the policy's ``jurisdiction`` value (its ``id`` when it has none)."""
+    positions: tuple[tuple[str, int, int], ...] = ()
+    """(field, line, column) of the value of each top-level field written in the file."""
 
     @property
     def id(self) -> str:
         """The policy's id."""
         return self.policy.id
+
+    def position(self, field: str) -> tuple[int, int]:
+        """(line, column) of a top-level field's value; the line of the ``id`` when it is not written."""
+        for name, line, column in self.positions:
+            if name == field:
+                return line, column
+        return self.line, 1
 
 
 class UnknownPolicyError(PolicyweighError, KeyError):
@@ -126,7 +134,36 @@ class Library:
         raise UnknownPolicyError(f"no policy with id or file key {quote(name)} in the library{hint}")
 
 
+NO_POLICY = (
+    "the file holds no policy: it is empty or holds only comments; "
+    "`policyweigh new KIND -o FILE --force` writes a commented policy to start from (KIND is one of the "
+    "{count} rule kinds, such as break-rule; `policyweigh new -h` lists them)"
+)
+"""The problem of a policy file with nothing in it."""
+
+
+def _no_policy(file: str) -> InputError:
+    return InputError([Problem(file, 1, 1, "", NO_POLICY.format(count=len(RULE_KINDS)))])
+
+
+def _read(path: str | Path, file: str | None = None) -> YamlDocument:
+    """``load_yaml`` for a policy file: an empty one is told how to start a policy."""
+    try:
+        return load_yaml(path, file)
+    except EmptyFileError:
+        raise _no_policy(str(path) if file is None else file) from None
+
+
+def _parse(text: str | bytes, file: str) -> YamlDocument:
+    try:
+        return parse_yaml(text, file)
+    except EmptyFileError:
+        raise _no_policy(file) from None
+
+
 def _validate(doc: YamlDocument) -> Policy:
+    if doc.data is None:  # a document of only `---` or `~`: as empty as a file of comments
+        raise _no_policy(doc.file)
     try:
         return Policy.model_validate(doc.data)
     except ValidationError as err:
@@ -135,18 +172,19 @@ def _validate(doc: YamlDocument) -> Policy:
 
 def _loaded(doc: YamlDocument, policy: Policy, key: str) -> LoadedPolicy:
     rule_lines = tuple(doc.locate(("rules", i))[0] for i in range(len(policy.rules)))
-    where = doc.locate(("jurisdiction",)) if policy.jurisdiction is not None else doc.locate(("id",))
-    return LoadedPolicy(policy, doc.file, key, rule_lines, doc.locate(("id",))[0], where)
+    written = doc.data if isinstance(doc.data, dict) else {}
+    positions = tuple((name, *doc.locate((name,))) for name in written)
+    return LoadedPolicy(policy, doc.file, key, rule_lines, doc.locate(("id",))[0], positions)
 
 
 def load_policy(path: str | Path) -> Policy:
     """Read and validate one policy file; raise ``InputError`` listing every problem in it."""
-    return _validate(load_yaml(path))
+    return _validate(_read(path))
 
 
 def load_policy_text(text: str | bytes, file: str = "<string>") -> Policy:
     """Validate a policy given as YAML text; ``file`` names it in messages."""
-    return _validate(parse_yaml(text, file))
+    return _validate(_parse(text, file))
 
 
 def _load_one(path: Path, real: Path, key: str) -> tuple[LoadedPolicy, int]:
@@ -154,7 +192,7 @@ def _load_one(path: Path, real: Path, key: str) -> tuple[LoadedPolicy, int]:
 
     ``real`` is read and ``path`` (the name it was found under) is named in messages.
     """
-    doc = load_yaml(real, str(path))
+    doc = _read(real, str(path))
     return _loaded(doc, _validate(doc), key), doc.locate(("id",))[1]
 
 

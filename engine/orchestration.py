@@ -9,11 +9,16 @@ and settings it is given; nothing below it picks a rulebook or settings of its o
    duplicate rules and implausible values included), and the guardrail
    checker's legal notes, set on the policies' results; a policy with an
    error-level guardrail breach gets the verdict ``unlawful``, whatever its
-   scores (its findings are the breaches themselves);
+   scores (its findings are the breaches themselves). A conflict between two
+   policies that never hold at once (a proposal and the policy it
+   ``replaces``, two options of one decision: ``policyweigh.proposals``) is
+   dropped here, before remedies are sought for it;
 3. ``policyweigh.remedies.attach_remedies``: remedies for each conflict, scored by
    re-scoring the patched policy with step 1 (passed in as a function, so the
    remedies module never reaches back up to start an evaluation);
-4. ``policyweigh.gate.run_gate``: the findings of `check`, under the settings' gate.
+4. ``policyweigh.proposals.compare``: each proposal scored as a change against
+   the policy it replaces, and the options of one decision side by side;
+5. ``policyweigh.gate.run_gate``: the findings of `check`, under the settings' gate.
    `check` works out remedies (step 3) only for the findings that fail it: the
    failing conflicts, and each score below a minimum, which tries the remedies
    of the rules that pull that side down.
@@ -30,6 +35,7 @@ from policyweigh.conflicts import detect_conflicts, harm_conflict
 from policyweigh.evaluation import EvaluationRun, Rescore, score_policies
 from policyweigh.gate import GateResult, Source, fails_at, run_gate
 from policyweigh.policy import Policy
+from policyweigh.proposals import compare, exclusive
 from policyweigh.remedies import RemedyBudget, attach_remedies, rank_key
 from policyweigh.results import Conflict, Evaluation, PolicyResult, RemedyResult
 from policyweigh.rulebook import Rulebook
@@ -80,10 +86,10 @@ def unlawful_policies(conflicts: Sequence[Conflict]) -> set[str]:
 
 
 def with_conflicts(run: EvaluationRun, *, remedies: bool, budget: RemedyBudget) -> EvaluationRun:
-    """A copy of a scored run with its conflicts (and their remedies), the legal notes and the
-    ``unlawful`` verdicts set."""
+    """A copy of a scored run with its conflicts (and their remedies), the legal notes, the
+    ``unlawful`` verdicts, and each proposal compared with what it replaces and its alternatives."""
     found = detect_conflicts(run, wanted=set(run.policies))
-    listed = found.conflicts
+    listed = exclusive(run.policies).keep(found.conflicts)
     if remedies and listed:
         listed = attach_remedies(run, listed, rescore=rescorer(run), budget=budget)
     unlawful = unlawful_policies(listed)
@@ -97,7 +103,7 @@ def with_conflicts(run: EvaluationRun, *, remedies: bool, budget: RemedyBudget) 
         return result.model_copy(update=update) if update else result
 
     results = [settle(r) for r in run.evaluation.policies]
-    return run.with_evaluation(Evaluation(policies=results, conflicts=listed))
+    return run.with_evaluation(compare(Evaluation(policies=results, conflicts=listed), run.policies))
 
 
 def check(

@@ -30,6 +30,9 @@ END_MARKER = "<!-- format-reference:end -->"
 
 # The unit a field's name carries (numbers carry their unit in the name, by contract).
 _UNITS = (
+    ("_hours_per_week", "hours per week"),
+    ("_sales_per_day", "sales per day"),
+    ("_pct_of_base_pay", "percent of base pay"),
     ("_per_week", "per week"),
     ("_per_month", "per month"),
     ("_per_year", "per year"),
@@ -38,6 +41,7 @@ _UNITS = (
     ("_hours", "hours"),
     ("_weeks", "weeks"),
     ("_months", "months"),
+    ("_days", "days"),
     ("_pct", "percent"),
 )
 
@@ -53,6 +57,21 @@ RULE_NOTES: dict[str, str] = {
     "training": "Each topic may be listed once.",
     "metric-target": "With `unit: pct` the target is at most 100.",
     "compensation-link": "Each weight is above 0 and at most 100; the weights sum to 100.",
+    "bonus-threshold": "Give either `metric` with `threshold_pct`, or `all` (or `any`, with at least two "
+    "entries) of conditions such as `customer_satisfaction >= 90 pct` or `quality_score >= 95% of target`.",
+    "monitoring": "`live_hours_per_week` only with `method: silent-monitoring` or `side-by-side`; "
+    "`calibrated: true` only with `method: qa-scorecard`; `results_seen_by: agent` needs "
+    "`feedback_to_agent: true`.",
+    "adherence": "Give the tolerance once: `tolerance_minutes` or `tolerance_pct`.",
+    "schedule-notice": "`change_premium_pct` above 0 and `right_to_refuse: true` need "
+    "`changes_after_publication: true`.",
+    "script": "`use: guideline` refuses `deviation_allowed: false`; unset, it is true for a guideline and "
+    "false for a mandatory script.",
+    "contest": "`prize: none` needs a `leaderboard` other than none.",
+    "attendance": "`points_to_warning` needs `points_system: true`; `bradford_trigger_score` needs "
+    "`bradford_factor: true`.",
+    "conduct": "Give `sanction` (with `repeat_sanction`, never milder) or a `ladder` (each step at least "
+    "as severe as the one before, nothing after dismissal), not both.",
 }
 
 

@@ -265,7 +265,7 @@ def legal_break_slot(
     if not isinstance(rule, BreakRule) or not rule.blocked_windows:
         return None
     ref = rule_ref(policy.id, rule_index)
-    windows = [(w.start, w.end) for w in rule.blocked_windows]
+    windows = [part for w in rule.blocked_windows for part in w.parts()]
     length = rule.min_minutes
 
     def breaches(candidate: Sequence[tuple[int, int]], start: str | None) -> bool:
@@ -608,6 +608,7 @@ def _candidate(
         values, action, target = added, "add-rule", len(policy.rules)
     elif not remedy.patch:
         target = None
+
     def worked_out(written: Mapping[str, Any], into: dict[str, Any]) -> bool:
         """Fill ``into`` with the written fields, computed ones worked out; False when one does not apply."""
         for key, value in written.items():

@@ -88,6 +88,25 @@ class Contribution(_Out):
     strongest dose."""
 
 
+ContributionChangeKind = Literal["appeared", "vanished", "changed"]
+
+
+class ContributionChange(_Out):
+    """A contribution that appeared, vanished, or changed its points or reason between two results."""
+
+    change: ContributionChangeKind
+    rule: str
+    name: str
+    criterion: str
+    target: str
+    """The policy rule it matched (`rules[i]`, in the new version when it exists) or `derived`."""
+    old_delta: float | None = None
+    """Points before (the rule's points times its dose)."""
+    new_delta: float | None = None
+    old_reason: str | None = None
+    new_reason: str | None = None
+
+
 class Scores(_Out):
     """Side scores, bounded -100..+100, and weighted criterion sums."""
 
@@ -125,6 +144,69 @@ class NotAssessed(_Out):
     reason: str
 
 
+class ConflictRef(_Out):
+    """A conflict as a comparison shows it: what it is and who is in it, without its remedies."""
+
+    code: str
+    kind: str
+    severity: str
+    policies: list[str]
+    rules: list[str]
+    explanation: str
+
+    @classmethod
+    def of(cls, conflict: Conflict) -> ConflictRef:
+        """The reference to a conflict."""
+        return cls(
+            code=conflict.code,
+            kind=conflict.kind,
+            severity=conflict.severity,
+            policies=list(conflict.policies),
+            rules=list(conflict.rules),
+            explanation=conflict.explanation,
+        )
+
+
+class Replacement(_Out):
+    """A proposal scored as a change against the policy it would replace (its ``replaces``).
+
+    ``id``, ``title``, ``verdict``, ``employee`` and ``customer`` are the replaced
+    policy's; the changes are the proposal's scores minus the replaced policy's.
+    """
+
+    id: str
+    """Id of the replaced policy."""
+    title: str
+    verdict: Verdict
+    """The replaced policy's verdict."""
+    employee: int
+    """The replaced policy's employee score."""
+    customer: int
+    """The replaced policy's customer score."""
+    employee_change: int
+    """The proposal's employee score minus the replaced policy's."""
+    customer_change: int
+    """The proposal's customer score minus the replaced policy's."""
+    criteria: dict[str, float] = Field(default_factory=dict)
+    """Each criterion that moves: the proposal's weighted value minus the replaced policy's."""
+    contributions: list[ContributionChange] = Field(default_factory=list)
+    """Contributions that appear, vanish or change from the replaced policy to the proposal."""
+    conflicts_gone: list[ConflictRef] = Field(default_factory=list)
+    """Conflicts of the replaced policy that the proposal does not have (as the replaced policy has them)."""
+    conflicts_new: list[ConflictRef] = Field(default_factory=list)
+    """Conflicts of the proposal that the replaced policy does not have."""
+
+
+class Alternative(_Out):
+    """Another option for the same decision (``alternative_to``): at most one of them is adopted."""
+
+    id: str
+    title: str
+    verdict: Verdict
+    employee: int
+    customer: int
+
+
 class PolicyResult(_Out):
     """The evaluation of one policy."""
 
@@ -143,6 +225,12 @@ class PolicyResult(_Out):
     not_assessed: list[NotAssessed] = Field(default_factory=list)
     uncertain: list[str] = Field(default_factory=list)
     """Sides whose range reaches both a gain and a loss beyond the margin."""
+    replaces: Replacement | None = None
+    """The change against the policy this one would replace, when both are evaluated together."""
+    replaced_by: list[str] = Field(default_factory=list)
+    """Ids of the proposals evaluated with this policy that would replace it."""
+    alternatives: list[Alternative] = Field(default_factory=list)
+    """The other options of the same decision evaluated with this one, side by side."""
 
 
 class Patch(_Out):

@@ -21,13 +21,24 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from policyweigh.policy import RULE_KINDS, RULE_MODELS, Policy, Scope
+from policyweigh.policy import FORMAT_VERSION, RULE_KINDS, RULE_MODELS, Policy, Scope
 from policyweigh.reference import FieldDoc, field_docs, yaml_scalar
 from policyweigh.rulebook.models import PLACEHOLDER
 
 # Example values for fields that have no default worth showing (required ones,
 # and optional ones whose default is "not set"). Everything else shows its default.
 EXAMPLES: dict[str, dict[str, Any]] = {
+    "attendance": {"return_to_work_interviews": True, "sick_pay_waiting_days": 0},
+    "after-call-work": {"max_seconds": 60},
+    "conduct": {
+        "rule": "No personal phones on the floor",
+        "topic": "personal-phones",
+        "sanction": "verbal-warning",
+        "repeat_sanction": "written-warning",
+    },
+    "recovery-time": {"recovery_minutes": 10},
+    "concurrency": {"max_chats": 2},
+    "span-of-control": {"agents_per_team_leader": 12},
     "bonus-threshold": {"metric": "customer_satisfaction", "threshold_pct": 90},
     "call-time-cap": {"max_minutes": 8},
     "break-rule": {"break": "lunch", "min_minutes": 30},
@@ -49,6 +60,18 @@ EXAMPLES: dict[str, dict[str, Any]] = {
     "customer-incentive": {"reward": "Gift voucher", "value": 10, "condition": "survey"},
     "empowerment": {"discretion_budget": 50, "currency": "EUR", "can_resolve_without_approval": True},
     "schedule-flexibility": {"remote_days_per_week": 2, "shift_swaps": True},
+    "monitoring": {"method": "side-by-side", "live_hours_per_week": 2},
+    "adherence": {"tolerance_minutes": 15},
+    "overtime": {
+        "participation": "voluntary",
+        "cap_hours_per_week": 8,
+        "notice_hours": 48,
+        "premium_pct": 50,
+    },
+    "schedule-notice": {"notice_days": 14, "change_premium_pct": 10},
+    "commission": {"rate_pct": 5, "cap_pct_of_base_pay": 30, "clawback_months": 6},
+    "script": {"use": "guideline", "deviation_allowed": True},
+    "contest": {"metric": "customer_satisfaction", "leaderboard": "private", "opt_in": True},
 }
 
 # Shown as a commented-out line: setting them changes what the engine checks.
@@ -58,6 +81,11 @@ COMMENTED_EXAMPLES: dict[str, Any] = {
     "headcount": 40,
     "shift_hours": 8,
     "note": "Why this rule exists, and where it comes from.",
+    "format": "1.1",
+    "replaces": "the-adopted-policy-id",
+    "alternative_to": "another-proposal-id",
+    "all": ["customer_satisfaction >= 90 pct", "absenteeism <= 2 pct"],
+    "any": ["first_contact_resolution >= 80 pct", "customer_satisfaction >= 90 pct"],
 }
 
 # One more line of help where the type alone does not show the shape.
@@ -119,7 +147,7 @@ def policy_template(kind: str, policy_id: str | None = None) -> str:
         "summary": "What the policy is for and why; name the source it comes from.",
     }
     lines = [
-        f"# A workplace policy (format v1) with one {kind} rule.",
+        f"# A workplace policy (format {FORMAT_VERSION}) with one {kind} rule.",
         "# Every field is explained above its line; optional fields may be deleted.",
         "# Check it with `policyweigh validate FILE`, score it with `policyweigh evaluate FILE`.",
         "# Editors complete and check fields with the JSON Schema: write it with",

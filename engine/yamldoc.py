@@ -37,6 +37,7 @@ from pydantic.fields import FieldInfo
 from pydantic_core import ErrorDetails
 
 from policyweigh.errors import InputError, Problem
+from policyweigh.hints import HintedValueError, unit_hint
 from policyweigh.suggest import QUOTE_LIMIT, as_name, char_name, closest, excerpt, quote
 
 PathKey = tuple[str | int, ...]
@@ -72,6 +73,14 @@ _FLOAT_RE = re.compile(
 )
 _BOOL_RE = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
 _NULL_RE = re.compile(r"^(?:~|null|Null|NULL|)$")
+
+
+EMPTY_FILE = "the file is empty; it holds no YAML content"
+"""The problem of a file with nothing in it but blank lines and comments."""
+
+
+class EmptyFileError(InputError):
+    """A file with no YAML content: empty, or only blank lines and comments."""
 
 
 class _Refused(Exception):
@@ -415,7 +424,7 @@ def parse_yaml(source: str | bytes, file: str = "<string>") -> YamlDocument:
     try:
         loader = PolicyLoader(text)
         if not loader.check_node():
-            raise InputError([Problem(file, 1, 1, "", "the file is empty; it holds no YAML content")])
+            raise EmptyFileError([Problem(file, 1, 1, "", EMPTY_FILE)])
         node = loader.get_node()
         if loader.check_node():
             mark = loader.peek_event().start_mark
@@ -775,7 +784,12 @@ def _message(item: Any, located: _Located) -> tuple[str, str | None]:
         if located.model is not None:
             skip = [located.discriminator] if located.discriminator else []
             names = field_names(located.model, skip)
-            return f"unknown field; expected one of {', '.join(names)}", closest(name, names)
+            message = f"unknown field; expected one of {', '.join(names)}"
+            # A field one unit away (hours_per_week for hours_per_month) gets the value converted.
+            units = unit_hint(str(name), value, names)
+            if units is not None:
+                return f"{message}; {units[1]}", units[0]
+            return message, closest(name, names)
         return "unknown field", None
     if kind == "union_tag_invalid":
         disc = ctx.get("discriminator", "'kind'").strip("'")
@@ -806,7 +820,9 @@ def _message(item: Any, located: _Located) -> tuple[str, str | None]:
         message = str(item["msg"])
         for noise in ("Value error, ", "Assertion failed, "):
             message = message.removeprefix(noise)
-        return message, None
+        # A validator that knows what was likely meant (a time, a version) says so.
+        error = ctx.get("error")
+        return message, error.suggestion if isinstance(error, HintedValueError) else None
     if kind in _TYPE_KINDS:
         return f"expected {_TYPE_KINDS[kind]}; got {describe(value)}", None
     bounds = {

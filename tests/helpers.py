@@ -7,8 +7,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from policyweigh.config import Settings
+from policyweigh.errors import InputError
 from policyweigh.evaluation import EvaluationRun
+from policyweigh.loading import load_policy_text
 from policyweigh.policy import Policy
 from policyweigh.render.text import make_console
 from policyweigh.results import Conflict, Evaluation
@@ -88,3 +92,18 @@ def to_string(render: Callable[..., object], *args: object) -> str:
 def with_conflicts(run: EvaluationRun, conflicts: list[Conflict]) -> EvaluationRun:
     """A copy of ``run`` holding these conflicts (tests that write the conflicts themselves)."""
     return run.with_evaluation(Evaluation(policies=run.evaluation.policies, conflicts=conflicts))
+
+
+def policy_yaml(rule: str) -> str:
+    """A policy file holding one rule written as YAML lines under ``- `` (rules[0] starts on line 4)."""
+    body = "\n".join(
+        ("  - " if i == 0 else "    ") + line for i, line in enumerate(rule.strip().splitlines())
+    )
+    return f"id: p\ntitle: A policy\nrules:\n{body}\n"
+
+
+def messages(text: str) -> list[str]:
+    """The located problems a policy text (read as ``p.yaml``) is refused with."""
+    with pytest.raises(InputError) as caught:
+        load_policy_text(text, "p.yaml")
+    return [str(p) for p in caught.value.problems]

@@ -879,7 +879,7 @@ def test_an_unknown_field_or_policy_fails_with_a_suggestion(library: pytest.Pyte
     result.stdout.fnmatch_lines(
         [
             "lunch-ban has no field 'min_minute' (did you mean 'min_minutes'?)",
-            "  policy: title, status, owner, summary, jurisdiction",
+            "  policy: format, title, status, replaces, alternative_to, owner, summary, jurisdiction",
             "  rule 1 (break-rule): break, min_minutes, blocked_windows, scheduling, paid, count, every_hours, "
             "earliest_after_hours, latest_after_hours, waiver, note",
             "*no policy 'breaks/lunch-bans' in */policies (did you mean 'breaks/lunch-ban'?)",

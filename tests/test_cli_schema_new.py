@@ -167,3 +167,11 @@ def test_command_is_documented(name: str) -> None:
     for param in command.params:
         if isinstance(param, click.Option):
             assert param.help, f"{name} {param.opts} has no help"
+
+
+def test_new_help_lists_every_rule_kind(capsys: pytest.CaptureFixture[str]) -> None:
+    # The help text lists the kinds by hand (click reads it from the docstring): it must keep up.
+    assert main(["new", "--help"]) == 0
+    listing = " ".join(capsys.readouterr().out.split())
+    for kind in RULE_KINDS:
+        assert f" {kind}," in listing or f" {kind} " in listing or listing.endswith(kind), kind

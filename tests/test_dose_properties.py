@@ -57,7 +57,15 @@ from pydantic import BaseModel, ValidationError
 
 from policyweigh.config import Settings
 from policyweigh.evaluation import score_policies
-from policyweigh.policy import RULE_KINDS, RULE_MODELS, Policy, policy_json_schema
+from policyweigh.policy import (
+    METRICS,
+    RULE_KINDS,
+    RULE_MODELS,
+    Condition,
+    MetricName,
+    Policy,
+    policy_json_schema,
+)
 from policyweigh.rulebook import Check, load_rulebook
 from policyweigh.rulebook.models import Threshold
 
@@ -201,14 +209,24 @@ def _walk(kind: str, path: tuple[str, ...], tp: Any, metadata: list[Any], out: l
         if not _has_number(_unwrap(value_type, [])[0]):
             return
         total = SHARES.get((kind, path[0]))
-        if total is None or get_origin(key_type) is not Literal:
+        bare_key, key_meta = _unwrap(key_type, [])
+        if any(isinstance(m, MetricName) for m in key_meta):
+            keys: tuple[Any, ...] = tuple(METRICS)  # metric names: the built-in ones
+        elif get_origin(bare_key) is Literal:
+            keys = get_args(bare_key)
+        else:
+            keys = ()
+        if total is None or not keys:
             raise Uncovered(
                 f"{kind}.{'.'.join(path)}: a mapping of numbers that is not a known share mapping"
             )
-        for key in get_args(key_type):
+        for key in keys:
             out.append(
                 NumericField(kind, (*path, key), integer=False, low=0.0, high=total, share_total=total)
             )
+        return
+    if get_origin(tp) is list and get_args(tp)[0] is Condition:
+        # A bonus's all:/any: conditions: their levels move without cliffs (tests/test_conditions.py).
         return
     if _has_number(tp):
         raise Uncovered(f"{kind}.{'.'.join(path)}: numbers inside {tp!r}")

@@ -211,6 +211,8 @@ def _policy_with(field: str, value: str) -> dict[str, Any]:
         policy["rules"] = [{"kind": "customer-incentive", "reward": value, "condition": "survey"}]
     elif field == "leader-floor-time.roles":
         policy["rules"] = [{"kind": "leader-floor-time", "hours_per_month": 4, "roles": [value]}]
+    elif field == "conduct.rule":
+        policy["rules"] = [{"kind": "conduct", "rule": value, "sanction": "verbal-warning"}]
     else:
         raise AssertionError(f"no placement for {field}")
     return policy
@@ -223,6 +225,7 @@ ONE_LINE_FIELDS = [
     "scope.roles",
     "customer-incentive.reward",
     "leader-floor-time.roles",
+    "conduct.rule",
 ]
 MULTI_LINE_FIELDS = ["summary", "rule.note"]
 
@@ -257,7 +260,11 @@ def _text_fields() -> dict[str, PlainText | str]:
                 markers = [m for m in metadata if isinstance(m, PlainText)]
                 patterned = any(isinstance(m, StringConstraints) and m.pattern for m in metadata)
                 timed = any(isinstance(m, AfterValidator) and m.func is fmt._check_time for m in metadata)
-                found[shown] = markers[0] if markers else ("pattern" if patterned or timed else "unchecked")
+                # A metric's name is checked against its own pattern (policyweigh.metrics.name_problem).
+                named = any(isinstance(m, fmt.MetricName) for m in metadata)
+                found[shown] = (
+                    markers[0] if markers else ("pattern" if patterned or timed or named else "unchecked")
+                )
     return found
 
 

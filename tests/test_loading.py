@@ -138,9 +138,9 @@ def test_every_golden_file_has_its_fixture() -> None:
         ),
         (
             "{kind: break-rule, break: lunch, min_minutes: 30, "
-            "blocked_windows: [{from: '12:00', to: '10:00'}]}",
-            "p.yaml:3:77: rules[0].blocked_windows[0]: window must start before it ends; "
-            "got from 12:00 to 10:00",
+            "blocked_windows: [{from: '10:00', to: '10:00'}]}",
+            "p.yaml:3:77: rules[0].blocked_windows[0]: a window from 10:00 to 10:00 covers no time; from and "
+            'to must differ (a window past midnight runs across it, from "22:00" to "02:00")',
         ),
     ],
 )

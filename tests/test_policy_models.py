@@ -10,24 +10,11 @@ import yaml
 from hypothesis import find, given, settings
 from hypothesis import strategies as st
 
-from policyweigh.errors import InputError
 from policyweigh.loading import load_policy_text
 from policyweigh.policy import METRICS, RULE_KINDS, Policy, dump_policy, format_minutes, policy_json_schema
-
-
-def policy_yaml(rule: str) -> str:
-    """A policy holding one rule written as YAML lines under ``- ``."""
-    body = "\n".join(
-        ("  - " if i == 0 else "    ") + line for i, line in enumerate(rule.strip().splitlines())
-    )
-    return f"id: p\ntitle: A policy\nrules:\n{body}\n"
-
-
-def messages(text: str) -> list[str]:
-    with pytest.raises(InputError) as caught:
-        load_policy_text(text, "p.yaml")
-    return [str(p) for p in caught.value.problems]
-
+from tests.helpers import messages, policy_yaml
+from tests.test_kinds_monitoring_work_time_sales import INVALID as H1_INVALID
+from tests.test_kinds_monitoring_work_time_sales import VALID as H1_VALID
 
 VALID: dict[str, str] = {
     "bonus-threshold": "kind: bonus-threshold\nmetric: customer_satisfaction\nthreshold_pct: 90",
@@ -54,13 +41,20 @@ VALID: dict[str, str] = {
         "kind: empowerment\ndiscretion_budget: 100\ncurrency: GBP\ncan_resolve_without_approval: true"
     ),
     "schedule-flexibility": "kind: schedule-flexibility\nremote_days_per_week: 3\nself_rostering: true",
+    "attendance": "kind: attendance\nbradford_factor: true\nbradford_trigger_score: 200\nsick_pay_waiting_days: 3",
+    "after-call-work": "kind: after-call-work\nmax_seconds: 30\nenforcement: bonus-gate",
+    "conduct": "kind: conduct\nrule: No personal phones on the floor\ntopic: personal-phones\nsanction: written-warning",
+    "recovery-time": "kind: recovery-time\nrecovery_minutes: 10\ndecided_by: agent",
+    "concurrency": "kind: concurrency\nmax_chats: 3\nchannel: chat",
+    "span-of-control": "kind: span-of-control\nagents_per_team_leader: 15",
 }
 
 # One typical mistake per kind, with the exact message it must give.
 INVALID: dict[str, tuple[str, str]] = {
     "bonus-threshold": (
-        "kind: bonus-threshold\nmetric: csat\nthreshold_pct: 90",
-        "p.yaml:5:13: rules[0].metric: expected one of " + ", ".join(METRICS) + "; got 'csat'",
+        "kind: bonus-threshold\nmetric: CSAT\nthreshold_pct: 90",
+        "p.yaml:5:13: rules[0].metric: metric names are written in lowercase with _ between words: "
+        "write csat (csat is read as customer_satisfaction)",
     ),
     "call-time-cap": (
         "kind: call-time-cap\nmax_minutes: 5\nenforcement: bonus",
@@ -122,7 +116,40 @@ INVALID: dict[str, tuple[str, str]] = {
         "kind: schedule-flexibility\nremote_days_per_week: 8",
         "p.yaml:5:27: rules[0].remote_days_per_week: expected a number at most 7; got 8",
     ),
+    "attendance": (
+        "kind: attendance\npoints_to_warning: 8",
+        "p.yaml:5:24: rules[0].points_to_warning: points_to_warning is a setting of a points system; "
+        "set points_system: true, or remove points_to_warning",
+    ),
+    "after-call-work": (
+        "kind: after-call-work\nmax_seconds: 30\nenforcement: bonus",
+        "p.yaml:6:18: rules[0].enforcement: expected one of guideline, coaching, bonus-gate, disciplinary; "
+        "got 'bonus' (did you mean 'bonus-gate'?)",
+    ),
+    "conduct": (
+        "kind: conduct\nrule: No phones\nsanction: written-warning\nrepeat_sanction: verbal-warning",
+        "p.yaml:7:22: rules[0].repeat_sanction: repeat_sanction verbal-warning is milder than the first "
+        "breach's written-warning; a repeated breach is sanctioned at least as hard",
+    ),
+    "recovery-time": (
+        "kind: recovery-time\nrecovery_minutes: 10\ndecided_by: manager",
+        "p.yaml:6:17: rules[0].decided_by: expected one of agent, team-leader; got 'manager'",
+    ),
+    "concurrency": (
+        "kind: concurrency\nmax_chats: 0",
+        "p.yaml:5:16: rules[0].max_chats: expected a number at least 1; got 0",
+    ),
+    "span-of-control": (
+        "kind: span-of-control\nagents_per_teamleader: 12",
+        "p.yaml:5:5: rules[0].agents_per_teamleader: unknown field; expected one of agents_per_team_leader, "
+        "note (did you mean 'agents_per_team_leader'?)",
+    ),
 }
+
+
+# The cases of the format 1.1 kinds of tests/test_kinds_h1.py, one per kind here (that file holds them all).
+VALID.update(H1_VALID)
+INVALID.update({rule.split("\n")[0].removeprefix("kind: "): (rule, message) for rule, message in H1_INVALID})
 
 
 def test_the_cases_cover_every_kind() -> None:
@@ -181,8 +208,11 @@ def test_rule_that_is_not_a_mapping() -> None:
 
 
 def test_unknown_metric_as_a_weight_key_points_at_the_key() -> None:
-    text = policy_yaml("kind: compensation-link\nweights:\n  csat: 50\n  sales: 50")
-    assert messages(text)[0].startswith("p.yaml:6:7: rules[0].weights.csat: expected one of calls_handled")
+    text = policy_yaml("kind: compensation-link\nweights:\n  Sales: 50\n  calls_handled: 50")
+    assert messages(text) == [
+        "p.yaml:6:7: rules[0].weights.Sales: metric names are written in lowercase with _ between words: "
+        "write sales"
+    ]
 
 
 def test_staffing_needs_one_target() -> None:
@@ -358,7 +388,143 @@ RULES: list[st.SearchStrategy[dict[str, Any]]] = [
         shift_swaps=optional(st.booleans()),
         self_rostering=optional(st.booleans()),
     ),
+    st.builds(
+        drop_none,
+        kind=st.just("attendance"),
+        points_system=optional(st.booleans()),
+        bradford_factor=optional(st.booleans()),
+        return_to_work_interviews=optional(st.booleans()),
+        sick_pay_waiting_days=optional(st.integers(0, 30)),
+    ),
+    st.builds(
+        drop_none,
+        kind=st.just("after-call-work"),
+        max_seconds=st.integers(1, 3600),
+        enforcement=optional(st.sampled_from(["guideline", "coaching", "bonus-gate", "disciplinary"])),
+        typical_seconds=optional(st.integers(1, 3600)),
+    ),
+    st.builds(
+        drop_none,
+        kind=st.just("conduct"),
+        rule=TEXT,
+        topic=optional(
+            st.sampled_from(["personal-phones", "dress", "language", "attendance-at-desk", "other"])
+        ),
+        sanction=st.sampled_from(["none", "verbal-warning", "written-warning", "final-warning"]),
+        repeat_sanction=optional(st.just("dismissal")),
+    ),
+    st.builds(
+        drop_none,
+        kind=st.just("recovery-time"),
+        recovery_minutes=st.integers(1, 120),
+        decided_by=optional(st.sampled_from(["agent", "team-leader"])),
+        paid=optional(st.booleans()),
+    ),
+    st.builds(
+        drop_none,
+        kind=st.just("concurrency"),
+        max_chats=st.integers(1, 20),
+        channel=optional(st.sampled_from(["chat", "messaging"])),
+    ),
+    st.builds(drop_none, kind=st.just("span-of-control"), agents_per_team_leader=st.integers(1, 500)),
 ]
+
+# The kinds added in format 1.1 for monitoring, adherence, overtime, notice, commission, scripts and contests.
+RULES += [
+    st.builds(
+        drop_none,
+        kind=st.just("monitoring"),
+        method=st.sampled_from(["call-recording", "screen-capture", "qa-scorecard"]),
+        results_seen_by=optional(st.sampled_from(["team-leader", "team", "public"])),
+        feedback_to_agent=optional(st.booleans()),
+        tied_to=optional(st.sampled_from(["none", "coaching", "bonus", "discipline"])),
+    ),
+    st.builds(
+        drop_none,
+        kind=st.just("monitoring"),
+        method=st.sampled_from(["silent-monitoring", "side-by-side"]),
+        live_hours_per_week=optional(number(0, 60)),
+        results_seen_by=optional(st.just("agent")),
+        feedback_to_agent=optional(st.just(True)),
+    ),
+    st.builds(
+        drop_none,
+        kind=st.just("monitoring"),
+        method=st.just("qa-scorecard"),
+        calibrated=optional(st.booleans()),
+    ),
+    st.builds(
+        drop_none,
+        kind=st.just("adherence"),
+        real_time=optional(st.booleans()),
+        aux_codes_required=optional(st.booleans()),
+        unplanned_breaks=optional(st.sampled_from(["free", "logged", "counted", "need-permission"])),
+        tied_to=optional(st.sampled_from(["none", "coaching", "bonus", "discipline"])),
+        tolerance_minutes=optional(number(0, 240)),
+    ),
+    st.builds(drop_none, kind=st.just("adherence"), tolerance_pct=optional(number(0, 50))),
+    st.builds(
+        drop_none,
+        kind=st.just("overtime"),
+        participation=st.sampled_from(["voluntary", "mandatory"]),
+        cap_hours_per_week=optional(number(0, 40, exclude_low=True)),
+        notice_hours=optional(number(0, 720)),
+        premium_pct=optional(number(0, 300)),
+    ),
+    st.builds(
+        drop_none,
+        kind=st.just("schedule-notice"),
+        notice_days=st.integers(0, 90),
+        changes_after_publication=optional(st.just(True)),
+        change_premium_pct=optional(number(0, 300)),
+        right_to_refuse=optional(st.booleans()),
+    ),
+    st.builds(
+        drop_none,
+        kind=st.just("schedule-notice"),
+        notice_days=st.integers(0, 90),
+        changes_after_publication=st.just(False),
+    ),
+    st.builds(
+        drop_none,
+        kind=st.just("commission"),
+        rate_pct=number(0, 100, exclude_low=True),
+        cap_pct_of_base_pay=optional(number(0, 1000, exclude_low=True)),
+        clawback_months=optional(st.integers(0, 60)),
+        quota_on_service_contacts=optional(st.booleans()),
+        quota_sales_per_day=optional(st.integers(1, 500)),
+    ),
+    st.builds(
+        drop_none,
+        kind=st.just("script"),
+        use=st.just("mandatory"),
+        deviation_allowed=optional(st.booleans()),
+        covers=optional(st.sampled_from(["whole-contact", "opening-and-closing", "compliance-statements"])),
+    ),
+    st.builds(
+        drop_none,
+        kind=st.just("script"),
+        use=st.just("guideline"),
+        deviation_allowed=optional(st.just(True)),
+    ),
+    st.builds(
+        drop_none,
+        kind=st.just("contest"),
+        metric=st.sampled_from(["calls_handled", "sales", "customer_satisfaction"]),
+        prize=optional(st.sampled_from(["recognition", "gift", "cash"])),
+        leaderboard=optional(st.sampled_from(["none", "private", "team", "public"])),
+        opt_in=optional(st.booleans()),
+        duration_days=optional(st.integers(1, 366)),
+    ),
+    st.builds(
+        drop_none,
+        kind=st.just("contest"),
+        metric=st.sampled_from(["calls_handled", "sales", "customer_satisfaction"]),
+        prize=st.just("none"),
+        leaderboard=st.sampled_from(["private", "team", "public"]),
+    ),
+]
+
 
 POLICIES = st.builds(
     drop_none,

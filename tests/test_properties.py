@@ -55,14 +55,25 @@ from policyweigh.loading import load_library, load_policy_text
 from policyweigh.orchestration import evaluate
 from policyweigh.policy import (
     BUNDLED_JURISDICTIONS,
+    METRICS,
     RULE_KINDS,
     RULE_MODELS,
+    SANCTIONS,
+    Adherence,
+    Attendance,
+    BonusThreshold,
     BreakRule,
     CompensationLink,
+    Conduct,
+    Contest,
+    MetricName,
     MetricTarget,
+    Monitoring,
     PlainText,
     Policy,
+    ScheduleNotice,
     Scope,
+    Script,
     ServiceLevel,
     Staffing,
     Window,
@@ -803,6 +814,9 @@ def value_strategy(tp: Any, metadata: list[Any]) -> st.SearchStrategy[Any]:
         return value_strategy(get_args(tp)[0], [*metadata, *tp.__metadata__])
     constraints = _constraints(metadata)
     args = get_args(tp)
+    if any(isinstance(m, MetricName) for m in metadata):
+        # A metric's name: any built-in one (declared ones need settings; synonyms are read as these).
+        return st.sampled_from(sorted(METRICS))
     if get_origin(tp) is Literal:
         return st.sampled_from(args)
     if type(None) in args:
@@ -849,7 +863,7 @@ def weights(draw: Draw) -> dict[str, float]:
     """Pay weights over distinct metrics, each above 0, summing to exactly 100 (in quarter points)."""
     metrics = draw(
         st.lists(
-            st.sampled_from(sorted(_literals(CompensationLink.model_fields["weights"].annotation))),
+            st.sampled_from(sorted(METRICS)),
             min_size=1,
             max_size=16,
             unique=True,
@@ -894,10 +908,86 @@ def _fix_break_rule(draw: Draw, data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+def _fix_attendance(draw: Draw, data: dict[str, Any]) -> dict[str, Any]:
+    if data.get("points_to_warning") is not None:
+        data["points_system"] = True
+    if data.get("bradford_trigger_score") is not None:
+        data["bradford_factor"] = True
+    return data
+
+
+def _fix_conduct(draw: Draw, data: dict[str, Any]) -> dict[str, Any]:
+    order = list(SANCTIONS)  # mildest first
+    if data.get("ladder"):
+        data.pop("sanction", None)
+        data.pop("repeat_sanction", None)
+        data["ladder"] = sorted(data["ladder"], key=order.index)  # unique, so dismissal comes last
+        return data
+    data.pop("ladder", None)
+    first = data.get("sanction") or draw(st.sampled_from(order))
+    data["sanction"] = first
+    repeat = data.get("repeat_sanction")
+    if repeat is not None and (first == "dismissal" or order.index(repeat) < order.index(first)):
+        del data["repeat_sanction"]
+    return data
+
+
+def _fix_bonus_threshold(draw: Draw, data: dict[str, Any]) -> dict[str, Any]:
+    # One line: metric with threshold_pct (conditions under all/any are generated in test_conditions).
+    for key in ("all", "any"):
+        data.pop(key, None)
+    if data.get("metric") is None:
+        data["metric"] = draw(st.sampled_from(sorted(METRICS)))
+    if data.get("threshold_pct") is None:
+        data["threshold_pct"] = draw(number_strategy(float, {"gt": 0, "le": 200}))
+    return data
+
+
+def _fix_monitoring(draw: Draw, data: dict[str, Any]) -> dict[str, Any]:
+    if data["method"] not in ("silent-monitoring", "side-by-side"):
+        data.pop("live_hours_per_week", None)
+    if data["method"] != "qa-scorecard":
+        data.pop("calibrated", None)
+    if data.get("results_seen_by") == "agent":
+        data["feedback_to_agent"] = True
+    return data
+
+
+def _fix_adherence(draw: Draw, data: dict[str, Any]) -> dict[str, Any]:
+    if data.get("tolerance_minutes") is not None:
+        data.pop("tolerance_pct", None)
+    return data
+
+
+def _fix_schedule_notice(draw: Draw, data: dict[str, Any]) -> dict[str, Any]:
+    if data.get("changes_after_publication") is False:
+        data.pop("change_premium_pct", None)
+        data.pop("right_to_refuse", None)
+    return data
+
+
+def _fix_script(draw: Draw, data: dict[str, Any]) -> dict[str, Any]:
+    if data["use"] == "guideline" and data.get("deviation_allowed") is False:
+        data["deviation_allowed"] = True
+    return data
+
+
+def _fix_contest(draw: Draw, data: dict[str, Any]) -> dict[str, Any]:
+    if data.get("prize") == "none" and data.get("leaderboard") in (None, "none"):
+        data["leaderboard"] = "team"
+    return data
+
+
 def _fix_policy(draw: Draw, data: dict[str, Any]) -> dict[str, Any]:
     # A jurisdiction is a pack the rulebook brings: one of the bundled packs.
     if data.get("jurisdiction") is not None:
         data["jurisdiction"] = draw(st.sampled_from(BUNDLED_JURISDICTIONS))
+    # References to other policies are generated in test_proposals; a file of format "1" may use
+    # nothing added in 1.1, so generated files declare 1.1 when they declare a version.
+    data.pop("replaces", None)
+    data.pop("alternative_to", None)
+    if data.get("format") is not None:
+        data["format"] = "1.1"
     return data
 
 
@@ -905,6 +995,14 @@ FIXUPS: dict[type[BaseModel], Callable[[Draw, dict[str, Any]], dict[str, Any]]] 
     Staffing: _fix_staffing,
     MetricTarget: _fix_metric_target,
     BreakRule: _fix_break_rule,
+    Attendance: _fix_attendance,
+    Conduct: _fix_conduct,
+    BonusThreshold: _fix_bonus_threshold,
+    Monitoring: _fix_monitoring,
+    Adherence: _fix_adherence,
+    ScheduleNotice: _fix_schedule_notice,
+    Script: _fix_script,
+    Contest: _fix_contest,
     Policy: _fix_policy,
 }
 

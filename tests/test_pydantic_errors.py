@@ -84,9 +84,9 @@ CASES = [
     Case(
         'literal_error_on_dict_key',
         Policy,
-        'id: p\ntitle: T\nrules:\n  - kind: compensation-link\n    weights: {sales: 50, salez: 50}\n',
-        [('literal_error', ('rules', 0, 'compensation-link', 'weights', 'salez', '[key]'))],
-        ["f.yaml:5:26: rules[0].weights.salez: expected one of calls_handled, average_handle_time, max_call_duration, first_contact_resolution, customer_satisfaction, net_promoter_score, customer_effort, quality_score, schedule_adherence, sales, abandonment_rate, service_level, repeat_contacts, employee_engagement, attrition, absenteeism; got 'salez' (did you mean 'sales'?)"],
+        'id: p\ntitle: T\nrules:\n  - kind: compensation-link\n    weights: {sales: 50, Salez: 50}\n',
+        [('value_error', ('rules', 0, 'compensation-link', 'weights', 'Salez', '[key]'))],
+        ["f.yaml:5:26: rules[0].weights.Salez: metric names are written in lowercase with _ between words: write salez"],
     ),
     Case(
         'literal_error_not_a_string',
@@ -107,7 +107,7 @@ CASES = [
         Policy,
         'id: p\ntitle: T\nrules:\n  - break: lunch\n',
         [('union_tag_not_found', ('rules', 0))],
-        ["f.yaml:4:5: rules[0]: missing required field 'kind'; expected one of bonus-threshold, call-time-cap, break-rule, staffing, training, equipment, feedback-practice, customer-conduct, metric-target, knowledge-base, leader-floor-time, compensation-link, customer-incentive, empowerment, schedule-flexibility"],
+        ["f.yaml:4:5: rules[0]: missing required field 'kind'; expected one of bonus-threshold, call-time-cap, break-rule, staffing, training, equipment, feedback-practice, customer-conduct, metric-target, knowledge-base, leader-floor-time, compensation-link, customer-incentive, empowerment, attendance, after-call-work, conduct, recovery-time, concurrency, span-of-control, schedule-flexibility, monitoring, adherence, overtime, schedule-notice, commission, script, contest"],
     ),
     Case(
         'int_type_strict_string',
@@ -210,16 +210,16 @@ CASES = [
     Case(
         'value_error_model_validator',
         Policy,
-        "id: p\ntitle: T\nrules:\n  - kind: break-rule\n    break: lunch\n    min_minutes: 30\n    blocked_windows: [{from: '12:00', to: '10:00'}]\n",
+        "id: p\ntitle: T\nrules:\n  - kind: break-rule\n    break: lunch\n    min_minutes: 30\n    blocked_windows: [{from: '10:00', to: '10:00'}]\n",
         [('value_error', ('rules', 0, 'break-rule', 'blocked_windows', 0))],
-        ['f.yaml:7:23: rules[0].blocked_windows[0]: window must start before it ends; got from 12:00 to 10:00'],
+        ['f.yaml:7:23: rules[0].blocked_windows[0]: a window from 10:00 to 10:00 covers no time; from and to must differ (a window past midnight runs across it, from "22:00" to "02:00")'],
     ),
     Case(
         'value_error_field_validator_in_list',
         Policy,
         "id: p\ntitle: T\nscope: {shift_starts: ['6am']}\nrules:\n  - kind: training\n",
         [('value_error', ('scope', 'shift_starts', 0))],
-        ["f.yaml:3:24: scope.shift_starts[0]: expected a time as HH:MM between 00:00 and 23:59; got '6am'"],
+        ["f.yaml:3:24: scope.shift_starts[0]: expected a time as HH:MM between 00:00 and 23:59; got '6am' (did you mean '06:00'?)"],
     ),
     Case(
         'model_type',
@@ -261,7 +261,7 @@ CASES = [
         Policy,
         "id: p\ntitle: T\nrules:\n  - kind: break-rule\n    break: lunch\n    min_minutes: 30\n    blocked_windows: [{from: '25:00', to: '10:00'}]\n",
         [('value_error', ('rules', 0, 'break-rule', 'blocked_windows', 0, 'from'))],
-        ["f.yaml:7:30: rules[0].blocked_windows[0].from: expected a time as HH:MM between 00:00 and 23:59; got '25:00'"],
+        ["f.yaml:7:30: rules[0].blocked_windows[0].from: expected a time as HH:MM between 00:00 and 23:59; got '25:00': hours run from 00 to 23 (a time after midnight is the next day's, such as 01:00)"],
     ),
     Case(
         'alias_from_missing',

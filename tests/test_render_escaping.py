@@ -625,6 +625,9 @@ def _library(folder: Path, count: int) -> Path:
     for i in range(count):
         data = yaml.safe_load(sources[i % len(sources)].read_text(encoding="utf-8"))
         data["id"] = f"{data['id']}-{i:04d}"
+        # Ids change, so references to other policies of the bundled library would name none.
+        data.pop("replaces", None)
+        data.pop("alternative_to", None)
         scope = data.setdefault("scope", {})
         scope["teams"] = [f"{team}-{i // len(sources)}" for team in scope.get("teams") or ["all"]]
         (folder / f"p{i:04d}.yaml").write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")

@@ -15,6 +15,7 @@ import jsonschema
 import pytest
 
 from policyweigh.cli import main
+from policyweigh.config import NAME_CODES
 from policyweigh.conflicts import POLICY_FINDINGS, TRADE_OFF_CODES
 from policyweigh.gate import GATE_CODES
 from policyweigh.render.sarif import to_uri
@@ -148,6 +149,7 @@ def test_driver_describes_every_code(sarif: dict[str, Any]) -> None:
         | set(TRADE_OFF_CODES)
         | set(POLICY_FINDINGS)
         | set(GATE_CODES)
+        | set(NAME_CODES)
     )
     assert set(ids) == expected
     for rule in rules:

@@ -437,3 +437,36 @@ def test_key_names_are_spelt_as_toml_spells_them() -> None:
     )
     assert key_name(("fruits", 1, "name")) == "fruits[1].name"
     assert key_name(('say "hi"',)) == '"say \\"hi\\""'
+
+
+# --------------------------------------------------------------------------- metrics, teams and roles
+
+
+def test_the_names_settings_are_known_settings(tmp_path: Path) -> None:
+    path = write(tmp_path, "policyweigh.toml", 'team = ["inbound"]\nrole = ["agent"]\n')
+    assert problems(path) == [
+        f"{path}:1:1: team: unknown setting (did you mean 'teams'?)",
+        f"{path}:2:1: role: unknown setting (did you mean 'roles'?)",
+    ]
+
+
+def test_names_are_not_declared_until_a_settings_file_says_so(tmp_path: Path) -> None:
+    assert (Settings().teams, Settings().roles, Settings().metric_catalog) == (None, None, {})
+    path = write(
+        tmp_path,
+        "policyweigh.toml",
+        'teams = []\nroles = ["agent"]\n[metrics.idle_minutes]\nunit = "minutes"\nbetter = "lower"\n'
+        'controlled_by = "system"\n',
+    )
+    settings = load_settings(path)
+    assert (settings.teams, settings.roles, list(settings.metric_catalog)) == (
+        [],
+        ["agent"],
+        ["idle_minutes"],
+    )
+
+
+def test_the_librarys_own_settings_declare_its_idle_time_metric() -> None:
+    settings = load_settings(ROOT / "policyweigh.toml")
+    assert settings.metric_catalog["idle_minutes"].controlled_by == "system"
+    assert (settings.teams, settings.roles) == (None, None)  # the library's names are checked for slips

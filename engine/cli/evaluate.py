@@ -10,8 +10,9 @@ from policyweigh.cli.options import (
     note_remedy_budget,
     paths_argument,
     rulebook_option,
+    tell_warnings,
 )
-from policyweigh.project import evaluate_paths
+from policyweigh.project import open_project
 from policyweigh.remedies import RemedyBudget
 from policyweigh.render.escape import json_document
 from policyweigh.render.text import make_console, render_evaluation
@@ -32,7 +33,9 @@ def command(paths: tuple[str, ...], fmt: str, rulebook: str | None, config: str 
     Example: policyweigh evaluate policies/ --format json
     """
     budget = RemedyBudget()
-    run = evaluate_paths(paths, rulebook=rulebook, config=config, budget=budget)
+    project = open_project(paths, rulebook=rulebook, config=config)
+    tell_warnings(project.warnings)
+    run = project.evaluate(budget=budget)
     if fmt == "json":
         click.echo(json_document(run.evaluation.model_dump_json(indent=2)))
     elif fmt == "markdown":  # Jinja is imported only when markdown is asked for (start-up time)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from policyweigh.cli.options import config_option, note_remedy_budget, rulebook_option
+from policyweigh.cli.options import config_option, note_remedy_budget, rulebook_option, tell_warnings
 from policyweigh.explain import derive
 from policyweigh.loading import load_library
 from policyweigh.project import open_project
@@ -43,6 +43,7 @@ def command(policy: str, paths: tuple[str, ...], rulebook: str | None, config: s
             )
         wanted = policy
     project = open_project(search, rulebook=rulebook, config=config)
+    tell_warnings(project.warnings)
     library = project.library
     loaded = library.find(wanted)
     budget = RemedyBudget()

@@ -46,7 +46,10 @@ def command(kind: str, output: Path | None, force: bool, policy_id: str | None) 
       bonus-threshold, call-time-cap, break-rule, staffing, training,
       equipment, feedback-practice, customer-conduct, metric-target,
       knowledge-base, leader-floor-time, compensation-link,
-      customer-incentive, empowerment, schedule-flexibility
+      customer-incentive, empowerment, attendance, after-call-work,
+      conduct, recovery-time, concurrency, span-of-control,
+      schedule-flexibility, monitoring, adherence, overtime,
+      schedule-notice, commission, script, contest
 
     Example: policyweigh new break-rule -o policies/breaks/lunch.yaml
     """

@@ -7,12 +7,14 @@ import errno
 import os
 import stat
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
+from policyweigh.errors import Problem
+from policyweigh.project import NameWarning
 from policyweigh.remedies import RemedyBudget
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -187,3 +189,14 @@ def note_remedy_budget(budget: RemedyBudget, conflicts: int) -> None:
             "run (the most severe conflicts got theirs first)",
             err=True,
         )
+
+
+def warning_line(problem: Problem) -> str:
+    """One warning as a line: ``FILE:LINE:COLUMN: warning: PATH: MESSAGE``."""
+    return f"{problem.file}:{problem.line}:{problem.column}: warning: {problem.detail}"
+
+
+def tell_warnings(warnings: Sequence[NameWarning]) -> None:
+    """Write the warnings of a project on standard error, one a line (every command that loads one)."""
+    for warning in warnings:
+        click.echo(warning_line(warning.problem), err=True)

@@ -12,9 +12,10 @@ from policyweigh.cli.options import (
     paths_argument,
     refuse_to_overwrite,
     rulebook_option,
+    tell_warnings,
     write_output,
 )
-from policyweigh.project import evaluate_paths
+from policyweigh.project import open_project
 from policyweigh.remedies import RemedyBudget
 
 
@@ -71,7 +72,9 @@ def command(
     if target is not None and not target.parent.is_dir():
         raise click.BadParameter(f"folder {target.parent} does not exist", param_hint="'-o' / '--output'")
     budget = RemedyBudget()
-    run = evaluate_paths(paths, rulebook=rulebook, config=config, budget=budget)
+    project = open_project(paths, rulebook=rulebook, config=config)
+    tell_warnings(project.warnings)
+    run = project.evaluate(budget=budget)
     if fmt == "markdown":  # each format imports its renderer when asked for (start-up time)
         from policyweigh.render.markdown import render_markdown
 

@@ -26,7 +26,7 @@ def schema_text() -> str:
 )
 @click.option("--force", is_flag=True, help="Overwrite the output file if it already exists.")
 def command(output: Path | None, force: bool) -> int:
-    """Print the JSON Schema of the policy format (v1).
+    """Print the JSON Schema of the policy format.
 
     Point an editor at it for completion and checking as you type, for
     instance with a first line `# yaml-language-server: $schema=policy-v1.schema.json`.

@@ -385,7 +385,7 @@ def _placements(
             _break(d, length, i * length if off else 0, shifts.minutes, rule if i == 0 else None)
             for i, d in enumerate(due)
         ),
-        windows=tuple(Window(w.start, w.end) for w in rule.blocked_windows),
+        windows=tuple(Window(*part) for w in rule.blocked_windows for part in w.parts()),
         margins=margins,
     )
     return place_breaks(plan)
@@ -407,7 +407,7 @@ def _stretches(
         return None
     limit = hours_to_minutes(limit_hours)
     parts = [
-        Part(rule.min_minutes, tuple(Window(w.start, w.end) for w in rule.blocked_windows))
+        Part(rule.min_minutes, tuple(Window(*part) for w in rule.blocked_windows for part in w.parts()))
         for index, rule in candidates
         for _ in range(counts.get(index) or 1)
     ]
@@ -421,7 +421,9 @@ def _stretches(
     finding = _Finding(refs=tuple(index for index, _ in candidates))
     finding.first_start = runs[0].start
     finding.timing = True
-    windows = sorted({Window(w.start, w.end) for _, rule in candidates for w in rule.blocked_windows})
+    windows = sorted(
+        {Window(*part) for _, rule in candidates for w in rule.blocked_windows for part in w.parts()}
+    )
     for shift in runs:
         finding.add(wording.run_clause(shift, windows=windows, limit=limit), "error")
     return finding

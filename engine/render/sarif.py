@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from policyweigh import __version__
+from policyweigh.config import NAME_CODES
 from policyweigh.conflicts import TRADE_OFF_CODES
 from policyweigh.gate import GATE_CODES, INVALID_INPUT, Finding, GateResult, Location
 from policyweigh.render.escape import sarif_text, sarif_uri
@@ -91,6 +92,10 @@ def rule_catalogue(book: Rulebook) -> list[RuleInfo]:
     for code, (name, summary) in GATE_CODES.items():
         text = f"{summary} Set by --min-employee / --min-customer, or min_employee / min_customer."
         rules[code] = RuleInfo(code, name, "score", "error", summary, text)
+    for code, (name, summary) in NAME_CODES.items():
+        rules[code] = RuleInfo(
+            code, name, "input", "warning", summary.split(". ")[0].rstrip(".") + ".", summary
+        )
     return [rules[code] for code in sorted(rules)]
 
 

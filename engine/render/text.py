@@ -35,12 +35,15 @@ from policyweigh.render.escape import guard_line, terminal
 from policyweigh.render.view import (
     RANKING,
     VERDICTS,
+    alternatives_text,
     dose_text,
     findings,
     patched_rule,
     rank_key,
     reach_text,
     remedy_target,
+    replaced_by_text,
+    replacement_view,
     rule_words,
     score_text,
     strength_text,
@@ -188,6 +191,15 @@ def render_policy(console: Console, result: PolicyResult, rulebook: Rulebook) ->
         say(console, f"note: {result.legal}", 2, style="dim")
     for item in result.not_assessed:
         say(console, f"not assessed: {item.rule}: {item.reason}", 2)
+    replacement = replacement_view(result)
+    if replacement is not None:
+        first, *rest = replacement.lines
+        say(console, first, 2)
+        for line in rest:
+            say(console, line, 4)
+    for sentence in (replaced_by_text(result), alternatives_text(result)):
+        if sentence is not None:
+            say(console, sentence, 2)
     moved = {k: v for k, v in result.scores.criteria.items() if v}
     groups = findings(result, rulebook.scoring.mechanisms_by_id)
     if moved:

@@ -32,10 +32,12 @@ from policyweigh.results import (
     SEVERITY_RANK,
     VERDICTS,
     Conflict,
+    ConflictRef,
     Patch,
     PolicyResult,
     Reach,
     RemedyResult,
+    Replacement,
 )
 from policyweigh.rulebook import DATA_DIR, Evidence
 from policyweigh.rulebook.models import Mechanism
@@ -53,16 +55,22 @@ __all__ = [
     "Impact",
     "KindGroup",
     "PolicyView",
+    "Option",
     "RemedyView",
+    "ReplacementView",
     "ReportView",
+    "alternatives_text",
     "build_view",
     "dose_text",
     "findings",
+    "options",
     "patch_changes",
     "patched_rule",
     "remedy_target",
     "rank_key",
     "reach_text",
+    "replaced_by_text",
+    "replacement_view",
     "rule_words",
     "score_text",
     "span_text",
@@ -253,6 +261,123 @@ def findings(result: PolicyResult, mechanisms: Mapping[str, Mechanism] | None = 
     return list(groups.values())
 
 
+def _conflict_words(conflict: ConflictRef, own: str) -> str:
+    """``CON001 contradiction with fcr-target-tied-to-bonus``; a policy's own finding names no other."""
+    others = [p for p in conflict.policies if p != own]
+    return f"{conflict.code} {conflict.kind}" + (f" with {', '.join(others)}" if others else "")
+
+
+@dataclass(frozen=True)
+class ReplacementView:
+    """A proposal as a change against the policy it replaces, in the words every report uses."""
+
+    replacement: Replacement
+    proposal: str
+    """Id of the proposal."""
+
+    @property
+    def headline(self) -> str:
+        """What it replaces and how far each side moves against it."""
+        r = self.replacement
+        return (
+            f"Replaces {r.id} ({r.verdict}: employee {signed(r.employee)}, customer {signed(r.customer)}); "
+            f"against it, employee {signed(r.employee_change)}, customer {signed(r.customer_change)}."
+        )
+
+    @property
+    def criteria(self) -> list[tuple[str, str]]:
+        """(criterion, weighted change) for each criterion that moves, the largest change first."""
+        moved = sorted(self.replacement.criteria.items(), key=lambda item: (-abs(item[1]), item[0]))
+        return [(name, points(delta)) for name, delta in moved]
+
+    @property
+    def rules(self) -> list[tuple[str, list[str]]]:
+        """Impact rules by what happens to them: (``no longer fire``, codes), (``now fire``, ...), (``change``, ...)."""
+        changes: dict[str, set[str]] = defaultdict(set)
+        for c in self.replacement.contributions:
+            changes[c.rule].add(c.change)
+        groups = (
+            ("no longer fire", lambda kinds: kinds == {"vanished"}),
+            ("now fire", lambda kinds: kinds == {"appeared"}),
+            ("change", lambda kinds: kinds not in ({"vanished"}, {"appeared"})),
+        )
+        out = []
+        for label, holds in groups:
+            codes = sorted(rule for rule, kinds in changes.items() if holds(kinds))
+            if codes:
+                out.append((label, codes))
+        return out
+
+    @property
+    def conflicts_gone(self) -> list[str]:
+        """The replaced policy's conflicts the proposal does not have, in words."""
+        return [_conflict_words(c, self.replacement.id) for c in self.replacement.conflicts_gone]
+
+    @property
+    def conflicts_new(self) -> list[str]:
+        """The proposal's conflicts the replaced policy does not have, in words."""
+        return [_conflict_words(c, self.proposal) for c in self.replacement.conflicts_new]
+
+    @property
+    def lines(self) -> list[str]:
+        """The whole change in sentences: headline, criteria, rules, conflicts gone and new."""
+        criteria = ", ".join(f"{name} {delta}" for name, delta in self.criteria) or "none moves"
+        rules = "; ".join(f"{label}: {', '.join(codes)}" for label, codes in self.rules) or "the same fire"
+        return [
+            self.headline,
+            f"Criteria, weighted, against it: {criteria}.",
+            f"Impact rules against it: {rules}.",
+            f"Conflicts gone: {', '.join(self.conflicts_gone) or 'none'}.",
+            f"Conflicts new: {', '.join(self.conflicts_new) or 'none'}.",
+        ]
+
+
+def replacement_view(result: PolicyResult) -> ReplacementView | None:
+    """The change against the policy ``result`` replaces, when that policy was evaluated with it."""
+    return ReplacementView(result.replaces, result.id) if result.replaces is not None else None
+
+
+def replaced_by_text(result: PolicyResult) -> str | None:
+    """``Would be replaced by aht-as-coaching-guideline.``, for an adopted policy with proposals."""
+    if not result.replaced_by:
+        return None
+    return f"Would be replaced by {', '.join(result.replaced_by)} (scored as a change against this policy)."
+
+
+@dataclass(frozen=True)
+class Option:
+    """One option of a decision, shown side by side with the others."""
+
+    id: str
+    title: str
+    verdict: str
+    employee: int
+    customer: int
+    this: bool
+    """Whether it is the policy whose details show the comparison."""
+
+
+def options(result: PolicyResult) -> list[Option]:
+    """The policy and its alternatives side by side, the policy first (empty without alternatives)."""
+    if not result.alternatives:
+        return []
+    s = result.scores
+    own = Option(result.id, result.title, result.verdict, s.employee, s.customer, True)
+    others = [Option(a.id, a.title, a.verdict, a.employee, a.customer, False) for a in result.alternatives]
+    return [own, *others]
+
+
+def alternatives_text(result: PolicyResult) -> str | None:
+    """The other options of the decision in one sentence (None without alternatives)."""
+    if not result.alternatives:
+        return None
+    listed = "; ".join(
+        f"{a.id} ({a.verdict}: employee {signed(a.employee)}, customer {signed(a.customer)})"
+        for a in result.alternatives
+    )
+    return f"Alternatives, of which at most one is adopted (never in conflict with this one): {listed}."
+
+
 @dataclass(frozen=True)
 class RemedyView:
     """A remedy with the policy it patches and the change it makes to that policy's scores."""
@@ -327,6 +452,21 @@ class PolicyView:
     def reach_text(self) -> str:
         """``40 people, 25% of contacts``."""
         return reach_text(self.result.reach)
+
+    @property
+    def replacement(self) -> ReplacementView | None:
+        """The change against the policy this one replaces, when it was evaluated with it."""
+        return replacement_view(self.result)
+
+    @property
+    def replaced_by(self) -> str | None:
+        """Which proposals would replace this policy, in a sentence."""
+        return replaced_by_text(self.result)
+
+    @property
+    def options(self) -> list[Option]:
+        """This policy and its alternatives side by side (empty without alternatives)."""
+        return options(self.result)
 
     @property
     def notes(self) -> list[str]:

@@ -24,7 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 
 from policyweigh.errors import InputError, Problem
 from policyweigh.law.wording import threshold_phrase
-from policyweigh.policy import Jurisdiction, Time, minutes_of_day
+from policyweigh.policy import Jurisdiction, Window
 from policyweigh.rulebook.limits import WorkingTimeLimit, cross_check_limits
 from policyweigh.yamldoc import YamlDocument, format_path, load_yaml, problems_from_validation
 
@@ -117,29 +117,9 @@ class Deadline(_Model):
     """Whether the break must start or end by then."""
 
 
-class ClockWindow(_Model):
-    """A time of day window, ``from`` included, ``to`` excluded; it crosses midnight when ``to`` is earlier."""
-
-    from_: Time = Field(alias="from")
-    """Start, HH:MM."""
-    to: Time
-    """End, HH:MM."""
-
-    @model_validator(mode="after")
-    def _not_empty(self) -> ClockWindow:
-        if self.from_ == self.to:
-            raise ValueError(f"a window from {self.from_} to {self.to} is empty")
-        return self
-
-    @property
-    def start(self) -> int:
-        """Minute of the day the window opens."""
-        return minutes_of_day(self.from_)
-
-    @property
-    def end(self) -> int:
-        """Minute of the day the window closes (at or before ``start``: the next day)."""
-        return minutes_of_day(self.to)
+class ClockWindow(Window):
+    """A time of day window of a pack, as a policy's blocked window is written (``from`` included,
+    ``to`` excluded; it crosses midnight when ``to`` is earlier)."""
 
     def holds_start(self, minute: int) -> bool:
         """Whether a shift starting at this minute of the day starts inside the window."""

@@ -44,15 +44,20 @@ from pydantic import (
 )
 
 from policyweigh.facts import (
+    CONDITION_KEYS,
     DERIVED_KEY,
     MEMBER_PREFIX,
+    METRIC_KEYS,
+    PAY_KEYS,
     POLICY_KEY,
     context_facts,
     member_key,
     window_features,
 )
 from policyweigh.measures import MEASURES
-from policyweigh.policy import RULE_KINDS, RULE_MODELS, Policy, Scope, Window
+from policyweigh.metrics import METRICS
+from policyweigh.policy import RULE_KINDS, RULE_MODELS, MetricName, Policy, Scope, Window
+from policyweigh.policy import Condition as BonusCondition
 from policyweigh.suggest import closest
 
 OPERATORS = ("eq", "ne", "lt", "le", "gt", "ge", "in", "not_in", "exists", "contains", "not_contains")
@@ -153,12 +158,33 @@ def _bare(annotation: Any) -> Any:
         return annotation
 
 
+def _is_metric(annotation: Any) -> bool:
+    """Whether a field holds a metric's name (``policyweigh.policy.Metric``, optional or not)."""
+    while True:
+        if get_origin(annotation) is Annotated:
+            if any(isinstance(meta, MetricName) for meta in annotation.__metadata__):
+                return True
+            annotation = get_args(annotation)[0]
+            continue
+        args = get_args(annotation)
+        if get_origin(annotation) in (Union, types.UnionType) and type(None) in args and len(args) == 2:
+            annotation = next(a for a in args if a is not type(None))
+            continue
+        return False
+
+
 def _literal_choices(annotation: Any) -> tuple[str, ...]:
+    # A metric is any declared name too, but the rulebook's rules speak of the built-in ones
+    # (a declared metric is tested through what its declaration says: metric.controlled_by...).
+    if _is_metric(annotation):
+        return METRICS
     bare = _bare(annotation)
     return tuple(str(a) for a in get_args(bare)) if get_origin(bare) is Literal else ()
 
 
 def _scalar_key(annotation: Any) -> FactKey:
+    if _is_metric(annotation):
+        return FactKey("text", METRICS)
     bare = _bare(annotation)
     if get_origin(bare) is Literal:
         return FactKey("text", _literal_choices(bare))
@@ -186,7 +212,11 @@ def _field_keys(name: str, annotation: Any, out: dict[str, FactKey]) -> None:
         out[name] = _WHOLE
     elif origin is list:
         (item,) = get_args(bare)
-        if _bare(item) is Window:
+        if _bare(item) is BonusCondition:
+            # A bonus's all: / any: conditions become conditions.* keys (policyweigh.facts).
+            out.update(_catalog(CONDITION_KEYS))
+            out[name] = _WHOLE
+        elif _bare(item) is Window:
             # Blocked windows become summary numbers (policyweigh.facts.window_features).
             sample = [Window.model_validate({"from": "10:00", "to": "11:00"})]
             out.update({key: _NUMBER for key in window_features(sample)})
@@ -195,7 +225,12 @@ def _field_keys(name: str, annotation: Any, out: dict[str, FactKey]) -> None:
             out[name] = FactKey("list", _literal_choices(item))
             out[f"{name}.count"] = _NUMBER
     else:
-        out[name] = _scalar_key(bare)
+        out[name] = _scalar_key(annotation)
+
+
+def _catalog(keys: Mapping[str, tuple[str, tuple[str, ...]]]) -> dict[str, FactKey]:
+    """Fact keys described by ``policyweigh.facts`` (shape and choices) as catalog entries."""
+    return {key: FactKey(shape, choices) for key, (shape, choices) in keys.items()}  # type: ignore[arg-type]
 
 
 @cache
@@ -243,7 +278,15 @@ def fact_keys(kind: str) -> Mapping[str, FactKey]:
         shown = info.alias or name
         if shown in ("kind", "note"):
             continue  # the note is free text the engine never tests
-        _field_keys(shown, info.annotation, out)
+        # pydantic keeps a field's own Annotated metadata apart from its type: put it back.
+        annotation = Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
+        _field_keys(shown, annotation, out)
+        # What facts add for the metrics a rule names (policyweigh.facts): synonyms read as built-in
+        # metrics, and what the settings declare of an organisation's own.
+        if shown == "metric" and _is_metric(annotation):
+            out.update(_catalog(METRIC_KEYS))
+        elif shown == "weights" and _is_metric(next(iter(get_args(_bare(annotation))), None)):
+            out.update(_catalog(PAY_KEYS))
     out.update({key: _NUMBER for key in MEASURES.get(kind, {})})
     out.update(context_keys())
     return out

@@ -26,6 +26,7 @@ Feature: Break policies within the law
       | lunch-break-hamburg             |
       | meal-and-rest-breaks-sacramento |
       | staggered-lunch                 |
+      | screen-break-every-two-hours    |
 
   Scenario: The pie van ban still leaves every shift a lunch slot in time under UK law
     # The 06:00 shift can lunch between 06:30 and 10:00, or from 12:00, the minute it
@@ -58,3 +59,11 @@ Feature: Break policies within the law
     And the employee impact is at most -60
     And the customer impact is at most 5
     And a trade-off conflict is found
+
+  Scenario: Three 10-minute screen breaks are no 20-minute UK break without the lunch
+    # WTR 1998 reg. 12(3): "an uninterrupted period of not less than 20 minutes"; a break every
+    # two hours gives three short ones on an 8-hour day, none of them that break.
+    Given the policy "breaks/screen-break-every-two-hours"
+    When rule 2's min_minutes is changed to 15
+    Then conflict "GRD010" is found
+    And the conflict's severity is "error"
