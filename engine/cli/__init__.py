@@ -62,6 +62,7 @@ COMMANDS = (
     "rules",
     "schema",
     "new",
+    "workload",
 )
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
