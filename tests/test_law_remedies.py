@@ -436,9 +436,8 @@ def test_every_remedy_offered_for_a_breach_resolves_it(policy: Policy) -> None:
 # =========================================================================== patches of the scope
 
 
-def test_a_remedy_of_the_scope_is_tried_once_per_policy_and_rescored() -> None:
-    """A remedy that sets only scope fields patches no rule: it is tried once for the policy, its
-    patch names no rule, and the policy is evaluated again with the new scope."""
+def _with_six_hour_shift_remedy() -> Rulebook:
+    """The bundled rulebook with REM900, a remedy that sets only the scope: six-hour shifts."""
     shorter = Remedy.model_validate(
         {
             "code": "REM900",
@@ -448,7 +447,13 @@ def test_a_remedy_of_the_scope_is_tried_once_per_policy_and_rescored() -> None:
             "scope": {"shift_hours": 6},
         }
     )
-    book = dataclasses.replace(BOOK, remedies={**BOOK.remedies, "REM900": shorter})
+    return dataclasses.replace(BOOK, remedies={**BOOK.remedies, "REM900": shorter})
+
+
+def test_a_remedy_of_the_scope_is_tried_once_per_policy_and_rescored() -> None:
+    """A remedy that sets only scope fields patches no rule: it is tried once for the policy, its
+    patch names no rule, and the policy is evaluated again with the new scope."""
+    book = _with_six_hour_shift_remedy()
     policy = shift("de", 8, rest(10, "12:00-23:59"), rest(10, "00:00-12:00"))
     conflict = the_breach(policy, "GRD020", book)
     found = [r for r in conflict.remedies if r.code == "REM900"]
@@ -464,16 +469,7 @@ def test_a_remedy_of_the_scope_is_tried_once_per_policy_and_rescored() -> None:
 def test_a_conflict_that_names_no_rule_tries_the_remedies_of_its_policy() -> None:
     """A finding on the policy as a whole (a daily limit names no rule) tries the remedies whose
     ``applies_to`` holds for the policy's scope and jurisdiction, once per policy."""
-    shorter = Remedy.model_validate(
-        {
-            "code": "REM900",
-            "name": "scope.six-hour-shift",
-            "summary": "Make the shift six hours.",
-            "applies_to": {"policy.jurisdiction": {"exists": True}},
-            "scope": {"shift_hours": 6},
-        }
-    )
-    book = dataclasses.replace(BOOK, remedies={**BOOK.remedies, "REM900": shorter})
+    book = _with_six_hour_shift_remedy()
     policy = shift("de", 8, brk(30))
     run = evaluate([policy], rulebook=book, settings=Settings(), conflicts=False)
     whole = Conflict(

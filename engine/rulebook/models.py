@@ -145,32 +145,29 @@ _NUMBER = FactKey("number")
 _WHOLE = FactKey("whole")
 
 
-def _bare(annotation: Any) -> Any:
-    """Strip Annotated and Optional from a field's type."""
+def _unwrapped(annotation: Any) -> tuple[Any, list[Any]]:
+    """Strip Annotated and Optional from a field's type: the bare type and the metadata met on the way."""
+    metadata: list[Any] = []
     while True:
         if get_origin(annotation) is Annotated:
+            metadata.extend(annotation.__metadata__)
             annotation = get_args(annotation)[0]
             continue
         args = get_args(annotation)
         if get_origin(annotation) in (Union, types.UnionType) and type(None) in args and len(args) == 2:
             annotation = next(a for a in args if a is not type(None))
             continue
-        return annotation
+        return annotation, metadata
+
+
+def _bare(annotation: Any) -> Any:
+    """Strip Annotated and Optional from a field's type."""
+    return _unwrapped(annotation)[0]
 
 
 def _is_metric(annotation: Any) -> bool:
     """Whether a field holds a metric's name (``policyweigh.policy.Metric``, optional or not)."""
-    while True:
-        if get_origin(annotation) is Annotated:
-            if any(isinstance(meta, MetricName) for meta in annotation.__metadata__):
-                return True
-            annotation = get_args(annotation)[0]
-            continue
-        args = get_args(annotation)
-        if get_origin(annotation) in (Union, types.UnionType) and type(None) in args and len(args) == 2:
-            annotation = next(a for a in args if a is not type(None))
-            continue
-        return False
+    return any(isinstance(meta, MetricName) for meta in _unwrapped(annotation)[1])
 
 
 def _literal_choices(annotation: Any) -> tuple[str, ...]:
