@@ -335,7 +335,8 @@ def score_policies(
     """
     book = rulebook
     by_id = {p.id: p for p in sorted(policies, key=lambda p: p.id)}
-    facts_by_policy = {pid: rule_facts(p, settings.metric_catalog) for pid, p in by_id.items()}
+    catalog = settings.metric_catalog  # built from the settings: once per evaluation, not per policy
+    facts_by_policy = {pid: rule_facts(p, catalog) for pid, p in by_id.items()}
     all_facts = [f for pid in by_id for f in facts_by_policy[pid]]
     firings = run_impact(book, all_facts)
 

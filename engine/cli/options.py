@@ -53,8 +53,8 @@ def config_option(func: F) -> F:
     )(func)
 
 
-def format_option(*choices: str, default: str = "text") -> Callable[[F], F]:
-    """--format: one of ``choices``."""
+def format_option(*choices: str, default: str = "text", help: str = "Output format.") -> Callable[[F], F]:
+    """--format: one of ``choices`` (``help`` says what each gives, where a command needs it)."""
 
     def decorate(func: F) -> F:
         return click.option(
@@ -63,7 +63,7 @@ def format_option(*choices: str, default: str = "text") -> Callable[[F], F]:
             type=click.Choice(choices),
             default=default,
             show_default=True,
-            help="Output format.",
+            help=help,
         )(func)
 
     return decorate

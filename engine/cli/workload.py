@@ -17,6 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from policyweigh.cli import EXIT_OK
+from policyweigh.cli.options import format_option
 from policyweigh.render.escape import json_document
 from policyweigh.render.text import cell, make_console, say
 from policyweigh.workload import IntervalResult, WorkloadProfile, analyse, load_profile
@@ -155,12 +156,9 @@ def render_workload(console: Console, profile: WorkloadProfile, results: list[In
 
 @click.command("workload")
 @click.argument("profile", type=click.Path(dir_okay=False, path_type=str), metavar="PROFILE")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
+@format_option(
+    "text",
+    "json",
     help='text: a table with the intervals that miss the target marked; json: {"intervals": [...]}, '
     "one object per interval (the output contract in the README).",
 )
