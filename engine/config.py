@@ -62,6 +62,7 @@ from policyweigh.metrics import (
     Unit,
 )
 from policyweigh.metrics import name_problem as metric_name_problem
+from policyweigh.organisation import Organisation, load_organisation
 from policyweigh.policy import Label
 from policyweigh.rulebook import Rulebook, default_rulebook, load_rulebook
 from policyweigh.suggest import closest, quote
@@ -158,6 +159,10 @@ class SettingsFile(BaseModel):
     """The team names policies may use (unset: any; near-duplicate names are then a warning)."""
     roles: list[Label] | None = Field(default=None, max_length=1000)
     """The role names policies may use (unset: any; near-duplicate names are then a warning)."""
+    organisation: str | None = Field(default=None, min_length=1)
+    """The organisation file (teams, shift patterns, calls by interval), relative to the settings
+    file: break, staffing, training, leader-floor-time and after-call-work rules are then judged on
+    the named teams' queues."""
 
     @property
     def metric_catalog(self) -> dict[str, MetricInfo]:
@@ -234,6 +239,27 @@ class Settings(SettingsFile):
     """The file the settings came from (None for defaults)."""
     origin: SettingsOrigin | None = Field(default=None, exclude=True, repr=False)
     """Where each setting sits in that file."""
+    organisation_model: Organisation | None = Field(default=None, exclude=True, repr=False)
+    """The organisation file, loaded (``with_organisation``)."""
+
+    def with_organisation(self, path: str | Path | None = None) -> Settings:
+        """These settings with the organisation file loaded: ``path``, else the settings' ``organisation``.
+
+        A missing file named in the settings is located at its key; one given as ``path`` is named as
+        given. Raises ``InputError`` for a file that does not validate.
+        """
+        named = str(path) if path is not None else self.organisation
+        if named is None:
+            return self
+        if path is None and self.origin is not None and not Path(named).is_file():
+            folder = Path(self.origin.file).parent
+            shown = os.path.relpath(named, folder) if Path(named).is_relative_to(folder) else named
+            message = (
+                f"no organisation file {quote(shown, limit=500)} "
+                f"(a relative path is read from the folder of {Path(self.origin.file).name})"
+            )
+            raise InputError([self.origin.problem(("organisation",), message, value=True)])
+        return self.model_copy(update={"organisation": named, "organisation_model": load_organisation(named)})
 
 
 # --------------------------------------------------------------------------- finding and reading
@@ -387,7 +413,14 @@ def load_settings(path: str | Path | None = None, *, start: Path | None = None) 
     rulebook = settings.rulebook
     if rulebook is not None and not Path(rulebook).is_absolute():
         rulebook = str(file.parent / rulebook)
-    return Settings(**{**settings.model_dump(), "rulebook": rulebook}, source=str(file), origin=origin)
+    organisation = settings.organisation
+    if organisation is not None and not Path(organisation).is_absolute():
+        organisation = str(file.parent / organisation)
+    return Settings(
+        **{**settings.model_dump(), "rulebook": rulebook, "organisation": organisation},
+        source=str(file),
+        origin=origin,
+    )
 
 
 def _no_tool_table(origin: SettingsOrigin) -> Problem:

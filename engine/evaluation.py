@@ -21,6 +21,7 @@ from policyweigh.facts import DERIVED_KEY, INDEX_KEY, POLICY_KEY, Fact, rule_fac
 from policyweigh.formatting import format_value
 from policyweigh.law.wording import NO_JURISDICTION
 from policyweigh.policy import Policy
+from policyweigh.queue_effects import MODELLED_KEY, add_queue_facts, assess
 from policyweigh.results import Contribution, Evaluation, NotAssessed, PolicyResult, Reach, rule_ref
 from policyweigh.rete import Firing, run_impact
 from policyweigh.rulebook import ImpactRule, Rulebook
@@ -281,7 +282,10 @@ def _contributions(
                 matched[key] = value
         strength = _strength(rule, rulebook)
         band = bands.of(strength)
+        modelled = bool(fact.get(MODELLED_KEY))
         for criterion, base in rule.impacts.items():
+            if modelled and criterion in rule.replaced_by_queue:
+                continue  # the queue model's QUE rules give these points from the team's own numbers
             delta = round(base * intensity, 4)
             if delta == 0:
                 continue
@@ -337,6 +341,11 @@ def score_policies(
     by_id = {p.id: p for p in sorted(policies, key=lambda p: p.id)}
     catalog = settings.metric_catalog  # built from the settings: once per evaluation, not per policy
     facts_by_policy = {pid: rule_facts(p, catalog) for pid, p in by_id.items()}
+    organisation = settings.organisation_model
+    queues = {pid: assess(p, organisation) for pid, p in by_id.items()}
+    for pid, impact in queues.items():
+        if impact is not None:
+            add_queue_facts(by_id[pid], facts_by_policy[pid], impact)
     all_facts = [f for pid in by_id for f in facts_by_policy[pid]]
     firings = run_impact(book, all_facts)
 
@@ -366,6 +375,7 @@ def score_policies(
                 reach=Reach(employees=policy.scope.headcount, contacts_share=contacts),
                 not_assessed=_not_assessed(policy, per_policy[pid]),
                 uncertain=uncertain_sides(spans, margin),
+                queue=queues[pid],
             )
         )
         traces[pid] = Trace(pid, facts_by_policy[pid], per_policy[pid])

@@ -429,14 +429,20 @@ def _near_duplicates(library: Library, what: str, places: _Places) -> list[NameW
     return warnings
 
 
-def open_settings(*, rulebook: str | Path | None = None, config: str | Path | None = None) -> Setup:
-    """Settings (``config`` or the nearest file) and the rulebook they name.
+def open_settings(
+    *,
+    rulebook: str | Path | None = None,
+    config: str | Path | None = None,
+    organisation: str | Path | None = None,
+) -> Setup:
+    """Settings (``config`` or the nearest file), the rulebook and the organisation file they name.
 
-    ``rulebook`` is a directory given on the command line; without one the
-    settings' ``rulebook`` is used, else the bundled rulebook. Raises
-    ``InputError`` for a broken settings file or rulebook.
+    ``rulebook`` is a directory and ``organisation`` a file given on the command
+    line; without them the settings' ``rulebook`` and ``organisation`` are used
+    (the bundled rulebook when none is named; no queue model when no organisation
+    is). Raises ``InputError`` for a broken settings file, rulebook or organisation file.
     """
-    settings = load_settings(config)
+    settings = load_settings(config).with_organisation(organisation)
     return Setup(settings=settings, rulebook=resolve_rulebook(settings, rulebook))
 
 
@@ -445,9 +451,10 @@ def open_project(
     *,
     rulebook: str | Path | None = None,
     config: str | Path | None = None,
+    organisation: str | Path | None = None,
 ) -> Project:
-    """Load policies from ``paths`` with settings and a rulebook (see ``open_settings``)."""
-    return open_settings(rulebook=rulebook, config=config).open(paths)
+    """Load policies from ``paths`` with settings, a rulebook and an organisation (see ``open_settings``)."""
+    return open_settings(rulebook=rulebook, config=config, organisation=organisation).open(paths)
 
 
 def evaluate_paths(
@@ -455,7 +462,9 @@ def evaluate_paths(
     *,
     rulebook: str | Path | None = None,
     config: str | Path | None = None,
+    organisation: str | Path | None = None,
     budget: RemedyBudget | None = None,
 ) -> EvaluationRun:
     """Load and evaluate the policies under ``paths`` (``budget``: see ``Project.evaluate``)."""
-    return open_project(paths, rulebook=rulebook, config=config).evaluate(budget=budget)
+    project = open_project(paths, rulebook=rulebook, config=config, organisation=organisation)
+    return project.evaluate(budget=budget)

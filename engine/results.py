@@ -207,6 +207,136 @@ class Alternative(_Out):
     customer: int
 
 
+class QueueInterval(_Out):
+    """One interval of a team's day: the queue without the policy (before) and with it (after).
+
+    Service levels, occupancy and abandonment are shares from 0 to 1; waits are in seconds and
+    null when calls are never answered (more traffic than agents, with callers who never hang up).
+    """
+
+    start: str
+    """When the interval starts, HH:MM."""
+    calls: float
+    """Calls offered in the interval."""
+    aht_seconds_before: float
+    aht_seconds_after: float
+    agents_before: int
+    """Agents on the phones without the policy (after breaks and shrinkage)."""
+    agents_after: int
+    """Agents on the phones with the policy."""
+    away_before: float
+    """People of the team present on the rota but on a lunch or rest break, without the policy."""
+    away_after: float
+    present_before: float
+    """People of the team whose shift covers the interval (and leaders on the floor), without the policy."""
+    present_after: float
+    service_level_before: float
+    service_level_after: float
+    asa_seconds_before: float | None
+    asa_seconds_after: float | None
+    occupancy_before: float | None
+    occupancy_after: float | None
+    abandon_before: float | None = None
+    abandon_after: float | None = None
+
+
+class QueueSegment(_Out):
+    """One shift pattern of a team: who they are and what the policy does to their day."""
+
+    team: str
+    shift: str
+    """The shift pattern's name in the organisation file."""
+    start: str
+    """When the shift starts, HH:MM."""
+    hours: float
+    contract: str
+    night: bool
+    people_before: int
+    people_after: int
+    lunch_before: list[str]
+    """When the pattern's people start lunch without the policy (one time for a fixed lunch,
+    several for staggered ones); empty when the pattern takes none."""
+    lunch_after: list[str]
+    """When they start lunch under the policy; empty when it leaves them none."""
+    lunch_lost: bool
+    """The pattern takes a lunch without the policy and finds no slot for it under the policy."""
+    latest_lunch_hours_after: float | None
+    """The latest lunch under the policy starts this many hours into the shift (null: none)."""
+    occupancy_before: float | None
+    """Mean occupancy over the intervals the pattern works, without the policy."""
+    occupancy_after: float | None
+    harm: float
+    """How much of the policy's cost the pattern carries (a lost lunch outweighs any occupancy
+    change; a late lunch and higher occupancy add to it), for ranking; 0 when it carries none."""
+    summary: str
+    """One sentence naming the pattern and what changes for it."""
+
+
+class CostOfDecency(_Out):
+    """What it takes to meet the service-level target with every shift pattern taking a lawful,
+    well-placed lunch, against what the policy as written needs for the same target."""
+
+    agents_as_written: int | None
+    """People the team's rota needs to meet the target in every interval under the policy as
+    written; null when no rota within the search bound meets it."""
+    agents_decent: int | None
+    """People it needs with staggered lunches, each within the well-placed window of its shift."""
+    headcount: int
+    """People the team has today."""
+    difference: int | None
+    """``agents_decent`` minus ``agents_as_written``: the extra people decency costs (negative:
+    decent breaks need fewer people than the policy)."""
+    payroll_pct: float | None
+    """The difference as a share of today's headcount, in percent."""
+    cost_per_year: float | None = None
+    """The difference priced at the team's agent cost per year, when the organisation gives it."""
+    currency: str | None = None
+    summary: str
+
+
+class TeamQueue(_Out):
+    """A policy's effect on one team's queue over its day, with the team's service-level target."""
+
+    team: str
+    name: str
+    answered_pct: float
+    """The target: this share of calls answered within ``within_seconds``."""
+    within_seconds: int
+    model: str
+    """``erlang-c`` (callers wait) or ``erlang-a`` (callers hang up after their patience)."""
+    changes: list[str]
+    """What the policy changes in the team's model, one plain sentence each."""
+    intervals: list[QueueInterval]
+    service_level_before: float
+    """The day's service level: calls answered within the target time over calls offered."""
+    service_level_after: float
+    asa_seconds_before: float | None
+    """The day's average wait of answered calls (null when some interval never answers)."""
+    asa_seconds_after: float | None
+    occupancy_before: float | None
+    """The day's occupancy: time on calls over time on the phones."""
+    occupancy_after: float | None
+    missed_before: int
+    """Intervals below the service-level target without the policy."""
+    missed_after: int
+    worst: str
+    """The interval the policy changes most, in words."""
+    segments: list[QueueSegment]
+    """Shift patterns, those carrying most of the policy's cost first."""
+    cost_of_decency: CostOfDecency | None = None
+    """For break and staffing policies."""
+
+
+class QueueImpact(_Out):
+    """What a policy does to the queues of the teams it covers, computed from the organisation file."""
+
+    organisation: str
+    """The organisation file's title."""
+    teams: list[TeamQueue]
+    summary: str
+    """One sentence for the whole policy."""
+
+
 class PolicyResult(_Out):
     """The evaluation of one policy."""
 
@@ -231,6 +361,8 @@ class PolicyResult(_Out):
     """Ids of the proposals evaluated with this policy that would replace it."""
     alternatives: list[Alternative] = Field(default_factory=list)
     """The other options of the same decision evaluated with this one, side by side."""
+    queue: QueueImpact | None = None
+    """The policy's effect on its teams' queues, when an organisation file describes them."""
 
 
 class Patch(_Out):

@@ -138,41 +138,44 @@ def _validate(doc: YamlDocument) -> WorkloadProfile:
         profile = WorkloadProfile.model_validate(doc.data)
     except ValidationError as err:
         raise InputError(problems_from_validation(doc, err, model=WorkloadProfile)) from None
-    problems = _grid_problems(doc, profile)
+    problems = grid_problems(
+        doc, ("intervals",), [i.start for i in profile.intervals], profile.interval_minutes
+    )
     if problems:
         raise InputError(problems)
     return profile
 
 
-def _grid_problems(doc: YamlDocument, profile: WorkloadProfile) -> list[Problem]:
-    """Starts must sit on the interval grid and run in order, each interval once."""
+def grid_problems(
+    doc: YamlDocument, at: tuple[str | int, ...], starts: list[str], step: int
+) -> list[Problem]:
+    """Interval starts listed under ``at`` must sit on the ``step``-minute grid and run in order, each once."""
     problems: list[Problem] = []
-    step = profile.interval_minutes
     previous: str | None = None
-    for index, interval in enumerate(profile.intervals):
-        path = ("intervals", index, "start")
+    for index, start in enumerate(starts):
+        path = (*at, index, "start")
         line, column = doc.locate(path)
-        minute = minutes_of_day(interval.start)
+        minute = minutes_of_day(start)
         if minute % step:
             below = minute - minute % step
             message = (
-                f"{interval.start} is not on the {step}-minute grid; an interval starts at "
+                f"{start} is not on the {step}-minute grid; an interval starts at "
                 f"{below // 60:02d}:{below % 60:02d} or {(below + step) // 60 % 24:02d}:{(below + step) % 60:02d}"
             )
             problems.append(Problem(doc.file, line, column, doc.spell(path), message))
         elif previous is not None and minute <= minutes_of_day(previous):
-            what = "repeats" if interval.start == previous else "comes before"
+            what = "repeats" if start == previous else "comes before"
             problems.append(
                 Problem(
                     doc.file,
                     line,
                     column,
                     doc.spell(path),
-                    f"{interval.start} {what} the interval before it ({previous}); list intervals in "
+                    f"{start} {what} the interval before it ({previous}); list intervals in "
                     "order of start time, each once",
                 )
             )
-        previous = interval.start
+        previous = start
     return problems
 
 

@@ -13,6 +13,7 @@ from policyweigh.config import Settings
 from policyweigh.errors import InputError
 from policyweigh.evaluation import EvaluationRun
 from policyweigh.loading import load_policy_text
+from policyweigh.organisation import load_organisation
 from policyweigh.policy import Policy
 from policyweigh.render.text import make_console
 from policyweigh.results import Conflict, Evaluation
@@ -80,6 +81,10 @@ FCR_BONUS = {
 
 SETTINGS = Settings()
 """The default settings: what tests evaluate with unless they say otherwise."""
+EXAMPLE_ORGANISATION = load_organisation(Path(__file__).parent / "data" / "example-organisation.yaml")
+"""The organisation the rulebook's queue examples name (team ``example-inbound``)."""
+EXAMPLE_SETTINGS = SETTINGS.model_copy(update={"organisation_model": EXAMPLE_ORGANISATION})
+"""The default settings with the examples' organisation: rulebook examples are evaluated with them."""
 
 
 def to_string(render: Callable[..., object], *args: object) -> str:

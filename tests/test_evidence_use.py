@@ -32,7 +32,7 @@ from policyweigh.facts import DERIVED_KEY
 from policyweigh.policy import RULE_MODELS, Policy
 from policyweigh.rulebook import ImpactRule, load_rulebook
 from policyweigh.rulebook.models import PLACEHOLDER, Check, derived_fact_keys, fact_keys
-from tests.helpers import SETTINGS, example_policy
+from tests.helpers import EXAMPLE_SETTINGS, SETTINGS, example_policy
 
 BOOK = load_rulebook()
 
@@ -375,7 +375,7 @@ def _rendered(rule_code: str, example_index: int) -> list[tuple[str, dict[str, A
         policy = _policy(variant, f"v{i}")
         if policy is not None:
             policies.append(policy)
-    run = score_policies(policies, rulebook=BOOK, settings=SETTINGS)
+    run = score_policies(policies, rulebook=BOOK, settings=EXAMPLE_SETTINGS)
     out = []
     for policy in policies:
         firing = next((f for f in run.traces[policy.id].firings if f.code == rule_code), None)

@@ -27,10 +27,12 @@ def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]
 @pytest.fixture
 def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A working folder holding a copy of the bundled policies and their settings (the metric the
-    idle-time policy declares), and the bundled examples, as a new user's repository would."""
+    idle-time policy declares, the organisation file they name), and the bundled examples, as a
+    new user's repository would."""
     shutil.copytree(ROOT / "policies", tmp_path / "policies")
     shutil.copytree(ROOT / "examples", tmp_path / "examples")
     shutil.copy(ROOT / "policyweigh.toml", tmp_path / "policyweigh.toml")
+    shutil.copy(ROOT / "organisation.yaml", tmp_path / "organisation.yaml")
     monkeypatch.chdir(tmp_path)
     return tmp_path
 

@@ -1,8 +1,8 @@
 """The HTML report in a real headless Chromium: it renders offline, the chart and table are there.
 
 Drives the system Chromium (Debian package ``chromium``) with Playwright, opens the
-report from disk as a file:// URL, counts the chart's points and the table's rows
-in the DOM, checks that no request left the file and no script ran, and saves
+report from disk as a file:// URL, counts the chart's points, the table's rows
+and the queue charts in the DOM, checks that no request left the file and no script ran, and saves
 screenshots and a print PDF under ``artifacts/`` to look at.
 
 Without a Chromium binary (or without Playwright) the tests are skipped with the
@@ -11,6 +11,7 @@ reason; under CI (``CI`` set) they fail instead, since CI installs Chromium.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from collections.abc import Iterator
@@ -188,6 +189,39 @@ def test_the_library_report_renders_offline_with_its_chart_and_table(visit: Any,
     dom.emulate_media(media="print")
     pdf = dom.pdf(path=str(ARTIFACTS / "report-print.pdf"), format="A4", print_background=True)
     assert pdf.startswith(b"%PDF") and pdf.count(b"/Type /Page") >= 2
+
+
+def _team_queues(capsys: pytest.CaptureFixture[str]) -> int:
+    """Team queues in the bundled library's JSON evaluation (with the repository's settings)."""
+    capsys.readouterr()
+    assert main(["evaluate", str(ROOT / "policies"), "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    return sum(len(p["queue"]["teams"]) for p in data["policies"] if p.get("queue"))
+
+
+def test_the_queue_charts_show_in_the_library_report(
+    visit: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    expected = _team_queues(capsys)
+    assert expected > 0, "the repository's organisation file gives some policies queue data"
+    path, _ = _library_report(tmp_path)
+    page = visit(path)
+    dom = page.page
+    charts = dom.locator("svg.queue-chart")
+    assert charts.count() == expected
+    # Laid out, not just present: each chart is visible with a real size, and both its lines are drawn.
+    for chart in charts.all():
+        chart.scroll_into_view_if_needed()
+        assert chart.is_visible()
+        box = chart.bounding_box()
+        assert box is not None and box["width"] > 0 and box["height"] > 0
+        for series in ("before", "after"):
+            line = chart.locator(f"polyline[data-series='{series}']").bounding_box()
+            assert line is not None and line["width"] > 0
+    assert page.requests == [page.url]
+    assert page.errors == []
+    ARTIFACTS.mkdir(exist_ok=True)
+    charts.first.screenshot(path=str(ARTIFACTS / "report-queue-chart.png"))
 
 
 def test_a_hostile_title_shows_as_text_in_the_browser(visit: Any, tmp_path: Path) -> None:

@@ -16,7 +16,13 @@ from typing import Any, cast
 import click
 
 from policyweigh.cli import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK
-from policyweigh.cli.options import config_option, format_option, paths_argument, rulebook_option
+from policyweigh.cli.options import (
+    config_option,
+    format_option,
+    organisation_option,
+    paths_argument,
+    rulebook_option,
+)
 from policyweigh.config import FailOn
 from policyweigh.conflicts import POLICY_FINDINGS
 from policyweigh.errors import InputError
@@ -139,6 +145,7 @@ def _refuse_input(err: InputError, fmt: str, fail_on: FailOn, book: Rulebook) ->
 @format_option("text", "json", "sarif", "github")
 @rulebook_option
 @config_option
+@organisation_option
 def command(
     paths: tuple[str, ...],
     fail_on: str | None,
@@ -148,6 +155,7 @@ def command(
     fmt: str,
     rulebook: str | None,
     config: str | None,
+    organisation: str | None,
 ) -> int:
     """Check policies as a CI gate: every conflict, every harm to a side and every score below a
     minimum is a finding, located at the line of the policy rule it concerns, with remedies for
@@ -164,7 +172,7 @@ def command(
     Example: policyweigh check policies/ --fail-on warning --min-employee 0 --format github
     """
     try:
-        setup = open_settings(rulebook=rulebook, config=config)
+        setup = open_settings(rulebook=rulebook, config=config, organisation=organisation)
     except InputError as err:
         # Only a broken settings file or rulebook leaves no rulebook of the organisation's to describe it.
         return _refuse_input(err, fmt, cast(FailOn, fail_on or "error"), default_rulebook())

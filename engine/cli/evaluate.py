@@ -8,6 +8,7 @@ from policyweigh.cli.options import (
     config_option,
     format_option,
     note_remedy_budget,
+    organisation_option,
     paths_argument,
     rulebook_option,
     tell_warnings,
@@ -23,7 +24,10 @@ from policyweigh.render.text import make_console, render_evaluation
 @format_option("text", "json", "markdown")
 @rulebook_option
 @config_option
-def command(paths: tuple[str, ...], fmt: str, rulebook: str | None, config: str | None) -> int:
+@organisation_option
+def command(
+    paths: tuple[str, ...], fmt: str, rulebook: str | None, config: str | None, organisation: str | None
+) -> int:
     """Score every policy under PATH on employee and customer impact, explain every point, and
     list the conflicts with their remedies.
 
@@ -33,7 +37,7 @@ def command(paths: tuple[str, ...], fmt: str, rulebook: str | None, config: str 
     Example: policyweigh evaluate policies/ --format json
     """
     budget = RemedyBudget()
-    project = open_project(paths, rulebook=rulebook, config=config)
+    project = open_project(paths, rulebook=rulebook, config=config, organisation=organisation)
     tell_warnings(project.warnings)
     run = project.evaluate(budget=budget)
     if fmt == "json":

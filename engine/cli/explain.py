@@ -6,7 +6,13 @@ from pathlib import Path
 
 import click
 
-from policyweigh.cli.options import config_option, note_remedy_budget, rulebook_option, tell_warnings
+from policyweigh.cli.options import (
+    config_option,
+    note_remedy_budget,
+    organisation_option,
+    rulebook_option,
+    tell_warnings,
+)
 from policyweigh.explain import derive
 from policyweigh.loading import load_library
 from policyweigh.project import open_project
@@ -19,7 +25,10 @@ from policyweigh.render.text import make_console, render_derivation
 @click.argument("paths", nargs=-1, metavar="[PATH...]", type=click.Path(exists=True, path_type=str))
 @rulebook_option
 @config_option
-def command(policy: str, paths: tuple[str, ...], rulebook: str | None, config: str | None) -> int:
+@organisation_option
+def command(
+    policy: str, paths: tuple[str, ...], rulebook: str | None, config: str | None, organisation: str | None
+) -> int:
     """Show the derivation of POLICY: the facts asserted, every rule fired in order with what it
     matched and derived, the chains of derived facts, the arithmetic from contributions to the
     score, and the policy's conflicts.
@@ -42,7 +51,7 @@ def command(policy: str, paths: tuple[str, ...], rulebook: str | None, config: s
                 f"{policy!r} is not a file; name the folder to find it in: explain {policy} PATH"
             )
         wanted = policy
-    project = open_project(search, rulebook=rulebook, config=config)
+    project = open_project(search, rulebook=rulebook, config=config, organisation=organisation)
     tell_warnings(project.warnings)
     library = project.library
     loaded = library.find(wanted)

@@ -53,6 +53,18 @@ def config_option(func: F) -> F:
     )(func)
 
 
+def organisation_option(func: F) -> F:
+    """--organisation FILE: judge queue-changing rules on these teams' queues."""
+    return click.option(
+        "--organisation",
+        type=click.Path(exists=True, dir_okay=False, path_type=str),
+        default=None,
+        help="Organisation file (teams, shift patterns, calls by interval): break, staffing, training, "
+        "leader-floor-time and after-call-work rules are judged on the named teams' queues "
+        "(default: `organisation` in the settings).",
+    )(func)
+
+
 def format_option(*choices: str, default: str = "text", help: str = "Output format.") -> Callable[[F], F]:
     """--format: one of ``choices`` (``help`` says what each gives, where a command needs it)."""
 

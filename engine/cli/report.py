@@ -9,6 +9,7 @@ import click
 from policyweigh.cli.options import (
     config_option,
     note_remedy_budget,
+    organisation_option,
     paths_argument,
     refuse_to_overwrite,
     rulebook_option,
@@ -47,6 +48,7 @@ from policyweigh.remedies import RemedyBudget
 )
 @rulebook_option
 @config_option
+@organisation_option
 def command(
     paths: tuple[str, ...],
     output: str | None,
@@ -56,6 +58,7 @@ def command(
     date: str | None,
     rulebook: str | None,
     config: str | None,
+    organisation: str | None,
 ) -> int:
     """Write the report of every policy under PATH: a chart of employee against customer impact,
     the policies ranked, the conflicts by kind, and per policy its contributions, derivation,
@@ -72,7 +75,7 @@ def command(
     if target is not None and not target.parent.is_dir():
         raise click.BadParameter(f"folder {target.parent} does not exist", param_hint="'-o' / '--output'")
     budget = RemedyBudget()
-    project = open_project(paths, rulebook=rulebook, config=config)
+    project = open_project(paths, rulebook=rulebook, config=config, organisation=organisation)
     tell_warnings(project.warnings)
     run = project.evaluate(budget=budget)
     if fmt == "markdown":  # each format imports its renderer when asked for (start-up time)

@@ -2,7 +2,8 @@
 
 Jinja2 templates with autoescaping on (every policy text is escaped; a title
 holding ``<script>`` shows as text; no template marks outside text safe), inline
-CSS with print rules, the quadrant chart as inline SVG, and a
+CSS with print rules, the quadrant chart and each team's queue chart (service
+level by interval, without and with the policy) as inline SVG, and a
 Content-Security-Policy that forbids scripts and every network request, so the
 file opens offline and nothing in it can run. Before escaping, every value has
 its control characters shown as escapes (``escape.html_text``), so a
@@ -11,10 +12,13 @@ bidirectional override cannot reorder the report's text.
 
 from __future__ import annotations
 
+from markupsafe import Markup
+
 from policyweigh.evaluation import EvaluationRun
 from policyweigh.render.chart import QUADRANT_TINTS, VERDICT_COLORS, ChartPoint, build_chart, render_chart
 from policyweigh.render.escape import guard_lines
 from policyweigh.render.html_environment import environment
+from policyweigh.render.queue_chart import build_queue_chart, render_queue_chart
 from policyweigh.render.view import ReportView, build_view
 
 
@@ -35,6 +39,15 @@ def chart_points(view: ReportView) -> list[ChartPoint]:
     ]
 
 
+def queue_charts(view: ReportView) -> dict[str, list[Markup]]:
+    """Each policy with queue data to its teams' queue charts, in the order of its teams."""
+    return {
+        p.result.id: [render_queue_chart(build_queue_chart(team)) for team in p.result.queue.teams]
+        for p in view.policies
+        if p.result.queue is not None
+    }
+
+
 def render_html(run: EvaluationRun, *, title: str = "Policy evaluation", date: str | None = None) -> str:
     """The whole evaluation as a self-contained HTML report."""
     view = build_view(run, title=title, date=date)
@@ -45,6 +58,7 @@ def render_html(run: EvaluationRun, *, title: str = "Policy evaluation", date: s
         .render(
             view=view,
             chart=render_chart(chart),
+            queue_charts=queue_charts(view),
             domain=chart.domain,
             colors=VERDICT_COLORS,
             tints=QUADRANT_TINTS,

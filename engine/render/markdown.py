@@ -8,7 +8,9 @@ so the comment pings nobody and links no issue, while it reads the same. A
 policy title holding ``<script>`` or ``| pipes |`` shows as text and cannot
 break a table. Values the renderer builds itself (numbers, code spans) are
 marked ``Raw`` and pass through unchanged. Per-policy details sit in
-``<details>`` blocks so the comment stays short until opened.
+``<details>`` blocks so the comment stays short until opened; a policy with queue data
+has there, per team, the day's numbers, a table of only the intervals it changes, the
+cost of decency and who bears it.
 
 A GitHub comment holds at most 65,536 characters. The report keeps itself
 within ``MARKDOWN_BUDGET`` (60,000, leaving room for a header a workflow may

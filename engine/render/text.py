@@ -46,6 +46,7 @@ from policyweigh.render.view import (
     replacement_view,
     rule_words,
     score_text,
+    sentence,
     strength_text,
     uncertain_notes,
     unlawful_note,
@@ -171,8 +172,9 @@ def _customer_parts(result: PolicyResult, rulebook: Rulebook) -> str:
 
 
 def render_policy(console: Console, result: PolicyResult, rulebook: Rulebook) -> None:
-    """One policy's scorecard: scores with ranges and reach, verdict, notes, criteria, contributions,
-    and the rules the score says nothing about."""
+    """One policy's scorecard: scores with ranges and reach, verdict, what it does to its teams'
+    queues and the cost of decency, notes, criteria, contributions, and the rules the score says
+    nothing about."""
     margin = rulebook.scoring.verdicts.margin
     head = Text()
     head.append_text(cell(result.id, "bold"))
@@ -184,6 +186,13 @@ def render_policy(console: Console, result: PolicyResult, rulebook: Rulebook) ->
     say(console, verdict_title(result.verdict) + ".", 2)
     console.print(_scores_line(result))
     say(console, _customer_parts(result, rulebook), 2, style="dim")
+    if result.queue is not None:
+        # One line for the policy and one per team with a cost of decency: the report has the rest.
+        say(console, f"queue: {sentence(result.queue.summary)}", 2)
+        for team in result.queue.teams:
+            if team.cost_of_decency is not None:
+                summary = team.cost_of_decency.summary.strip().rstrip(".")
+                say(console, f"cost of decency, {team.name}: {summary}.", 2)
     unlawful = unlawful_note(result, margin)
     for note in ([unlawful] if unlawful else []) + uncertain_notes(result, margin, pm="+/-"):
         say(console, f"note: {note}", 2)
@@ -197,9 +206,9 @@ def render_policy(console: Console, result: PolicyResult, rulebook: Rulebook) ->
         say(console, first, 2)
         for line in rest:
             say(console, line, 4)
-    for sentence in (replaced_by_text(result), alternatives_text(result)):
-        if sentence is not None:
-            say(console, sentence, 2)
+    for said in (replaced_by_text(result), alternatives_text(result)):
+        if said is not None:
+            say(console, said, 2)
     moved = {k: v for k, v in result.scores.criteria.items() if v}
     groups = findings(result, rulebook.scoring.mechanisms_by_id)
     if moved:

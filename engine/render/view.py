@@ -6,7 +6,8 @@ conflicts grouped by kind, and per policy its verdict in plain words, each
 score with its range, its reach, the notes on uncertain sides and unlawful
 verdicts, the rules it did not assess, its contributions with dose and
 evidence strength, its derivation, the evidence cited with full citations,
-and the remedies that patch it with their score change. The wording of these
+the remedies that patch it with their score change, and what it does to its
+teams' queues (the day's numbers, the cost of decency, who bears it). The wording of these
 pieces lives here, so text, Markdown and HTML say the same thing. Every list
 is sorted, so the same evaluation always renders to the same bytes.
 """
@@ -33,11 +34,15 @@ from policyweigh.results import (
     VERDICTS,
     Conflict,
     ConflictRef,
+    CostOfDecency,
     Patch,
     PolicyResult,
+    QueueImpact,
+    QueueInterval,
     Reach,
     RemedyResult,
     Replacement,
+    TeamQueue,
 )
 from policyweigh.rulebook import DATA_DIR, Evidence
 from policyweigh.rulebook.models import Mechanism
@@ -56,16 +61,20 @@ __all__ = [
     "KindGroup",
     "PolicyView",
     "Option",
+    "QueueView",
     "RemedyView",
     "ReplacementView",
     "ReportView",
+    "TeamQueueView",
     "alternatives_text",
+    "cost_headline",
     "build_view",
     "dose_text",
     "findings",
     "options",
     "patch_changes",
     "patched_rule",
+    "queue_view",
     "remedy_target",
     "rank_key",
     "reach_text",
@@ -73,6 +82,7 @@ __all__ = [
     "replacement_view",
     "rule_words",
     "score_text",
+    "sentence",
     "span_text",
     "strength_text",
     "uncertain_notes",
@@ -378,6 +388,151 @@ def alternatives_text(result: PolicyResult) -> str | None:
     return f"Alternatives, of which at most one is adopted (never in conflict with this one): {listed}."
 
 
+def sentence(text: str) -> str:
+    """A clause as a sentence: its first letter capitalised, a full stop at its end."""
+    text = _full_stop(text)
+    return text[:1].upper() + text[1:]
+
+
+def _full_stop(text: str) -> str:
+    text = text.strip()
+    return text if not text or text.endswith((".", "!", "?")) else text + "."
+
+
+def _percent(share: float | None) -> str:
+    # Whole percents: the queue model is a forecast, a tenth of a point would claim too much.
+    return "not known" if share is None else f"{round(100 * share):g}%"
+
+
+def _wait(seconds: float | None) -> str:
+    # A day's average wait is null when some interval never answers its calls.
+    return "some calls never answered" if seconds is None else f"{round(seconds, 1):g} s"
+
+
+def cost_headline(cost: CostOfDecency) -> str | None:
+    """``Cost of decency: +3 people (+7.5% payroll, 93,000 GBP a year)``; ``Cost of decency: none``
+    when decent lunches need no other headcount; None when no headcount meets the target one way
+    (the sentence then says why)."""
+    if cost.difference is None:
+        return None
+    if cost.difference == 0:
+        return "Cost of decency: none"
+    people = f"{signed(cost.difference)} {'person' if abs(cost.difference) == 1 else 'people'}"
+    extra = []
+    if cost.payroll_pct is not None:
+        extra.append(f"{signed(round(cost.payroll_pct, 1))}% payroll")
+    if cost.cost_per_year is not None:
+        money = f"{'-' if cost.cost_per_year < 0 else '+'}{abs(cost.cost_per_year):,.0f}"
+        extra.append(f"{money} {cost.currency} a year" if cost.currency else f"{money} a year")
+    return f"Cost of decency: {people}" + (f" ({', '.join(extra)})" if extra else "")
+
+
+@dataclass(frozen=True)
+class TeamQueueView:
+    """One team's queue under a policy, in the words every report uses."""
+
+    team: TeamQueue
+
+    @property
+    def target(self) -> str:
+        """``80% within 20 seconds``."""
+        return f"{self.team.answered_pct:g}% within {self.team.within_seconds} seconds"
+
+    @property
+    def numbers(self) -> list[tuple[str, str, str]]:
+        """The day's numbers as (what, without the policy, with it)."""
+        t = self.team
+        count = len(t.intervals)
+        return [
+            ("Service level", _percent(t.service_level_before), _percent(t.service_level_after)),
+            ("Average wait", _wait(t.asa_seconds_before), _wait(t.asa_seconds_after)),
+            ("Occupancy", _percent(t.occupancy_before), _percent(t.occupancy_after)),
+            ("Intervals below target", f"{t.missed_before} of {count}", f"{t.missed_after} of {count}"),
+        ]
+
+    @property
+    def day_line(self) -> str:
+        """The day's numbers in one line: ``service level 94% → 97%, average wait ...``."""
+        return ", ".join(f"{what.lower()} {before} → {after}" for what, before, after in self.numbers)
+
+    @property
+    def worst(self) -> str:
+        """The interval the policy changes most, as a sentence."""
+        return sentence(self.team.worst)
+
+    @property
+    def cost_headline(self) -> str | None:
+        """The cost of decency as a figure (``Cost of decency: +3 people (+7.5% payroll)``), if any."""
+        cost = self.team.cost_of_decency
+        return cost_headline(cost) if cost is not None else None
+
+    @property
+    def cost_sentence(self) -> str | None:
+        """The cost of decency in a sentence, for break and staffing policies."""
+        cost = self.team.cost_of_decency
+        return sentence(cost.summary) if cost is not None else None
+
+    @property
+    def bearers(self) -> list[str]:
+        """The shift patterns that carry some of the policy's cost, most harmed first, as sentences."""
+        # Not capitalised: a summary starts with the shift pattern's name, as the organisation wrote it.
+        return [_full_stop(s.summary) for s in self.team.segments if s.harm > 0]
+
+    @property
+    def changed(self) -> list[QueueInterval]:
+        """The intervals whose agents on the phones or shown service level the policy changes."""
+        return [
+            i
+            for i in self.team.intervals
+            if i.agents_before != i.agents_after
+            or _percent(i.service_level_before) != _percent(i.service_level_after)
+        ]
+
+    @property
+    def rows(self) -> list[tuple[str, str, str, str]]:
+        """The changed intervals as (start, calls, agents before → after, service level before → after)."""
+        return [
+            (
+                i.start,
+                f"{i.calls:,.0f}",
+                f"{i.agents_before} → {i.agents_after}",
+                f"{_percent(i.service_level_before)} → {_percent(i.service_level_after)}",
+            )
+            for i in self.changed
+        ]
+
+    @property
+    def calls(self) -> str:
+        """Calls offered over the day."""
+        return f"{sum(i.calls for i in self.team.intervals):,.0f}"
+
+    @property
+    def service_level(self) -> str:
+        """The day's service level, before → after."""
+        t = self.team
+        return f"{_percent(t.service_level_before)} → {_percent(t.service_level_after)}"
+
+
+@dataclass(frozen=True)
+class QueueView:
+    """A policy's effect on its teams' queues, team by team."""
+
+    impact: QueueImpact
+    teams: list[TeamQueueView]
+
+    @property
+    def summary(self) -> str:
+        """The whole policy in one sentence."""
+        return sentence(self.impact.summary)
+
+
+def queue_view(result: PolicyResult) -> QueueView | None:
+    """The queue view of a policy's result; None when no organisation describes its teams."""
+    if result.queue is None:
+        return None
+    return QueueView(result.queue, [TeamQueueView(t) for t in result.queue.teams])
+
+
 @dataclass(frozen=True)
 class RemedyView:
     """A remedy with the policy it patches and the change it makes to that policy's scores."""
@@ -467,6 +622,11 @@ class PolicyView:
     def options(self) -> list[Option]:
         """This policy and its alternatives side by side (empty without alternatives)."""
         return options(self.result)
+
+    @property
+    def queue(self) -> QueueView | None:
+        """What the policy does to its teams' queues, when an organisation file describes them."""
+        return queue_view(self.result)
 
     @property
     def notes(self) -> list[str]:

@@ -58,6 +58,7 @@ from policyweigh.measures import MEASURES
 from policyweigh.metrics import METRICS
 from policyweigh.policy import RULE_KINDS, RULE_MODELS, MetricName, Policy, Scope, Window
 from policyweigh.policy import Condition as BonusCondition
+from policyweigh.queue_effects import QUEUE_KEYS, QUEUE_KINDS
 from policyweigh.suggest import closest
 
 OPERATORS = ("eq", "ne", "lt", "le", "gt", "ge", "in", "not_in", "exists", "contains", "not_contains")
@@ -285,6 +286,8 @@ def fact_keys(kind: str) -> Mapping[str, FactKey]:
         elif shown == "weights" and _is_metric(next(iter(get_args(_bare(annotation))), None)):
             out.update(_catalog(PAY_KEYS))
     out.update({key: _NUMBER for key in MEASURES.get(kind, {})})
+    if kind in QUEUE_KINDS:
+        out.update(_catalog(QUEUE_KEYS))
     out.update(context_keys())
     return out
 
@@ -880,10 +883,20 @@ class ImpactRule(_Model):
     reach: str | None = None
     """A number of the matched fact, 0 to 1, that says what share of the scope's customer contacts
     the rule touches (a break ban touches the contacts in its windows); unset: all of them."""
+    replaced_by_queue: list[CriterionId] = Field(default_factory=list)
+    """Criteria whose points here are a rule of thumb for the queue: when an organisation file models
+    the policy's team (the matched fact has ``queue.modelled``), they are left out and the queue
+    rules (QUE) score the team's own service level and occupancy instead."""
     examples: Examples = Field(default_factory=Examples)
 
     @model_validator(mode="after")
     def _does_something(self) -> ImpactRule:
+        unknown = [c for c in self.replaced_by_queue if c not in self.impacts]
+        if unknown:
+            raise ValueError(
+                f"replaced_by_queue names {', '.join(unknown)}, which this rule does not move; "
+                "list only criteria among its impacts"
+            )
         if self.baseline and (self.impacts or self.derive):
             raise ValueError("a baseline rule moves nothing: remove its impacts and derive")
         if not self.impacts and not self.derive and not self.baseline:

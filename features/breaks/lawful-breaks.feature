@@ -16,17 +16,20 @@ Feature: Break policies within the law
     And the employee impact is at most -60
 
   Scenario Outline: Break policies planned around the peak are lawful
+    # Hamburg and Sacramento already stagger their lunches: on their own queues the policies change
+    # little for callers, so the gain is the staff's. The inbound team lunches at the pie van today,
+    # so staggering there also lifts the late-morning service level.
     Given the policy "breaks/<policy>"
     When it is evaluated
     Then no guardrail conflict is found
-    And the verdict is "win-win"
+    And the verdict is "<verdict>"
 
     Examples:
-      | policy                          |
-      | lunch-break-hamburg             |
-      | meal-and-rest-breaks-sacramento |
-      | staggered-lunch                 |
-      | screen-break-every-two-hours    |
+      | policy                          | verdict       |
+      | lunch-break-hamburg             | employee-gain |
+      | meal-and-rest-breaks-sacramento | employee-gain |
+      | staggered-lunch                 | win-win       |
+      | screen-break-every-two-hours    | win-win       |
 
   Scenario: The pie van ban still leaves every shift a lunch slot in time under UK law
     # The 06:00 shift can lunch between 06:30 and 10:00, or from 12:00, the minute it
@@ -45,20 +48,19 @@ Feature: Break policies within the law
 
   @remedy
   Scenario: Opening just one legal break slot fixes the law but not the staff's loss
-    # Five and a half hours stay closed to breaks: the ban still harms staff, and what it
-    # gains at the phones is eaten by the absence that long stretches without rest bring,
-    # so customers end up no better off while the rule still trades one side for the other.
+    # Five and a half hours stay closed to breaks: the ban still harms staff, and on the team's own
+    # queue the fixed lunch of the whole shift in the one slot left empties the phones for half an
+    # hour, while long stretches without rest bring absence: customers lose too.
     Given the policy "breaks/core-hours-break-ban-berlin"
     When it is evaluated
     Then conflict "GRD020" is found
     And remedy "REM004" is offered
     When remedy "REM004" is applied
     Then no guardrail conflict is found
-    And the verdict is "employee-loss"
+    And the verdict is "lose-lose"
     And conflict "HRM001" is found
     And the employee impact is at most -60
-    And the customer impact is at most 5
-    And a trade-off conflict is found
+    And the customer impact is at most -5
 
   Scenario: Three 10-minute screen breaks are no 20-minute UK break without the lunch
     # WTR 1998 reg. 12(3): "an uninterrupted period of not less than 20 minutes"; a break every

@@ -38,18 +38,19 @@ Feature: Lunch breaks and the pie van
       | policy               | verdict                   | employee bound |
       | pie-van-lunch-ban    | customer-at-employee-cost | below 0        |
       | staggered-lunch      | win-win                   | above 0        |
-      | self-organised-lunch | employee-gain             | above 0        |
+      | self-organised-lunch | win-win                   | above 0        |
 
-  Scenario: Trusting the team with its own lunch cover is better for staff and neutral for customers
-    # With no cap on how many go at once the queue can still thin at the peak, so the
-    # direct effect on the phones is a small loss; on balance customers stay inside the margin.
+  Scenario: Trusting the team with its own lunch cover is better for staff and leaves the phones as they are
+    # The inbound team already lunches when it likes, at the pie van: on its own queue, trusting
+    # it changes nothing at the phones (the late-morning dip stays), so the direct customer effect
+    # is nil and customers gain only, and slowly, from the engagement of a trusted team.
     Given the policy "breaks/self-organised-lunch"
     When it is evaluated
-    Then the verdict is "employee-gain"
+    Then the verdict is "win-win"
     And the employee impact is at least 20
-    And the customer impact is at least -5
-    And the customer impact is at most 5
-    And the direct customer impact is below 0
+    And the direct customer impact is at least -2
+    And the direct customer impact is at most 2
+    And the customer impact is at most 15
     And rule "BRK004" fired
 
   @remedy
@@ -62,7 +63,7 @@ Feature: Lunch breaks and the pie van
     And the best remedy raises the customer impact to at least -5
     And the best remedy resolves the conflict
     When the best remedy is applied
-    Then the verdict is "employee-gain"
+    Then the verdict is "win-win"
     And no trade-off conflict is found
 
   Scenario: Lifting the ban and staggering lunch slots keeps cover without the cost

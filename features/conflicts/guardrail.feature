@@ -41,7 +41,7 @@ Feature: Guardrails: legal floors under break policies
     Given the policy "breaks/core-hours-break-ban-berlin"
     When its jurisdiction is changed to null
     Then no guardrail conflict is found
-    But a trade-off conflict is found
+    But conflict "HRM001" is found
 
   Scenario: A 30-minute lunch is shorter than the Philippines' 60-minute meal break
     Given the policy "breaks/pie-van-lunch-ban"
@@ -51,12 +51,15 @@ Feature: Guardrails: legal floors under break policies
     Then no guardrail conflict is found
 
   @seed @remedy
-  Scenario: Letting the Berlin team organise its own breaks ends the breach and the trade-off
+  Scenario: Staggering the Berlin team's breaks ends the breach, and beats leaving them to the team
+    # On a queue of 18 agents, breaks left to the team can take several off the phones at once
+    # (a trade-off for callers); breaks planned in small groups keep the queue covered.
     Given the policy "breaks/core-hours-break-ban-berlin"
     When it is evaluated
     Then conflict "GRD020" is found
-    And the best remedy is "REM002"
-    And the best remedy raises the employee impact to at least 20
+    And the best remedy is "REM001"
+    And remedy "REM002" is offered
+    And the best remedy raises the employee impact to at least 10
     And the best remedy resolves the conflict
     When the best remedy is applied
     Then no conflict is found
