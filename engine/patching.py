@@ -2,7 +2,8 @@
 
 A patch is a list of changes: a ``FieldChange`` sets a field of the policy's
 top level, of its scope, or of one rule, named by its YAML name and, for a
-nested value, a dotted path (``service_level_target.answered_pct``); ``None``
+nested value, a dotted path (``service_level_target.answered_pct``) whose
+steps may also be list indexes (``blocked_windows[1].to``); ``None``
 removes the field. A ``NewRule`` adds a rule at the end of the policy's rules.
 ``patch_policy`` applies the changes in order to a copy of the policy's data
 and validates the result as a whole policy; the original is never touched.
@@ -56,14 +57,15 @@ class FieldChange:
     """Set one field (or a value nested in one) of a part of a policy; a value of None removes it."""
 
     part: Part
-    path: tuple[str, ...]
-    """The field's YAML name, then the keys of nested mappings."""
+    path: tuple[str | int, ...]
+    """The field's YAML name, then the keys of nested mappings and the indexes of entries of lists."""
     value: Any
 
     @property
     def where(self) -> str:
-        """The changed field as messages name it: ``rules[0].max_minutes``, ``scope.teams``, ``status``."""
-        field = ".".join(self.path)
+        """The changed field as messages name it: ``rules[0].max_minutes``, ``scope.teams``, ``status``,
+        ``rules[0].blocked_windows[1].to``."""
+        field = _path_text(self.path)
         if self.part == "policy":
             return field
         if self.part == "scope":
@@ -80,6 +82,15 @@ class NewRule:
 
 Change: TypeAlias = FieldChange | NewRule
 """One change of a patch."""
+
+
+def _path_text(path: Sequence[str | int]) -> str:
+    """A field path as messages write it: names joined by dots, list indexes in brackets
+    (``blocked_windows[1].to``)."""
+    text = ""
+    for step in path:
+        text += f"[{step}]" if isinstance(step, int) else (f".{step}" if text else step)
+    return text
 
 
 def rule_changes(rule_index: int, values: Mapping[str, Any]) -> list[FieldChange]:
@@ -127,7 +138,7 @@ def patch_policy(
                 raise InputError([Problem(label, 1, 1, f"rules[{added_at}]", message)])
             rules.append(dict(change.fields))
             continue
-        _set_path(_part(data, change, label), change.path, change.value)
+        _set_path(_part(data, change, label), change, label)
     try:
         return Policy.model_validate(data)
     except ValidationError as err:
@@ -159,18 +170,56 @@ def _part(data: dict[str, Any], change: FieldChange, label: str) -> dict[str, An
     return rule
 
 
-def _set_path(target: dict[str, Any], path: Sequence[str], value: Any) -> None:
-    """Set ``target[path[0]][path[1]]...`` to ``value``, making mappings on the way; None removes the key."""
-    for part in path[:-1]:
-        child = target.get(part)
+def _set_path(target: dict[str, Any], change: FieldChange, label: str) -> None:
+    """Set ``target[path[0]][path[1]]...`` to the change's value, making mappings on the way; None
+    removes the key (or the list entry).
+
+    A list index must name an entry the list already has: an entry is never made up, since a
+    half-written entry (a window with only its ``to``) would be refused with a confusing message.
+    """
+    path, value = change.path, change.value
+    node: Any = target
+    for number, step in enumerate(path[:-1]):
+        if isinstance(step, int):
+            node = _entry(node, step, path[:number], change, label)
+            if not isinstance(node, dict):
+                entry = FieldChange(change.part, path[: number + 1], None).where
+                message = f"{entry} is not a mapping: it has no field {path[number + 1]}"
+                raise InputError([Problem(label, 1, 1, change.where, message)])
+            continue
+        child = node.get(step)
+        if isinstance(path[number + 1], int):
+            if not isinstance(child, list):
+                found = FieldChange(change.part, path[: number + 1], None).where
+                message = f"{found} is not a list: there is no {found}[{path[number + 1]}]"
+                raise InputError([Problem(label, 1, 1, change.where, message)])
+            node = child
+            continue
         if not isinstance(child, dict):
             child = {}
-            target[part] = child
-        target = child
-    if value is None:
-        target.pop(path[-1], None)
+            node[step] = child
+        node = child
+    last = path[-1]
+    if isinstance(last, int):
+        _entry(node, last, path[:-1], change, label)
+        if value is None:
+            del node[last]
+        else:
+            node[last] = value
+    elif value is None:
+        node.pop(last, None)
     else:
-        target[path[-1]] = value
+        node[last] = value
+
+
+def _entry(node: list[Any], index: int, before: Sequence[str | int], change: FieldChange, label: str) -> Any:
+    """Entry ``index`` of the list ``node`` (found at ``before``); a located problem when it has none."""
+    if 0 <= index < len(node):
+        return node[index]
+    where = FieldChange(change.part, tuple(before), None).where
+    count = f"{len(node)} entries" if len(node) != 1 else "1 entry"
+    message = f"{where} has {count}: there is no {where}[{index}]"
+    raise InputError([Problem(label, 1, 1, change.where, message)])
 
 
 # --------------------------------------------------------------------------- wording

@@ -51,7 +51,7 @@ ENVIRONMENT_ERRNOS = frozenset(
     if hasattr(errno, name)
 )
 
-# Subcommand modules under policyweigh.cli, in the order `--help` lists them.
+# Subcommands, in the order `--help` lists them; each is the module of its name without hyphens.
 COMMANDS = (
     "validate",
     "evaluate",
@@ -63,6 +63,7 @@ COMMANDS = (
     "schema",
     "new",
     "workload",
+    "what-if",
 )
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -92,7 +93,8 @@ class _Group(click.Group):
         if not self._loaded:
             self._loaded = True
             for name in COMMANDS:
-                self._commands[name] = importlib.import_module(f"policyweigh.cli.{name}").command
+                module = importlib.import_module(f"policyweigh.cli.{name.replace('-', '')}")
+                self._commands[name] = module.command
         return self._commands
 
     @commands.setter
