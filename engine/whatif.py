@@ -483,7 +483,11 @@ class Subject:
 
 
 def open_subject(
-    path: str | Path, *, rulebook: str | Path | None = None, config: str | Path | None = None
+    path: str | Path,
+    *,
+    rulebook: str | Path | None = None,
+    config: str | Path | None = None,
+    organisation: str | Path | None = None,
 ) -> Subject:
     """Load one policy file with the settings and rulebook ``evaluate`` would use.
 
@@ -492,7 +496,7 @@ def open_subject(
     ``replaces`` or ``alternative_to`` naming another policy is not checked: that policy is not
     part of the sweep.
     """
-    setup = open_settings(rulebook=rulebook, config=config)
+    setup = open_settings(rulebook=rulebook, config=config, organisation=organisation)
     library = load_library([path])
     problems = jurisdiction_problems(library, setup.rulebook.guardrails)
     try:
@@ -731,6 +735,7 @@ def _run_pool(
                 os.getpid(),
                 subject.settings.source and os.path.abspath(subject.settings.source),
                 subject.rulebook_dir,
+                subject.settings.organisation and os.path.abspath(subject.settings.organisation),
                 dump_policy(subject.policy),
                 subject.file,
                 sweep,
@@ -807,6 +812,7 @@ def _start_worker(
     parent: int,
     config_file: str | None,
     rulebook_dir: str | None,
+    organisation_file: str | None,
     policy_data: dict[str, Any],
     file: str,
     sweep: Sweep,
@@ -816,7 +822,9 @@ def _start_worker(
     _die_with_parent(parent)
     # Ctrl-C reaches the whole process group: the parent stops the sweep, the workers wait to be told.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    settings = load_settings(config_file) if config_file else Settings()
+    settings = (load_settings(config_file) if config_file else Settings()).with_organisation(
+        organisation_file
+    )
     book = resolve_rulebook(settings, rulebook_dir)
     policy = Policy.model_validate(policy_data)
     subject = Subject(policy=policy, file=file, settings=settings, rulebook=book, rulebook_dir=rulebook_dir)

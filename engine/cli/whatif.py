@@ -19,7 +19,13 @@ from rich.console import Console
 from rich.table import Table
 
 from policyweigh.cli import EXIT_OK
-from policyweigh.cli.options import config_option, format_option, rulebook_option, tell_warnings
+from policyweigh.cli.options import (
+    config_option,
+    format_option,
+    organisation_option,
+    rulebook_option,
+    tell_warnings,
+)
 from policyweigh.formatting import plain
 from policyweigh.render.escape import json_document
 from policyweigh.render.text import cell, make_console, say
@@ -177,6 +183,7 @@ def _progress(total: int, label: str, shown: bool) -> Iterator[ProgressCallback 
 )
 @rulebook_option
 @config_option
+@organisation_option
 def command(
     policy: str,
     specs: tuple[str, ...],
@@ -185,6 +192,7 @@ def command(
     progress: bool | None,
     rulebook: str | None,
     config: str | None,
+    organisation: str | None,
 ) -> int:
     """Evaluate one POLICY at every value of a range of one of its fields (--vary), or at every
     point of a grid (--vary twice or more), and name the values where it is balanced: both sides
@@ -203,7 +211,7 @@ def command(
         sweep = make_sweep(specs)
     except SweepError as err:
         raise _bad_vary(str(err)) from None
-    subject = open_subject(policy, rulebook=rulebook, config=config)
+    subject = open_subject(policy, rulebook=rulebook, config=config, organisation=organisation)
     tell_warnings(subject.warnings)
     try:
         check_fields(sweep, subject.policy)
