@@ -332,17 +332,19 @@ def score_policies(
     rulebook: Rulebook,
     settings: Settings,
     files: Mapping[str, str] | None = None,
+    queue_costs: bool = True,
 ) -> EvaluationRun:
     """Score policies together: contributions, scores and verdict per policy; no conflicts yet.
 
-    ``files`` maps policy id to its file, for output.
+    ``files`` maps policy id to its file, for output. ``queue_costs=False`` leaves the cost of
+    decency out of the queue results (remedy trials and sweeps, which only read the scores).
     """
     book = rulebook
     by_id = {p.id: p for p in sorted(policies, key=lambda p: p.id)}
     catalog = settings.metric_catalog  # built from the settings: once per evaluation, not per policy
     facts_by_policy = {pid: rule_facts(p, catalog) for pid, p in by_id.items()}
     organisation = settings.organisation_model
-    queues = {pid: assess(p, organisation) for pid, p in by_id.items()}
+    queues = {pid: assess(p, organisation, cost=queue_costs) for pid, p in by_id.items()}
     for pid, impact in queues.items():
         if impact is not None:
             add_queue_facts(by_id[pid], facts_by_policy[pid], impact)

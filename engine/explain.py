@@ -15,6 +15,7 @@ from typing import Any
 from policyweigh.evaluation import EvaluationRun, PolicyValues, fill, firing_doses
 from policyweigh.facts import DERIVED_KEY, INDEX_KEY, POLICY_KEY
 from policyweigh.formatting import format_value
+from policyweigh.queue_effects import MODELLED_KEY
 from policyweigh.results import Conflict, PolicyResult
 from policyweigh.scoring import side_sums
 
@@ -37,6 +38,8 @@ class Step:
     derived: list[str]
     """Derived facts this firing asserted first (a fact is asserted once per policy)."""
     chain: list[str]
+    replaced: list[str] = field(default_factory=list)
+    """Criteria of ``impacts`` left out because the queue model scores them (``replaced_by_queue``)."""
 
 
 @dataclass(frozen=True)
@@ -101,6 +104,7 @@ def derive(run: EvaluationRun, policy_id: str) -> Derivation:
                 dose=dose,
                 derived=new,
                 chain=[*firing.chain, rule.code],
+                replaced=[c for c in rule.replaced_by_queue if fact.get(MODELLED_KEY)],
             )
         )
     chains = sorted({tuple(s.chain) for s in steps if len(s.chain) > 1})

@@ -52,15 +52,17 @@ def evaluate(
     conflicts: bool = True,
     remedies: bool = True,
     budget: RemedyBudget | None = None,
+    queue_costs: bool = True,
 ) -> EvaluationRun:
     """Evaluate policies together: scores, then (unless ``conflicts=False``) conflicts and their remedies.
 
     ``files`` maps policy id to its file, for output. ``remedies=False`` finds
     conflicts without remedies (what `check` and `diff` need). ``budget``
     bounds the remedies' re-evaluations and records what was done; a fresh
-    ``RemedyBudget`` is used when the caller does not want to read it.
+    ``RemedyBudget`` is used when the caller does not want to read it. ``queue_costs=False`` leaves
+    the cost of decency out of the queue results (a sweep reads only scores and service levels).
     """
-    run = score_policies(policies, rulebook=rulebook, settings=settings, files=files)
+    run = score_policies(policies, rulebook=rulebook, settings=settings, files=files, queue_costs=queue_costs)
     if not conflicts:
         return run
     return with_conflicts(run, remedies=remedies, budget=budget if budget is not None else RemedyBudget())
@@ -70,7 +72,8 @@ def rescorer(run: EvaluationRun) -> Rescore:
     """Scores one changed policy alone, with the rulebook and settings ``run`` was evaluated with."""
 
     def rescore(policy: Policy) -> EvaluationRun:
-        return score_policies([policy], rulebook=run.rulebook, settings=run.settings)
+        # A remedy is judged by the scores it leads to; the cost of decency is for reports only.
+        return score_policies([policy], rulebook=run.rulebook, settings=run.settings, queue_costs=False)
 
     return rescore
 
@@ -122,7 +125,10 @@ def check(
     within ``budget`` (a fresh ``RemedyBudget`` by default; the result counts
     the failing findings it left without remedies).
     """
-    run = evaluate(policies, rulebook=rulebook, settings=settings, files=files, remedies=False)
+    # The gate reads scores and findings; the cost of decency is for reports.
+    run = evaluate(
+        policies, rulebook=rulebook, settings=settings, files=files, remedies=False, queue_costs=False
+    )
     budget = budget if budget is not None else RemedyBudget()
     conflicts = run.evaluation.conflicts
     failing = [c for c in conflicts if fails_at(c.severity, settings.fail_on)]

@@ -36,15 +36,19 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from policyweigh.errors import InputError, Problem
-from policyweigh.policy import Label, Slug, Text, Time, Window, minutes_of_day
+from policyweigh.errors import Problem
+from policyweigh.policy import Jurisdiction, Label, Slug, Text, Time, Window, minutes_of_day
 from policyweigh.workload import Target, grid_problems
-from policyweigh.yamldoc import EmptyFileError, YamlDocument, load_yaml, parse_yaml, problems_from_validation
+from policyweigh.yamldoc import YamlDocument, load_model
 
 MAX_TEAMS = 200
-MAX_SHIFTS = 100
+MAX_SHIFTS = 50
+MAX_HEADCOUNT = 20_000
+"""People one team may have on the day: the rota's work grows with it."""
+MAX_PATTERNS = 2_000
+"""Shift patterns over the whole file: the queue model's work grows with them."""
 MAX_INTERVALS = 96
 """One day in 15-minute intervals."""
 
@@ -77,7 +81,7 @@ class Shift(_Model):
     """When the shift starts, HH:MM; a shift may run past midnight."""
     hours: float = Field(gt=0, le=16)
     """Length of the shift in hours, breaks included."""
-    people: int = Field(ge=0, le=100_000)
+    people: int = Field(ge=0, le=MAX_HEADCOUNT)
     """People who work this pattern on the day described."""
     contract: Contract = "full-time"
     """The contract the pattern's people work on."""
@@ -164,8 +168,9 @@ class Team(_Model):
     """The name policies use in ``scope.teams``."""
     name: Text
     """What the team is called in reports."""
-    jurisdiction: str | None = Field(default=None, max_length=40)
-    """The guardrail pack of the country or state it works in (``uk``, ``de``, ``us-ca``)."""
+    jurisdiction: Jurisdiction | None = None
+    """The country or state it works in, as a guardrail pack's key (``uk``, ``de``, ``us-ca``), for
+    reports; the law a policy is checked against is the policy's own ``jurisdiction``."""
     target: Target
     """The service-level target every interval is measured against."""
     shrinkage_pct: float = Field(ge=0, lt=100)
@@ -203,6 +208,7 @@ class Organisation(_Model):
     """Days a full-time person works in a year, to turn hours a year (training) into time off the
     phones each day."""
     teams: list[Team] = Field(min_length=1, max_length=MAX_TEAMS)
+    """The teams, each with its own id."""
 
     def team(self, team_id: str) -> Team | None:
         """The team with id ``team_id``, if the file has one."""
@@ -216,33 +222,12 @@ class Organisation(_Model):
 
 def load_organisation(path: str | Path) -> Organisation:
     """Read and validate an organisation file; raise ``InputError`` listing every problem in it."""
-    try:
-        doc = load_yaml(path)
-    except EmptyFileError:
-        raise InputError([Problem(str(path), 1, 1, "", EMPTY_ORGANISATION)]) from None
-    return _validate(doc)
+    return load_model(Organisation, path=path, empty=EMPTY_ORGANISATION, cross=_cross_problems)
 
 
 def load_organisation_text(text: str | bytes, file: str = "<string>") -> Organisation:
     """Validate an organisation given as YAML text; ``file`` names it in messages."""
-    try:
-        doc = parse_yaml(text, file)
-    except EmptyFileError:
-        raise InputError([Problem(file, 1, 1, "", EMPTY_ORGANISATION)]) from None
-    return _validate(doc)
-
-
-def _validate(doc: YamlDocument) -> Organisation:
-    if doc.data is None:
-        raise InputError([Problem(doc.file, 1, 1, "", EMPTY_ORGANISATION)])
-    try:
-        organisation = Organisation.model_validate(doc.data)
-    except ValidationError as err:
-        raise InputError(problems_from_validation(doc, err, model=Organisation)) from None
-    problems = _cross_problems(doc, organisation)
-    if problems:
-        raise InputError(problems)
-    return organisation
+    return load_model(Organisation, text=text, file=file, empty=EMPTY_ORGANISATION, cross=_cross_problems)
 
 
 def _problem(doc: YamlDocument, path: tuple[str | int, ...], message: str) -> Problem:
@@ -253,6 +238,16 @@ def _problem(doc: YamlDocument, path: tuple[str | int, ...], message: str) -> Pr
 def _cross_problems(doc: YamlDocument, organisation: Organisation) -> list[Problem]:
     """What the models alone cannot see: names used twice, starts off the grid or out of order."""
     problems: list[Problem] = []
+    patterns = sum(len(team.shifts) for team in organisation.teams)
+    if patterns > MAX_PATTERNS:
+        problems.append(
+            _problem(
+                doc,
+                ("teams",),
+                f"the file has {patterns:,} shift patterns over its teams; at most {MAX_PATTERNS:,}: "
+                "split the organisation into several files",
+            )
+        )
     seen: dict[str, int] = {}
     for t, team in enumerate(organisation.teams):
         if team.id in seen:
@@ -276,6 +271,15 @@ def _cross_problems(doc: YamlDocument, organisation: Organisation) -> list[Probl
                     )
                 )
             names.setdefault(shift.name, s)
+        if team.headcount > MAX_HEADCOUNT:
+            problems.append(
+                _problem(
+                    doc,
+                    ("teams", t, "shifts"),
+                    f"team {team.id!r} has {team.headcount:,} people over its shift patterns; at most "
+                    f"{MAX_HEADCOUNT:,} per team: describe a larger department as several teams",
+                )
+            )
         if team.agent_cost_per_year is not None and team.currency is None:
             problems.append(
                 _problem(

@@ -299,7 +299,28 @@ def check_names(library: Library, settings: Settings) -> tuple[NameWarning, ...]
     for what, declared in (("teams", settings.teams), ("roles", settings.roles)):
         if declared is None:
             warnings.extend(_near_duplicates(library, what, places))
+    if settings.organisation_model is not None:
+        warnings.extend(_organisation_slips(library, settings.organisation_model.team_ids, places))
     return tuple(sorted(warnings, key=lambda w: (w.problem.file, w.problem.line, w.problem.column)))
+
+
+def _organisation_slips(library: Library, teams: Sequence[str], places: _Places) -> list[NameWarning]:
+    """Team names a slip away from a team of the organisation file: their queue would go unmodelled."""
+    known = set(teams)
+    warnings = []
+    for loaded in library:
+        for path, name in _name_uses(loaded, "teams"):
+            if name in known:
+                continue
+            near = [team for team in teams if is_slip(name, team)]
+            if not near:
+                continue
+            message = (
+                f"team {quote(name)} is not a team of the organisation file, so the policy's effect on "
+                "its queue is not worked out"
+            )
+            warnings.append(NameWarning(places.problem(loaded, path, message, near[0]), (loaded.id,)))
+    return warnings
 
 
 # --------------------------------------------------------------------------- near-duplicate names

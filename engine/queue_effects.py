@@ -81,6 +81,10 @@ QUEUE_KEYS: Mapping[str, tuple[str, tuple[str, ...]]] = {
     "queue.missed_after": ("number", ()),
     "queue.worst": ("text", ()),
     "queue.lunch_lost_people": ("number", ()),
+    "queue.lunch_misplaced_people": ("number", ()),
+    "queue.well_placed_from_hours": ("number", ()),
+    "queue.lunch_harm_pct": ("number", ()),
+    "queue.well_placed_hours": ("number", ()),
     "queue.bears": ("text", ()),
     "queue.changes": ("text", ()),
     "queue.contacts_share": ("number", ()),
@@ -271,6 +275,15 @@ def _segments(
         lost = bool(lunch_before) and not lunch_after and plan_after.people[k] > 0
         latest = (max(lunch_after) - shift.start_minute) / 60 if lunch_after else None
         latest_before = (max(lunch_before) - shift.start_minute) / 60 if lunch_before else 0.0
+        window = (
+            shift.start_minute + team.breaks.well_placed.earliest_hours * 60,
+            shift.start_minute + latest_ok * 60,
+        )
+
+        def misplaced(starts: Sequence[int], window: tuple[float, float] = window) -> int:
+            return sum(1 for t in starts if not window[0] <= t <= window[1])
+
+        late = max(0, misplaced(lunch_after) - misplaced(lunch_before))
         occ_b = _occupancy_of(team, step, before, k)
         occ_a = _occupancy_of(team, step, after, k)
         harm = 0.0
@@ -280,6 +293,8 @@ def _segments(
             harm += 10 * (latest - max(latest_ok, latest_before))
         if occ_b is not None and occ_a is not None and occ_a > occ_b:
             harm += (occ_a - occ_b) * 100
+        if late:
+            harm += 20 * late / max(1, len(lunch_after))
         people_b, people_a = plan_before.people[k], plan_after.people[k]
         harm = round(harm * max(people_a, people_b) / max(1, team.headcount), 4)
         who = f"{shift.name} ({shift.start}, {plain(shift.hours)} h, {shift.contract}, {people_a} people"
@@ -295,6 +310,12 @@ def _segments(
                 + (f", up to {plain(round(latest, 2))} hours into the shift" if latest is not None else "")
                 + f" (today {', '.join(_times(lunch_before)) or 'none'})"
             )
+            if late:
+                placed = team.breaks.well_placed
+                parts.append(
+                    f"{late} of them outside the well-placed {plain(placed.earliest_hours)} to "
+                    f"{plain(placed.latest_hours)} hours"
+                )
         if occ_b is not None and occ_a is not None and round(occ_a * 100) != round(occ_b * 100):
             parts.append(f"occupancy {_pct(occ_b)} -> {_pct(occ_a)}")
         out.append(
@@ -310,6 +331,7 @@ def _segments(
                 lunch_before=_times(lunch_before),
                 lunch_after=_times(lunch_after),
                 lunch_lost=lost,
+                misplaced_lunches=late,
                 latest_lunch_hours_after=None if latest is None else round(latest, 2),
                 occupancy_before=None if occ_b is None else round(occ_b, 4),
                 occupancy_after=None if occ_a is None else round(occ_a, 4),
@@ -404,8 +426,9 @@ def _round(value: float | None, digits: int) -> float | None:
     return None if value is None else round(value, digits)
 
 
-def team_queue(policy: Policy, team: Team, organisation: Organisation) -> TeamQueue:
-    """The policy's effect on one team's day."""
+def team_queue(policy: Policy, team: Team, organisation: Organisation, *, cost: bool = True) -> TeamQueue:
+    """The policy's effect on one team's day; ``cost=False`` leaves out the cost of decency (its searches
+    are most of the work, and only reports read it)."""
     step = organisation.interval_minutes
     applied = _apply(policy, team, organisation)
     plan_before = baseline(team)
@@ -415,7 +438,7 @@ def team_queue(policy: Policy, team: Team, organisation: Organisation) -> TeamQu
         )
     before = run_day(team, step, plan_before)
     after = run_day(team, step, applied.plan)
-    cost = _cost(team, step, applied.plan) if applied.breaks or applied.staffing else None
+    decency = _cost(team, step, applied.plan) if cost and (applied.breaks or applied.staffing) else None
     answered, within = after.target
     return TeamQueue(
         team=team.id,
@@ -423,6 +446,8 @@ def team_queue(policy: Policy, team: Team, organisation: Organisation) -> TeamQu
         answered_pct=answered,
         within_seconds=within,
         model="erlang-a" if team.patience_seconds is not None else "erlang-c",
+        lunch_from_hours=team.breaks.well_placed.earliest_hours,
+        lunch_by_hours=team.breaks.well_placed.latest_hours,
         changes=applied.changes,
         intervals=[_interval(b, a) for b, a in zip(before.slots, after.slots, strict=True)],
         service_level_before=round(before.service_level, 4),
@@ -435,7 +460,7 @@ def team_queue(policy: Policy, team: Team, organisation: Organisation) -> TeamQu
         missed_after=after.missed,
         worst=_worst(before, after, step),
         segments=_segments(team, step, before, after, plan_before, applied.plan),
-        cost_of_decency=cost,
+        cost_of_decency=decency,
     )
 
 
@@ -445,25 +470,29 @@ def policy_teams(policy: Policy, organisation: Organisation) -> list[Team]:
     return [t for t in found if t is not None]
 
 
-_MEMO: OrderedDict[tuple[int, str], tuple[Organisation, QueueImpact]] = OrderedDict()
+_MEMO: OrderedDict[tuple[int, str, bool], tuple[Organisation, QueueImpact]] = OrderedDict()
 _MEMO_SIZE = 1024
 """Queue impacts already computed in this process, by organisation and policy content: a library is
 evaluated again and again (remedies, diffs, reports) while its policies rarely change."""
 
 
-def assess(policy: Policy, organisation: Organisation | None) -> QueueImpact | None:
-    """The policy's effect on its teams' queues; None without an organisation, a team or a rule that changes the queue."""
+def assess(policy: Policy, organisation: Organisation | None, *, cost: bool = True) -> QueueImpact | None:
+    """The policy's effect on its teams' queues; None without an organisation, a team or a rule that
+    changes the queue. ``cost=False`` leaves out the cost of decency (the scores never read it)."""
     if organisation is None or not any(changes_queue(r) for r in policy.rules):
         return None
     teams = policy_teams(policy, organisation)
     if not teams:
         return None
-    key = (id(organisation), policy.model_dump_json(include={"scope", "rules"}))
-    hit = _MEMO.get(key)
-    if hit is not None and hit[0] is organisation:  # the organisation is held, so its id is not reused
-        _MEMO.move_to_end(key)
-        return hit[1]
-    queues = [team_queue(policy, team, organisation) for team in teams]
+    content = policy.model_dump_json(include={"scope", "rules"})
+    # A result with the cost of decency serves a request without it too.
+    for key in ((id(organisation), content, True), (id(organisation), content, cost)):
+        hit = _MEMO.get(key)
+        if hit is not None and hit[0] is organisation:  # the organisation is held: its id is not reused
+            _MEMO.move_to_end(key)
+            return hit[1]
+    key = (id(organisation), content, cost)
+    queues = [team_queue(policy, team, organisation, cost=cost) for team in teams]
     impact = QueueImpact(
         organisation=organisation.title or "organisation", teams=queues, summary=_summary(queues)
     )
@@ -501,6 +530,9 @@ def _summary(queues: Sequence[TeamQueue]) -> str:
 def queue_facts(impact: QueueImpact) -> dict[str, Any]:
     """The ``queue.*`` keys of a policy's queue impact, for the first rule that changes the queue."""
     queues = impact.teams
+    lost = sum(s.people_after for q in queues for s in q.segments if s.lunch_lost)
+    late = sum(s.misplaced_lunches for q in queues for s in q.segments)
+    people = sum(s.people_after for q in queues for s in q.segments)
     before = _weighted(queues, "service_level_before") or 0.0
     after = _weighted(queues, "service_level_after") or 0.0
     change = round((after - before) * 100, 1)
@@ -516,7 +548,11 @@ def queue_facts(impact: QueueImpact) -> dict[str, Any]:
         "queue.missed_before": sum(q.missed_before for q in queues),
         "queue.missed_after": sum(q.missed_after for q in queues),
         "queue.worst": "; ".join(q.worst for q in queues),
-        "queue.lunch_lost_people": sum(s.people_after for q in queues for s in q.segments if s.lunch_lost),
+        "queue.lunch_lost_people": lost,
+        "queue.lunch_misplaced_people": late,
+        "queue.lunch_harm_pct": round((lost + late) / people * 100, 1) if people else 0.0,
+        "queue.well_placed_hours": min(q.lunch_by_hours for q in queues),
+        "queue.well_placed_from_hours": max(q.lunch_from_hours for q in queues),
         "queue.changes": "; ".join(c for q in queues for c in q.changes),
     }
     asa_b, asa_a = _weighted(queues, "asa_seconds_before"), _weighted(queues, "asa_seconds_after")

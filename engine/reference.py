@@ -21,6 +21,7 @@ from pydantic import AfterValidator, BaseModel, StringConstraints
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
+from policyweigh import organisation as org
 from policyweigh import policy as fmt
 from policyweigh.formatting import extract_marked, replace_marked
 from policyweigh.measures import MEASURES
@@ -381,7 +382,29 @@ def format_reference_markdown() -> str:
                 "",
             ]
             out += [f"- `{key}`: {_cell(m.description)}" for key, m in measures.items()]
+    out += _organisation_reference()
     return "\n".join(out) + "\n"
+
+
+def _organisation_reference() -> list[str]:
+    """The organisation file's reference: its models' fields, generated like the policy format's."""
+    out = [
+        "",
+        "### The organisation file",
+        "",
+        "Named by `organisation` in the settings or by `--organisation FILE`; validated like a policy "
+        "(unknown keys are errors). Generated from `engine/organisation.py`.",
+    ]
+    for title, model in (
+        ("Organisation", org.Organisation),
+        ("Team (`teams` entries)", org.Team),
+        ("Shift pattern (`shifts` entries)", org.Shift),
+        ("Interval of calls (`workload` entries)", org.Demand),
+        ("Today's lunch (`breaks`)", org.TeamBreaks),
+        ("Well-placed lunch window (`breaks.well_placed`)", org.LunchWindow),
+    ):
+        out += ["", f"#### {title}", "", _first_line(model), "", *_table(field_docs(model, skip=()))]
+    return out
 
 
 def replace_block(text: str, block: str) -> str:

@@ -260,6 +260,9 @@ class QueueSegment(_Out):
     """When they start lunch under the policy; empty when it leaves them none."""
     lunch_lost: bool
     """The pattern takes a lunch without the policy and finds no slot for it under the policy."""
+    misplaced_lunches: int = 0
+    """People of the pattern whose lunch starts outside the team's well-placed window under the
+    policy (too early in the shift or too late), beyond those whose lunch already did without it."""
     latest_lunch_hours_after: float | None
     """The latest lunch under the policy starts this many hours into the shift (null: none)."""
     occupancy_before: float | None
@@ -304,6 +307,10 @@ class TeamQueue(_Out):
     within_seconds: int
     model: str
     """``erlang-c`` (callers wait) or ``erlang-a`` (callers hang up after their patience)."""
+    lunch_from_hours: float = 2.0
+    """A well-placed lunch starts no earlier than this many hours into the shift (``well_placed``)."""
+    lunch_by_hours: float = 5.0
+    """A well-placed lunch starts by this many hours into the shift (the team's ``well_placed``)."""
     changes: list[str]
     """What the policy changes in the team's model, one plain sentence each."""
     intervals: list[QueueInterval]

@@ -38,6 +38,9 @@ from policyweigh.queueing import QueueResult, agents_required, queue
 _required = functools.lru_cache(maxsize=65_536)(agents_required)
 _queue = functools.lru_cache(maxsize=65_536)(queue)
 
+MAX_PLACEMENTS = 200
+"""Staggered lunches of a pattern are placed in at most this many groups (one person each, up to
+200 people)."""
 GRANULARITY = 15
 """Lunch starts on a 15-minute grid, as rota tools plan them."""
 EDGE_MINUTES = 60
@@ -352,12 +355,28 @@ def _place(builder: _Builder) -> tuple[list[tuple[int, ...]], list[bool]]:
     # Staggered patterns last, the most constrained first, each person where the queue has most to spare.
     pending.sort(key=lambda item: (len(item[1]), item[0]))
     for k, options in pending:
-        chosen = []
-        for _ in range(plan.people[k]):
-            best = max(options, key=lambda t: (builder.cost_of(t, lunch.minutes), -t))
-            builder.take_lunch(best, lunch.minutes, 1)
-            chosen.append(best)
-        placed[k] = tuple(sorted(chosen))
+        # Each start's cost is kept and only the starts that share an interval with the one just
+        # taken are worked out again: the same choices as rescanning every start, far fewer sums.
+        covers = {t: _cover(t, lunch.minutes, builder.grid, builder.step) for t in options}
+        sharing: dict[int, list[int]] = {}
+        for t, cover in covers.items():
+            for i, _ in cover:
+                sharing.setdefault(i, []).append(t)
+        cost = {t: builder.cost_of(t, lunch.minutes) for t in options}
+        spread: list[int] = []
+        left = plan.people[k]
+        # A large pattern is placed in groups, so the work stays bounded whatever its size.
+        group = max(1, -(-left // MAX_PLACEMENTS))
+        while left:
+            size = min(group, left)
+            best = max(options, key=lambda t: (cost[t], -t))
+            builder.take_lunch(best, lunch.minutes, size)
+            spread.extend([best] * size)
+            left -= size
+            for i, _ in covers[best]:
+                for t in sharing[i]:
+                    cost[t] = builder.cost_of(t, lunch.minutes)
+        placed[k] = tuple(sorted(spread))
     return placed, needs
 
 
@@ -402,20 +421,22 @@ def scaled_people(people: Sequence[int], factor: float) -> tuple[int, ...]:
 
 
 Direction = Literal["grow", "shrink"]
-SEARCH_LIMIT = 400
+SEARCH_LIMIT = 120
 STALLS = 3
 """Steps in a row that close none of the gap before the search gives up."""
-"""Most single-person steps the search for the people a target needs takes (each runs the day once)."""
+"""Most rotas the search for the people a target needs tries (each runs the day once): a bound on
+its work whatever the team's size; past it the search gives what it has."""
 
 
 def people_needed(team: Team, step: int, plan: Plan) -> tuple[int, ...] | None:
     """The fewest people per pattern, from ``plan``'s, that meet the target in every interval with calls.
 
     Greedy and deterministic: while an interval misses, add people to the pattern that covers
-    most of the missing agents (half the largest gap it covers, at least one); once every interval meets, take people away from the pattern with
-    most to spare while every interval still meets. None when adding people stops closing the gap
-    (an interval with calls no shift covers, or one a fixed lunch empties whatever the headcount)
-    or no rota within ``SEARCH_LIMIT`` steps meets the target.
+    most of the missing agents (half the largest gap it covers, at least one); once every interval
+    meets, take people away from the pattern with most to spare (half its spare agents, else one)
+    while every interval still meets. None when adding people stops closing the gap (an interval
+    with calls no shift covers, or one a fixed lunch empties whatever the headcount) or no rota
+    within ``SEARCH_LIMIT`` tried meets the target.
     """
     people = list(plan.people)
     cache: dict[tuple[int, ...], Day] = {}
@@ -426,7 +447,6 @@ def people_needed(team: Team, step: int, plan: Plan) -> tuple[int, ...] | None:
             cache[key] = run_day(team, step, replace(plan, people=key))
         return cache[key]
 
-    steps = 0
     day = day_of(people)
     shortfall, stalls = math.inf, 0
     while day.missed:
@@ -435,7 +455,7 @@ def people_needed(team: Team, step: int, plan: Plan) -> tuple[int, ...] | None:
         # are allowed, since people added may move staggered lunches into another interval.
         now = sum(s.required - s.on_phones for s in day.slots if not s.meets)
         stalls = stalls + 1 if now >= shortfall else 0
-        if steps >= SEARCH_LIMIT or stalls > STALLS:
+        if len(cache) >= SEARCH_LIMIT or stalls > STALLS:
             return None
         shortfall = min(shortfall, now)
         best, best_gain, best_gap = -1, 0.0, 0
@@ -455,19 +475,24 @@ def people_needed(team: Team, step: int, plan: Plan) -> tuple[int, ...] | None:
         # Half the largest gap at once (at least one person): most of the way in few steps; the
         # taking-away below removes any person too many.
         people[best] += max(1, best_gap // 2)
-        steps += 1
         day = day_of(people)
-    while steps < SEARCH_LIMIT:
+    while len(cache) < SEARCH_LIMIT:
         trial = None
-        order = sorted(range(len(people)), key=lambda k: (-_spare_in(team, step, day, k), k))
-        for k in order:
+        spares = {k: _spare_in(team, step, day, k) for k in range(len(people))}
+        for k in sorted(spares, key=lambda k: (-spares[k], k)):
             if people[k] == 0:
                 continue
-            fewer = list(people)
-            fewer[k] -= 1
-            steps += 1
-            if not day_of(fewer).missed:
-                trial = fewer
+            # Half the pattern's spare agents at once when it has many (all of a pattern that covers
+            # no interval with calls), else one: a large surplus goes in few steps.
+            spare = spares[k]
+            jump = people[k] if math.isinf(spare) else max(1, min(people[k], int(spare // 2)))
+            for size in dict.fromkeys((jump, 1)):
+                fewer = list(people)
+                fewer[k] -= size
+                if not day_of(fewer).missed:
+                    trial = fewer
+                    break
+            if trial is not None:
                 break
         if trial is None:
             break

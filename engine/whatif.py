@@ -569,7 +569,12 @@ def evaluate_point(subject: Subject, sweep: Sweep, index: int) -> Outcome:
     try:
         policy = patch_policy(subject.policy, changes, label=label)
         run = evaluate(
-            [policy], rulebook=subject.rulebook, settings=subject.settings, conflicts=True, remedies=False
+            [policy],
+            rulebook=subject.rulebook,
+            settings=subject.settings,
+            conflicts=True,
+            remedies=False,
+            queue_costs=False,
         )
     except PolicyweighError as err:
         return (None, None, None, None, (), None, _error_text(err))

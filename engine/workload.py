@@ -22,9 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from policyweigh.errors import InputError, Problem
+from policyweigh.errors import Problem
 from policyweigh.policy import Text, Time, minutes_of_day
 from policyweigh.queueing import (
     QueueResult,
@@ -34,7 +34,7 @@ from policyweigh.queueing import (
     scheduled_for,
     traffic_erlangs,
 )
-from policyweigh.yamldoc import EmptyFileError, YamlDocument, load_yaml, parse_yaml, problems_from_validation
+from policyweigh.yamldoc import YamlDocument, load_model
 
 MAX_INTERVALS = 96
 """The most intervals a profile holds: one day in 15-minute intervals."""
@@ -115,35 +115,16 @@ class IntervalResult:
 
 def load_profile(path: str | Path) -> WorkloadProfile:
     """Read and validate one profile file; raise ``InputError`` listing every problem in it."""
-    try:
-        doc = load_yaml(path)
-    except EmptyFileError:
-        raise InputError([Problem(str(path), 1, 1, "", EMPTY_PROFILE)]) from None
-    return _validate(doc)
+    return load_model(WorkloadProfile, path=path, empty=EMPTY_PROFILE, cross=_grid)
 
 
 def load_profile_text(text: str | bytes, file: str = "<string>") -> WorkloadProfile:
     """Validate a profile given as YAML text; ``file`` names it in messages."""
-    try:
-        doc = parse_yaml(text, file)
-    except EmptyFileError:
-        raise InputError([Problem(file, 1, 1, "", EMPTY_PROFILE)]) from None
-    return _validate(doc)
+    return load_model(WorkloadProfile, text=text, file=file, empty=EMPTY_PROFILE, cross=_grid)
 
 
-def _validate(doc: YamlDocument) -> WorkloadProfile:
-    if doc.data is None:
-        raise InputError([Problem(doc.file, 1, 1, "", EMPTY_PROFILE)])
-    try:
-        profile = WorkloadProfile.model_validate(doc.data)
-    except ValidationError as err:
-        raise InputError(problems_from_validation(doc, err, model=WorkloadProfile)) from None
-    problems = grid_problems(
-        doc, ("intervals",), [i.start for i in profile.intervals], profile.interval_minutes
-    )
-    if problems:
-        raise InputError(problems)
-    return profile
+def _grid(doc: YamlDocument, profile: WorkloadProfile) -> list[Problem]:
+    return grid_problems(doc, ("intervals",), [i.start for i in profile.intervals], profile.interval_minutes)
 
 
 def grid_problems(

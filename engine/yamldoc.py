@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import UnionType
-from typing import Annotated, Any, Protocol, Union, get_args, get_origin
+from typing import Annotated, Any, Protocol, TypeVar, Union, get_args, get_origin
 
 import yaml
 from pydantic import BaseModel, Field, ValidationError
@@ -1004,3 +1004,36 @@ def _union_problems(
 
 def _ctx(item: Any, key: str, default: object) -> object:
     return (item.get("ctx") or {}).get(key, default)
+
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+def load_model(
+    model: type[ModelT],
+    *,
+    empty: str,
+    path: str | Path | None = None,
+    text: str | bytes | None = None,
+    file: str = "<string>",
+    cross: Callable[[YamlDocument, ModelT], list[Problem]] | None = None,
+) -> ModelT:
+    """Read a YAML file (``path``) or text (``text``, named ``file`` in messages) and validate it as
+    ``model``: every problem located, an empty document refused with ``empty``, and what the model
+    alone cannot see checked by ``cross`` (given the document, for locations). Raises ``InputError``.
+    """
+    shown = str(path) if path is not None else file
+    try:
+        doc = load_yaml(path) if path is not None else parse_yaml(text if text is not None else "", file)
+    except EmptyFileError:
+        raise InputError([Problem(shown, 1, 1, "", empty)]) from None
+    if doc.data is None:
+        raise InputError([Problem(doc.file, 1, 1, "", empty)])
+    try:
+        value = model.model_validate(doc.data)
+    except ValidationError as err:
+        raise InputError(problems_from_validation(doc, err, model=model)) from None
+    problems = cross(doc, value) if cross is not None else []
+    if problems:
+        raise InputError(problems)
+    return value

@@ -291,3 +291,94 @@ def test_a_broken_organisation_file_is_exit_2_with_its_location(
     code, output = run(["evaluate", str(ROOT / "policies" / "breaks"), "--organisation", str(broken)], capsys)
     assert code == 2
     assert f"{broken}:1:" in output and "Traceback" not in output
+
+
+def test_the_explanation_names_the_shift_pattern_that_carries_the_cost() -> None:
+    berlin = policy("breaks/core-hours-break-ban-berlin.yaml")
+    result = score_policies([berlin], rulebook=BOOK, settings=WITH_ORGANISATION).result(berlin.id)
+    (late,) = [c for c in result.contributions if c.rule == "QUE005"]
+    assert late.reason.startswith(
+        "On the organisation's rota (Service centre Berlin), 18 people start lunch outside the "
+        "well-placed window (2 to 5 hours into their shift) and 0 go without (100% of the people). "
+        "Who carries it: early (08:30, 8 h, full-time, 18 people): lunch at 15:00, up to 6.5 hours "
+        "into the shift"
+    )
+    # The rule-of-thumb wellbeing point of the ban gives way to the rota's own count.
+    assert "BRK001" not in {c.rule for c in result.contributions if c.criterion == "employee.wellbeing"}
+    assert result.queue is not None
+    (segment,) = result.queue.teams[0].segments
+    assert (segment.misplaced_lunches, segment.lunch_after, segment.latest_lunch_hours_after) == (
+        18,
+        ["15:00"],
+        6.5,
+    )
+
+
+def test_a_team_name_a_slip_away_from_an_organisation_team_is_a_warning(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = (ROOT / "policies" / "breaks" / "pie-van-lunch-ban.yaml").read_text(encoding="utf-8")
+    target = tmp_path / "pie-van.yaml"
+    target.write_text(text.replace("teams: [inbound]", "teams: [inbund]"), encoding="utf-8")
+    config = str(ROOT / "policyweigh.toml")
+    code, output = run(["evaluate", str(target), "--config", config, "--format", "json"], capsys)
+    assert code == 0
+    assert (
+        f"{target}:21:11: warning: scope.teams[0]: team 'inbund' is not a team of the organisation file, "
+        "so the policy's effect on its queue is not worked out (did you mean 'inbound'?)\n"
+    ) in output
+
+
+def test_a_team_over_the_headcount_bound_is_refused_at_its_shifts() -> None:
+    text = MINIMAL.replace("people: 10}", "people: 20000}").replace(
+        '      - {name: day, start: "08:00", hours: 8, people: 20000}\n',
+        '      - {name: day, start: "08:00", hours: 8, people: 20000}\n'
+        '      - {name: late, start: "10:00", hours: 8, people: 1}\n',
+    )
+    with pytest.raises(InputError) as err:
+        load_organisation_text(text, "org.yaml")
+    assert messages(err.value) == [
+        "org.yaml:8:7: teams[0].shifts: team 't' has 20,001 people over its shift patterns; at most 20,000 "
+        "per team: describe a larger department as several teams"
+    ]
+
+
+def test_the_work_stays_bounded_for_the_largest_team(monkeypatch: pytest.MonkeyPatch) -> None:
+    import policyweigh.queue_effects as effects
+    import policyweigh.rota as rota_module
+
+    shifts = "".join(
+        f'      - {{name: s{k}, start: "{6 + k // 2:02d}:{30 * (k % 2):02d}", hours: 8, people: 1000}}\n'
+        for k in range(20)
+    )
+    workload = "".join(
+        f'      - {{start: "{h:02d}:{m:02d}", calls: 3000, aht_seconds: 300}}\n'
+        for h in range(7, 21)
+        for m in (0, 30)
+    )
+    text = MINIMAL.split("    shifts:\n")[0] + "    shifts:\n" + shifts + "    workload:\n" + workload
+    org = load_organisation_text(text)
+    calls = {"days": 0}
+    real = rota_module.run_day
+
+    def counted(*args: object, **kwargs: object) -> rota_module.Day:
+        calls["days"] += 1
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(rota_module, "run_day", counted)
+    monkeypatch.setattr(effects, "run_day", counted)
+    ban = make_policy(
+        {"kind": "break-rule", "break": "lunch", "min_minutes": 30, "scheduling": "staggered"},
+        scope={"teams": ["t"]},
+    )
+    impact = effects.assess(ban, org)
+    assert impact is not None and impact.teams[0].cost_of_decency is not None
+    # Today and under the policy, then two searches of at most SEARCH_LIMIT rotas each.
+    assert calls["days"] <= 2 + 2 * rota_module.SEARCH_LIMIT
+    assert (
+        max(
+            len(set(lunches))
+            for lunches in rota_module.run_day(org.teams[0], 30, baseline(org.teams[0])).lunches
+        )
+        <= rota_module.MAX_PLACEMENTS
+    )

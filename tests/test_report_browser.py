@@ -1,9 +1,9 @@
 """The HTML report in a real headless Chromium: it renders offline, the chart and table are there.
 
 Drives the system Chromium (Debian package ``chromium``) with Playwright, opens the
-report from disk as a file:// URL, counts the chart's points, the table's rows
-and the queue charts in the DOM, checks that no request left the file and no script ran, and saves
-screenshots and a print PDF under ``artifacts/`` to look at.
+report from disk as a file:// URL, counts the chart's points, the table's rows, the
+queue charts and the what-if curve in the DOM, checks that no request left the file
+and no script ran, and saves screenshots and a print PDF under ``artifacts/`` to look at.
 
 Without a Chromium binary (or without Playwright) the tests are skipped with the
 reason; under CI (``CI`` set) they fail instead, since CI installs Chromium.
@@ -222,6 +222,39 @@ def test_the_queue_charts_show_in_the_library_report(
     assert page.errors == []
     ARTIFACTS.mkdir(exist_ok=True)
     charts.first.screenshot(path=str(ARTIFACTS / "report-queue-chart.png"))
+
+
+WHAT_IF = "payroll-cut-at-high-occupancy rules[0].payroll_change_pct=-30..30:5"
+"""A sweep whose scores and service level both move, with a balanced run: every part of the curve."""
+
+
+def test_the_what_if_chart_shows_in_the_report(visit: Any, tmp_path: Path) -> None:
+    target = tmp_path / "report.html"
+    assert main(["report", str(ROOT / "policies"), "-o", str(target), "--what-if", WHAT_IF]) == 0
+    page = visit(target)
+    dom = page.page
+    charts = dom.locator("svg.whatif-chart")
+    assert charts.count() == 1
+    chart = charts.first
+    chart.scroll_into_view_if_needed()
+    # Laid out, not just present: the chart is visible with a real size, and each line is drawn in it.
+    assert chart.is_visible()
+    box = chart.bounding_box()
+    assert box is not None and box["width"] > 300 and box["height"] > 100
+    for series in ("employee", "customer", "service-level"):
+        line = chart.locator(f"path[data-series='{series}']").bounding_box()
+        assert line is not None and line["width"] > 0
+        assert box["x"] <= line["x"] and line["x"] + line["width"] <= box["x"] + box["width"]
+    assert chart.locator("circle.mark.employee").count() == 13
+    assert chart.locator("rect.balanced").count() >= 1
+    # The section is listed in the contents and its table has a row per value.
+    assert dom.locator("nav.toc a[href='#what-if']").count() == 1
+    assert dom.locator("article.what-if table.what-if-points tbody tr").count() == 13
+    assert page.requests == [page.url]
+    assert page.errors == []
+    assert dom.locator("script").count() == 0
+    ARTIFACTS.mkdir(exist_ok=True)
+    chart.screenshot(path=str(ARTIFACTS / "report-whatif-chart.png"))
 
 
 def test_a_hostile_title_shows_as_text_in_the_browser(visit: Any, tmp_path: Path) -> None:

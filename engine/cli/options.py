@@ -65,6 +65,18 @@ def organisation_option(func: F) -> F:
     )(func)
 
 
+def jobs_option(what: str) -> Callable[[F], F]:
+    """--jobs N: worker processes for sweeps, one per core available by default."""
+    return click.option(
+        "--jobs",
+        type=click.IntRange(min=1),
+        default=None,
+        metavar="N",
+        help=f"Worker processes{what} (default: one per core available); 1 evaluates in this "
+        "process. The output is the same whatever N.",
+    )
+
+
 def format_option(*choices: str, default: str = "text", help: str = "Output format.") -> Callable[[F], F]:
     """--format: one of ``choices`` (``help`` says what each gives, where a command needs it)."""
 

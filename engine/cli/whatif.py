@@ -22,6 +22,7 @@ from policyweigh.cli import EXIT_OK
 from policyweigh.cli.options import (
     config_option,
     format_option,
+    jobs_option,
     organisation_option,
     rulebook_option,
     tell_warnings,
@@ -168,14 +169,7 @@ def _progress(total: int, label: str, shown: bool) -> Iterator[ProgressCallback 
     help='text: a table of the points and where the policy is balanced; json: {"policy", "vary", '
     '"points", "balanced"} (What-if in the README).',
 )
-@click.option(
-    "--jobs",
-    type=click.IntRange(min=1),
-    default=None,
-    metavar="N",
-    help="Worker processes (default: one per core available); 1 evaluates in this process. "
-    "The output is the same whatever N.",
-)
+@jobs_option("")
 @click.option(
     "--progress/--no-progress",
     default=None,

@@ -2,8 +2,9 @@
 
 Jinja2 templates with autoescaping on (every policy text is escaped; a title
 holding ``<script>`` shows as text; no template marks outside text safe), inline
-CSS with print rules, the quadrant chart and each team's queue chart (service
-level by interval, without and with the policy) as inline SVG, and a
+CSS with print rules, the quadrant chart, each team's queue chart (service
+level by interval, without and with the policy) and each what-if curve (a
+policy's scores as one of its fields moves) as inline SVG, and a
 Content-Security-Policy that forbids scripts and every network request, so the
 file opens offline and nothing in it can run. Before escaping, every value has
 its control characters shown as escapes (``escape.html_text``), so a
@@ -11,6 +12,8 @@ bidirectional override cannot reorder the report's text.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from markupsafe import Markup
 
@@ -20,6 +23,8 @@ from policyweigh.render.escape import guard_lines
 from policyweigh.render.html_environment import environment
 from policyweigh.render.queue_chart import build_queue_chart, render_queue_chart
 from policyweigh.render.view import ReportView, build_view
+from policyweigh.render.whatif_chart import build_whatif_chart, render_whatif_chart
+from policyweigh.whatif import SweepRun
 
 
 def chart_points(view: ReportView) -> list[ChartPoint]:
@@ -48,9 +53,16 @@ def queue_charts(view: ReportView) -> dict[str, list[Markup]]:
     }
 
 
-def render_html(run: EvaluationRun, *, title: str = "Policy evaluation", date: str | None = None) -> str:
-    """The whole evaluation as a self-contained HTML report."""
-    view = build_view(run, title=title, date=date)
+def render_html(
+    run: EvaluationRun,
+    *,
+    title: str = "Policy evaluation",
+    date: str | None = None,
+    what_ifs: Sequence[SweepRun] = (),
+) -> str:
+    """The whole evaluation as a self-contained HTML report, with a What-if section holding a curve
+    per one-field sweep in ``what_ifs`` (none without them)."""
+    view = build_view(run, title=title, date=date, what_ifs=what_ifs)
     chart = build_chart(chart_points(view), view.margin)
     page = (
         environment()
@@ -59,6 +71,7 @@ def render_html(run: EvaluationRun, *, title: str = "Policy evaluation", date: s
             view=view,
             chart=render_chart(chart),
             queue_charts=queue_charts(view),
+            what_if_charts=[render_whatif_chart(build_whatif_chart(sweep)) for sweep in what_ifs],
             domain=chart.domain,
             colors=VERDICT_COLORS,
             tints=QUADRANT_TINTS,

@@ -10,7 +10,9 @@ break a table. Values the renderer builds itself (numbers, code spans) are
 marked ``Raw`` and pass through unchanged. Per-policy details sit in
 ``<details>`` blocks so the comment stays short until opened; a policy with queue data
 has there, per team, the day's numbers, a table of only the intervals it changes, the
-cost of decency and who bears it.
+cost of decency and who bears it. Each what-if curve asked for is a table of its values with
+the sentence saying where the policy is balanced (the HTML report draws the curve); a sweep of
+more than ``MAX_WHAT_IF_ROWS`` values lists one value in every few, evenly spread.
 
 A GitHub comment holds at most 65,536 characters. The report keeps itself
 within ``MARKDOWN_BUDGET`` (60,000, leaving room for a header a workflow may
@@ -35,8 +37,17 @@ import jinja2
 from policyweigh.evaluation import EvaluationRun
 from policyweigh.formatting import format_value, points, signed
 from policyweigh.render import escape
-from policyweigh.render.view import ConflictView, KindGroup, PolicyView, ReportView, build_view
+from policyweigh.render.view import (
+    ConflictView,
+    KindGroup,
+    PolicyView,
+    ReportView,
+    WhatIfPoint,
+    WhatIfView,
+    build_view,
+)
 from policyweigh.rulebook import Evidence
+from policyweigh.whatif import SweepRun
 
 COMMENT_LIMIT = 65_536
 """GitHub refuses a pull-request comment longer than this many characters."""
@@ -49,6 +60,8 @@ ROWS_SHARE = 0.3
 CONFLICTS_SHARE = 0.6
 # Blank lines between pieces are not part of any piece's measure.
 SLACK = 200
+MAX_WHAT_IF_ROWS = 50
+"""Rows a what-if table holds at most in Markdown: a long sweep would crowd out the rest of the comment."""
 
 
 class Raw(str):
@@ -150,6 +163,16 @@ def _omitted_line(view: ReportView, selection: _Selection, budget: int) -> Raw:
     )
 
 
+def _what_if_rows(w: WhatIfView) -> tuple[WhatIfView, list[WhatIfPoint], int]:
+    """A curve, the rows its table lists, and one value in how many that is (1: every value)."""
+    every = max(1, -(-len(w.points) // MAX_WHAT_IF_ROWS))
+    rows = w.points[::every]
+    # The last value is where the range ends: a table that stops short of it would misread the sweep.
+    if rows[-1] is not w.points[-1]:
+        rows = [*rows[:-1], w.points[-1]] if len(rows) >= MAX_WHAT_IF_ROWS else [*rows, w.points[-1]]
+    return w, rows, every
+
+
 def _render(view: ReportView, selection: _Selection) -> str:
     shown = {id(cv) for cv in selection.conflicts}
     groups = [
@@ -177,6 +200,7 @@ def _render(view: ReportView, selection: _Selection) -> str:
             limit=selection.budget or 0,
             evidence=[e for e in view.evidence if e.id in cited],
             omitted_line=_omitted_line(view, selection, selection.budget or 0) if omitted else "",
+            what_ifs=[_what_if_rows(w) for w in view.what_ifs],
         )
     )
     # Optional parts leave runs of blank lines; Markdown needs one. No line may start a workflow
@@ -356,14 +380,16 @@ def render_markdown(
     title: str = "Policy evaluation",
     date: str | None = None,
     max_chars: int | None = MARKDOWN_BUDGET,
+    what_ifs: Sequence[SweepRun] = (),
 ) -> str:
-    """The whole evaluation as Markdown: summary, ranked table, conflicts by kind, details per policy.
+    """The whole evaluation as Markdown: summary, what-if tables (one per one-field sweep in
+    ``what_ifs``, none without them), ranked table, conflicts by kind, details per policy.
 
     With ``max_chars`` (``MARKDOWN_BUDGET`` by default) a report that would be longer keeps
     the summary and as much of the worst-ranked policies and the most severe conflicts as
     fits, and says at its end what it left out. ``None`` renders everything.
     """
-    view = build_view(run, title=title, date=date)
+    view = build_view(run, title=title, date=date, what_ifs=what_ifs)
     everything = _Selection(list(view.policies), list(view.conflicts), list(view.policies))
     if max_chars is None:
         return _render(view, everything)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
+from policyweigh.render.chart_parts import LEGEND_FONT, LEGEND_GAP, LEGEND_SAMPLE, AxisTick, LegendEntry
 from policyweigh.render.html_environment import environment
 from policyweigh.results import TeamQueue
 
@@ -50,10 +51,6 @@ AFTER_COLOR = "#d55e00"
 TARGET_COLOR = "#374151"
 BEFORE_DASH = "7 4"
 TARGET_DASH = "2 3"
-LEGEND_FONT = 11
-LEGEND_SAMPLE = 28
-"""Length of a legend's line sample."""
-LEGEND_GAP = 6
 # Average advance of the legend font per character (mixed case); the tick font is smaller.
 CHAR_WIDTH = 6.0
 TICK_LABEL_SPACING = 42
@@ -94,40 +91,6 @@ class QueueMark:
             f"{self.start}: service level {_pct(self.before)} without the policy, "
             f"{_pct(self.after)} with it; {agents}; {self.calls:g} calls"
         )
-
-
-@dataclass(frozen=True)
-class AxisTick:
-    """A tick on one axis: its label and its position along that axis."""
-
-    label: str
-    at: float
-
-
-@dataclass(frozen=True)
-class LegendEntry:
-    """One entry of the legend above the plot: a line sample and its words."""
-
-    series: str
-    """``before``, ``after`` or ``target``."""
-    text: str
-    x: float
-    """Where the line sample starts; the text follows it."""
-
-    @property
-    def line_end(self) -> float:
-        """Where the line sample ends."""
-        return round(self.x + LEGEND_SAMPLE, 1)
-
-    @property
-    def mark_x(self) -> float:
-        """The middle of the line sample, where its marker sits."""
-        return round(self.x + LEGEND_SAMPLE / 2, 1)
-
-    @property
-    def text_x(self) -> float:
-        """Where the words start."""
-        return round(self.x + LEGEND_SAMPLE + LEGEND_GAP, 1)
 
 
 @dataclass(frozen=True)

@@ -332,7 +332,11 @@ def render_derivation(d: Derivation, console: Console, policies: Mapping[str, Po
             say(console, f"matched: {matched}", 5)
         say(console, f"because: {step.reason}", 5)
         if step.impacts:
-            shown = [f"{k} {dose_text(v, step.dose, v * step.dose)}" for k, v in step.impacts.items()]
+            shown = [
+                f"{k} {dose_text(v, step.dose, v * step.dose)}"
+                + (" (not counted: the team's queue model scores it)" if k in step.replaced else "")
+                for k, v in step.impacts.items()
+            ]
             say(console, "impacts: " + ", ".join(shown), 5)
         if step.derived:
             say(console, "derives: " + ", ".join(step.derived), 5)
@@ -401,6 +405,13 @@ def render_rule(rule: ImpactRule | ConflictRule, book: Rulebook, console: Consol
         say(console, "when: " + ", ".join(f"{k} {_cond(v)}" for k, v in rule.when.items()), 2)
         if rule.impacts:
             say(console, "impacts: " + ", ".join(f"{k} {v:+d}" for k, v in rule.impacts.items()), 2)
+        if rule.replaced_by_queue:
+            say(
+                console,
+                "replaced by the queue model (QUE rules) when an organisation file describes the "
+                "policy's team: " + ", ".join(rule.replaced_by_queue),
+                2,
+            )
         for dose in rule.dose:
             curve = ", ".join(f"{format_value(dose.key, x)} -> x{f:g}" for x, f in dose.points)
             say(console, f"dose: {dose.key} {curve}" + (f" ({dose.says})" if dose.says else ""), 2)

@@ -7,7 +7,9 @@ score with its range, its reach, the notes on uncertain sides and unlawful
 verdicts, the rules it did not assess, its contributions with dose and
 evidence strength, its derivation, the evidence cited with full citations,
 the remedies that patch it with their score change, and what it does to its
-teams' queues (the day's numbers, the cost of decency, who bears it). The wording of these
+teams' queues (the day's numbers, the cost of decency, who bears it); and, when the report asks
+for them, its what-if curves (a policy's scores, verdict, legal status and service level at every
+value of one field, and where it is balanced). The wording of these
 pieces lives here, so text, Markdown and HTML say the same thing. Every list
 is sorted, so the same evaluation always renders to the same bytes.
 """
@@ -17,7 +19,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -47,6 +49,7 @@ from policyweigh.results import (
 from policyweigh.rulebook import DATA_DIR, Evidence
 from policyweigh.rulebook.models import Mechanism
 from policyweigh.scoring import rank_key, verdict
+from policyweigh.whatif import PointResult, SweepRun, balanced_sentence, show_value
 
 __all__ = [
     "KINDS",
@@ -66,6 +69,8 @@ __all__ = [
     "ReplacementView",
     "ReportView",
     "TeamQueueView",
+    "WhatIfPoint",
+    "WhatIfView",
     "alternatives_text",
     "cost_headline",
     "build_view",
@@ -88,6 +93,7 @@ __all__ = [
     "uncertain_notes",
     "unlawful_note",
     "verdict_title",
+    "what_if_view",
 ]
 
 VERDICT_TITLES = {
@@ -533,6 +539,96 @@ def queue_view(result: PolicyResult) -> QueueView | None:
     return QueueView(result.queue, [TeamQueueView(t) for t in result.queue.teams])
 
 
+def _lawful_text(point: PointResult) -> str:
+    """``yes``, ``no (GRD010)``: the legal status with the codes of the legal findings; for a value
+    the policy cannot take, why."""
+    if point.error is not None:
+        return point.error
+    status = "yes" if point.lawful else "no"
+    return f"{status} ({', '.join(point.legal)})" if point.legal else status
+
+
+@dataclass(frozen=True)
+class WhatIfPoint:
+    """One value of a what-if sweep, in the words every report uses."""
+
+    value: str
+    """The field's value: ``30``, ``2.5``, ``11:30``."""
+    employee: int | None
+    customer: int | None
+    verdict: str
+    """The verdict there, or ``invalid`` for a value the policy cannot take."""
+    lawful: str
+    """``yes``, ``no (GRD010)``, or why the value is invalid."""
+    service_level: str
+    """The day's service level there (``93.9%``), ``-`` when the value has none."""
+    balanced: bool
+    invalid: bool
+    unlawful: bool
+
+
+@dataclass(frozen=True)
+class WhatIfView:
+    """One what-if curve of the report: a policy, one of its fields, and every value swept."""
+
+    number: int
+    """The curve's place in the report, from 1."""
+    policy: str
+    title: str
+    """The policy's title."""
+    field: str
+    first: str
+    last: str
+    sentence: str
+    """Where the sweep is balanced, in one sentence (``policyweigh.whatif.balanced_sentence``)."""
+    points: list[WhatIfPoint]
+    levels: bool
+    """Whether some value has a service level (the table's SL column)."""
+
+    @property
+    def anchor(self) -> str:
+        """The block's id in the HTML report."""
+        return f"what-if-{self.number}"
+
+    @property
+    def span(self) -> str:
+        """``from 20 to 60, 5 values``."""
+        count = len(self.points)
+        if count == 1:
+            return f"at {self.first}, 1 value"
+        return f"from {self.first} to {self.last}, {count} values"
+
+
+def what_if_view(run: SweepRun, number: int) -> WhatIfView:
+    """A one-field sweep as the report shows it (``number`` counts the report's curves from 1)."""
+    axis = run.sweep.axes[0]
+    points = [
+        WhatIfPoint(
+            value=show_value(p.values[0]),
+            employee=p.employee,
+            customer=p.customer,
+            verdict="invalid" if p.error is not None else p.verdict or "-",
+            lawful=_lawful_text(p),
+            service_level="-" if p.service_level is None else f"{p.service_level * 100:.1f}%",
+            balanced=p.balanced,
+            invalid=p.error is not None,
+            unlawful=p.error is None and not p.lawful,
+        )
+        for p in run.points
+    ]
+    return WhatIfView(
+        number=number,
+        policy=run.subject.policy.id,
+        title=run.subject.policy.title,
+        field=axis.field,
+        first=show_value(axis.values[0]),
+        last=show_value(axis.values[-1]),
+        sentence=balanced_sentence(run),
+        points=points,
+        levels=any(p.service_level is not None for p in run.points),
+    )
+
+
 @dataclass(frozen=True)
 class RemedyView:
     """A remedy with the policy it patches and the change it makes to that policy's scores."""
@@ -699,6 +795,8 @@ class ReportView:
     """(evidence strength, band) from the strongest to no evidence."""
     mechanisms: list[Mechanism] = field(default_factory=list)
     """The rulebook's mechanisms by which effects on staff reach customers."""
+    what_ifs: list[WhatIfView] = field(default_factory=list)
+    """The what-if curves asked for, in the order they were asked for."""
 
     @property
     def ranking(self) -> str:
@@ -742,6 +840,20 @@ class ReportView:
             "jurisdiction at error level is unlawful, whatever its scores.",
             RANKING,
         ]
+
+    @property
+    def what_if_note(self) -> str:
+        """What a what-if curve is, in one paragraph (the reports' What-if section)."""
+        margin = f"{self.margin:g}"
+        return (
+            "Each curve is one policy evaluated alone at every value of one of its fields, the rest "
+            "as its file says: conflicts found and legal guardrails checked, no remedies. A value is "
+            f"balanced when both sides are at least neutral (neither below −{margin}) and the policy "
+            "is lawful there. Lawful: no legal guardrail "
+            "breached at error level, with the codes of the policy's legal findings in brackets. "
+            "SL: the day's service level under the policy, over its teams weighted by their calls. "
+            "A value the policy cannot take is invalid, with the reason."
+        )
 
     @property
     def mechanism_lines(self) -> list[str]:
@@ -872,9 +984,13 @@ def _remedy_view(
 
 
 def build_view(
-    run: EvaluationRun, *, title: str = "Policy evaluation", date: str | None = None
+    run: EvaluationRun,
+    *,
+    title: str = "Policy evaluation",
+    date: str | None = None,
+    what_ifs: Sequence[SweepRun] = (),
 ) -> ReportView:
-    """The report's view of an evaluation."""
+    """The report's view of an evaluation, with a what-if curve per one-field sweep in ``what_ifs``."""
     evaluation = run.evaluation
     book = run.rulebook
     results = {r.id: r for r in evaluation.policies}
@@ -951,4 +1067,5 @@ def build_view(
         evidence=[book.evidence[e] for e in sorted(cited_all) if e in book.evidence],
         bands=list(book.scoring.bands.model_dump().items()),
         mechanisms=list(book.scoring.mechanisms),
+        what_ifs=[what_if_view(sweep, n) for n, sweep in enumerate(what_ifs, start=1)],
     )

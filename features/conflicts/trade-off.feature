@@ -29,9 +29,11 @@ Feature: Trade-offs: one side gains what the other loses
 
   @seed
   Scenario: The lunch ban's trade-off is named in plain words
+    # On the inbound team's rota every shift still lunches within five hours of its start, so the
+    # ban takes staff's say over their lunch, not the lunch itself.
     Given the policy "breaks/pie-van-lunch-ban"
     When it is evaluated
-    Then a trade-off conflict cites "trades employee autonomy and wellbeing for customer speed"
+    Then a trade-off conflict cites "trades employee autonomy for customer speed"
 
   @seed @remedy
   Scenario: Discussing the resolution target in coaching instead of paying on it
