@@ -10,8 +10,9 @@ the day under the policy (``policyweigh.rota``). Rules that change the day:
   phones across the shift (``count`` per shift, one every ``every_hours``, or
   one per four hours).
 - **staffing**: ``payroll_change_pct`` scales every pattern's people (the
-  total rounded half up, spread by largest remainder); ``service_level_target``
-  becomes the target the day is measured against.
+  total rounded half up, spread by largest remainder), and the rule's
+  ``service_level_target`` becomes the target both days are measured against;
+  a target alone changes no agent and is left to its impact rules.
 - **training** (for everyone or the customer-facing): ``hours_per_year`` off the
   phones, spread over the working year, add to shrinkage.
 - **leader-floor-time**: the team's leaders' hours a month on the phones, spread
@@ -99,7 +100,9 @@ def changes_queue(rule: Rule) -> bool:
             rule.typical_seconds or TYPICAL_WRAP_SECONDS
         )
     if isinstance(rule, Staffing):
-        return rule.payroll_change_pct is not None or rule.service_level_target is not None
+        # A target alone changes no agent: the plan's rule-of-thumb points (a weak target accepts
+        # long waits) stay; with a payroll change the day is measured against the policy's target.
+        return rule.payroll_change_pct is not None
     if isinstance(rule, Training):
         return rule.hours_per_year > 0 and rule.audience in ("all", "customer-facing")
     return False

@@ -382,3 +382,13 @@ def test_the_work_stays_bounded_for_the_largest_team(monkeypatch: pytest.MonkeyP
         )
         <= rota_module.MAX_PLACEMENTS
     )
+
+
+def test_a_service_level_target_alone_changes_no_agent_and_keeps_its_rule_of_thumb() -> None:
+    relaxed = make_policy(
+        {"kind": "staffing", "service_level_target": {"answered_pct": 60, "within_seconds": 120}},
+        scope={"teams": ["customer-service"]},
+    )
+    result = score_policies([relaxed], rulebook=BOOK, settings=WITH_ORGANISATION).result("p")
+    assert result.queue is None
+    assert ("STF007", "customer.speed") in {(c.rule, c.criterion) for c in result.contributions}
