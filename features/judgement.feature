@@ -10,26 +10,26 @@ Feature: A judgement leadership can act on
   Scenario: A break ban that breaks the Working Hours Act is unlawful, whatever it does for the phones
     Given the policy "breaks/core-hours-break-ban-berlin"
     When it is evaluated
-    Then the verdict is "unlawful"
-    And a guardrail conflict cites "Arbeitszeitgesetz (ArbZG), section 4"
-    And the conflict's severity is "error"
+    Then the policy is unlawful
+    And the policy breaks the law, citing "Arbeitszeitgesetz (ArbZG), section 4"
+    And the conflict fails the gate
 
   @legal
   Scenario: A 9.5-hour day in Germany with a 15-minute lunch is unlawful, however good the staggering
     Given the policy "breaks/lunch-break-hamburg"
-    When its scope shift_hours is changed to 9.5
-    And its min_minutes is changed to 15
-    Then the verdict is "unlawful"
-    And conflict "GRD021" is found
+    When shifts last 9.5 hours
+    And the lunch break lasts 15 minutes
+    Then the policy is unlawful
+    And the evaluation finds "45 minutes of breaks for over 9 hours"
 
   Scenario: A six-and-a-half-hour break ban costs staff far more than a two-hour one
     Given the policies "breaks/core-hours-break-ban-berlin" and "breaks/pie-van-lunch-ban"
     When they are evaluated
-    Then the verdict of "breaks/core-hours-break-ban-berlin" is "unlawful"
-    And the verdict of "breaks/pie-van-lunch-ban" is "customer-at-employee-cost"
-    And the employee impact of "breaks/core-hours-break-ban-berlin" is below that of "breaks/pie-van-lunch-ban"
-    And the employee impact is at most -60
-    And the employee range is within -100 and -40
+    Then the policy "breaks/core-hours-break-ban-berlin" is unlawful
+    And the policy "breaks/pie-van-lunch-ban" helps customers at staff's cost
+    And "breaks/core-hours-break-ban-berlin" is worse for staff than "breaks/pie-van-lunch-ban"
+    And staff lose at least 60 points
+    And the evidence puts staff between -100 and -40 points
 
   Scenario: A break ban touches the customer contacts of its window, not all of them
     # On the team's own queue the ban moves lunch out of 10:00-12:00 to its edges: the contacts
@@ -42,9 +42,9 @@ Feature: A judgement leadership can act on
 
   Scenario: Headcount says how many people a policy reaches, not how hard it hits each of them
     Given the policy "feedback/public-reprimand-for-missed-targets"
-    When its scope headcount is changed to 850
+    When the policy covers 850 people
     Then the reach is 850 people
-    And the employee impact is at most -40
+    And staff lose at least 40 points
 
   Scenario: Recognition among peers reaches phone customers only through engagement, weakly supported
     # Recognition is an item of the engagement survey itself; engagement went with customer
@@ -52,43 +52,43 @@ Feature: A judgement leadership can act on
     # range wide. Nothing in the policy touches a customer contact directly.
     Given the policy "feedback/peer-recognition"
     When it is evaluated
-    Then the verdict is "win-win"
-    And the direct customer impact is at most 0
-    And the indirect customer impact is at least 6
-    And the customer range is within 0 and 25
+    Then the policy is a win-win
+    And customers directly gain nothing
+    And customers through staff gain at least 6 points
+    And the evidence puts customers between 0 and 25 points
 
   Scenario: The evidence leaves no doubt that a public reprimand harms staff
     Given the policy "feedback/public-reprimand-for-missed-targets"
     When it is evaluated
-    Then the employee range is within -100 and -6
-    And the employee impact is not uncertain
+    Then the evidence puts staff between -100 and -6 points
+    And the evidence is clear for staff
 
   @remedy
   Scenario: A public reprimand harms staff enough to fail the gate, and private coaching is offered for it
     Given the policy "feedback/public-reprimand-for-missed-targets"
     When it is evaluated
-    Then conflict "HRM001" is found
-    And the conflict's severity is "error"
-    And remedy "REM007" is offered
-    When remedy "REM007" is applied
-    Then conflict "HRM001" is not found
-    And the employee impact is above 0
+    Then the harm to staff fails the gate
+    And the conflict fails the gate
+    And one remedy is to "replace public reprimands with private one-to-one coaching"
+    When the public reprimand is replaced by private coaching
+    Then the harm to staff does not fail the gate
+    And staff gain
 
   Scenario: A thirty-second handle-time cap is no win for anyone, even when missing it only means coaching
     Given the policy "calls/aht-cap-5-minutes-bonus-gate"
-    When its enforcement is changed to coaching
-    And its max_minutes is changed to 0.5
-    Then no policy is "win-win"
-    And the employee impact is at most 5
+    When missing the cap means coaching
+    And the cap is 0.5 minutes
+    Then no policy is a win-win
+    And staff gain at most 5 points
 
   Scenario: The explanation of a bonus line quotes the policy's own line
     Given the policy "calls/bonus-at-95-pct-of-call-target"
-    When its threshold_pct is changed to 92
+    When the bonus line is at 92% of target
     Then the policy's explanation mentions "92%"
 
   Scenario: A rule no impact rule recognises is listed as not assessed
     Given the policy "tools/standard-workstations"
-    When its item is changed to other
+    When the equipment is of a kind no rule knows
     Then rule 1 is not assessed
 
   Scenario Outline: The seed articles' proposals are judged on every rule they make

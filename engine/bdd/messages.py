@@ -60,6 +60,13 @@ __all__ = [
     "scores_summary",
     "uncertainty_message",
     "verdict_message",
+    "law_message",
+    "outcome_message",
+    "people_message",
+    "finding_message",
+    "queue_message",
+    "shift_message",
+    "amount_words",
 ]
 
 KINDS: tuple[str, ...] = ConflictKind.__args__  # type: ignore[attr-defined]
@@ -353,3 +360,103 @@ def remedy_message(headline: str, conflict: Conflict) -> str:
     if not conflict.remedies:
         return f"{headline}\nremedies: none"
     return "\n".join([headline, "remedies, best first:", *(remedy_line(r) for r in conflict.remedies)])
+
+
+# --------------------------------------------------------------------------- plain words
+#
+# The messages of the business steps say what was expected in the words of the step, then what the
+# evaluation found in the same words; codes are kept small, in brackets, for people who look them up.
+
+
+def amount_words(value: float) -> str:
+    """A side's score as the business steps say it: ``gain 12 points``, ``lose 46 points``, ``are unaffected``."""
+    if value > 0:
+        return f"gain {plain(value)} point{'s' if value != 1 else ''}"
+    if value < 0:
+        return f"lose {plain(-value)} point{'s' if value != -1 else ''}"
+    return "are unaffected"
+
+
+def outcome_message(result: PolicyResult, expected: str, found: str) -> str:
+    """Why a policy's outcome is not the one expected: the outcome in words, the scores and the top
+    contributions (``expected`` and ``found`` are phrases such as ``is a win-win``)."""
+    lines = [
+        f"expected: {result.id} {expected}",
+        f"found: {result.id} {found} (verdict {result.verdict}: {scores_summary(result)})",
+        "top contributions:",
+        *_contribution_lines(result.contributions, key=lambda c: -abs(c.delta)),
+    ]
+    return "\n".join(lines)
+
+
+def people_message(result: PolicyResult, people: str, side: str, expected: str) -> str:
+    """Why staff or customers do not gain or lose as expected: the score in words and the
+    contributions behind it (``side`` is a key of ``SIDES``, ``expected`` the words of the step)."""
+    key = SIDES[side]
+    actual = getattr(result.scores, key)
+    head = f"expected {people} to {expected} under {result.id}; they {amount_words(actual)} ({side} {with_sign(actual)})"
+    label, chosen = _SIDE_CONTRIBUTIONS[key]
+    lines = [head, f"{label}, largest first:"]
+    lines += _contribution_lines([c for c in result.contributions if chosen(c)], key=lambda c: -abs(c.delta))
+    return "\n".join(lines)
+
+
+def law_message(
+    result: PolicyResult, expected: str, country: str, applies_in: str | None, breaches: Sequence[Conflict]
+) -> str:
+    """Why a policy is not lawful (or unlawful) in a country as expected: where it applies, its
+    verdict and the legal findings (``expected`` is ``lawful`` or ``unlawful``)."""
+    head = f"expected {result.id} to be {expected} in {country}"
+    if applies_in is None:
+        head += "; it names no country, so no legal verdict is given"
+    elif applies_in.lower() != country.lower():
+        head += f"; it applies in {applies_in}"
+    else:
+        head += f"; its verdict is {result.verdict!r}"
+    message = conflicts_message(head, breaches, label="legal findings")
+    if result.legal:
+        message += f"\nlegal: {result.legal}"
+    return message
+
+
+def finding_message(subject: str, wanted: str, expected: bool, found: Sequence[tuple[str, str]]) -> str:
+    """Why the evaluation does (or does not) find what a step names: ``wanted`` is the finding in words
+    with its code, ``found`` the (code, summary) of what the evaluation did find."""
+    verb = "to find" if expected else "not to find"
+    lines = [f"expected the evaluation of {subject} {verb} {wanted}"]
+    lines.append(f"{'it did not; what it found' if expected else 'it did'}:")
+    lines += [f"  {clip(summary)} [{code}]" for code, summary in found] or ["  nothing"]
+    return "\n".join(lines)
+
+
+def _percent(share: float) -> str:
+    return f"{plain(round(100 * share, 1))}%"
+
+
+def queue_message(result: PolicyResult, expected: str, rows: Sequence[tuple[str, float, float]]) -> str:
+    """Why the queue does not move as expected: each team's service level without and with the policy
+    (``rows`` are the team, the share before and after) and the policy's queue summary."""
+    lines = [f"expected {expected} under {result.id}"]
+    if result.queue is None:
+        lines.append(
+            "the evaluation has no queue: the organisation file (setting organisation) describes none of "
+            "the policy's teams"
+        )
+        return "\n".join(lines)
+    lines += [f"  {team}: {_percent(before)} -> {_percent(after)}" for team, before, after in rows]
+    lines.append(f"queue: {result.queue.summary}")
+    return "\n".join(lines)
+
+
+def shift_message(result: PolicyResult, shift: str, expected: str) -> str:
+    """Why a shift does not fare as expected: what the policy does to each shift pattern, in words."""
+    lines = [f"expected the {shift} shift to {expected} under {result.id}"]
+    segments = [s for team in (result.queue.teams if result.queue else []) for s in team.segments]
+    if not segments:
+        lines.append(
+            "the evaluation has no shift patterns: the organisation file describes none of its teams"
+        )
+    else:
+        lines.append("shift patterns, those carrying most of the cost first:")
+        lines += [f"  {s.team}: {clip(s.summary, 2 * REASON_CHARS)}" for s in segments]
+    return "\n".join(lines)

@@ -10,35 +10,34 @@ Feature: Staff facing abusive customers
     # they would have served pay for it: the service-profit chain, not a customer win.
     Given the policy "conduct/customer-is-always-right"
     When it is evaluated
-    Then the verdict is "lose-lose"
-    And the criterion "employee.wellbeing" is below 0
-    And the employee impact is at most -60
-    And rule "CND001" fired
-    And the indirect customer impact is below 0
-    And the direct customer impact is exactly 0
+    Then the policy is a lose-lose
+    And staff's wellbeing suffers
+    And staff lose at least 60 points
+    And the evaluation finds "making agents stay on the line with abusive customers exhausts them"
+    And customers through staff lose
+    And customers directly are unaffected
     And the policy's explanation mentions "duty of care"
 
   @remedy
   Scenario: Leaving staff alone with abusive customers fails the gate, and backing them is offered
     Given the policy "conduct/customer-is-always-right"
     When it is evaluated
-    Then conflict "HRM001" is found
-    And the conflict's severity is "error"
-    And the best remedy is "REM008"
-    And the best remedy raises the employee impact to at least 20
+    Then the harm to staff fails the gate
+    And the conflict fails the gate
+    And the best remedy is to "let staff hand abusive customers to a manager, and have managers back them"
+    And after the best remedy staff gain at least 20 points
     And the best remedy resolves the conflict
 
   Scenario: Staff may end abusive contacts, and managers back them
     Given the policy "conduct/backing-staff-with-abusive-customers"
     When it is evaluated
-    Then the verdict is "win-win"
-    And the criterion "employee.respect" is above 0
-    And the customer impact is above 0
+    Then the policy is a win-win
+    And respect for staff improves
+    And customers gain
     And the policy's explanation mentions "back employees when customers turn abusive"
 
   Scenario: Letting staff hand abusive customers to a manager who backs them
     Given the policy "conduct/customer-is-always-right"
-    When its abusive_customers is changed to escalate
-    And its manager_backing is changed to true
-    Then the verdict is "win-win"
-    And rule "CND001" did not fire
+    When staff may hand abusive customers to a manager who backs them
+    Then the policy is a win-win
+    And the evaluation does not find "making agents stay on the line with abusive customers exhausts them"

@@ -7,12 +7,12 @@ Feature: Incentives: pay that works against a declared goal
   Scenario: Paying on calls handled while customer satisfaction is the declared goal
     Given the policy "pay/calls-handled-pay-with-csat-goal"
     When it is evaluated
-    Then conflict "INC101" is found
-    And the conflict's severity is "warning"
+    Then the evaluation finds "variable pay mostly on calls handled works against a declared customer-outcome target"
+    And the conflict is a warning
     And an incentive conflict cites "the quickest way to handle more calls is to resolve fewer"
-    And the best remedy is "REM009"
+    And the best remedy is to "rebalance variable pay to customer satisfaction 40%, first-contact resolution 40%, calls handled 20%"
     And the best remedy resolves the conflict
-    And the best remedy raises the customer impact to at least 10
+    And after the best remedy customers gain at least 10 points
 
   @seed @remedy
   Scenario: Rebalancing pay on customer outcomes, then keeping results private
@@ -20,21 +20,21 @@ Feature: Incentives: pay that works against a declared goal
     # were (inside the margin) while customers gain.
     Given the policy "pay/calls-handled-pay-with-csat-goal"
     When it is evaluated
-    Then conflict "INC101" is found
+    Then the evaluation finds "variable pay mostly on calls handled works against a declared customer-outcome target"
     When the best remedy is applied
     Then no incentive conflict is found
-    And the verdict is "customer-at-employee-cost"
-    And conflict "TRD001" is found
-    And the best remedy is "REM018"
+    And the policy helps customers at staff's cost
+    And a trade-off is found between staff and customers
+    And the best remedy is to "keep each person's results private instead of on a public leaderboard"
     When the best remedy is applied
-    Then the verdict is "customer-gain"
-    And the employee impact is at least -5
+    Then the policy is a gain for customers only
+    And staff lose at most 5 points
     And no conflict is found
 
   Scenario: An all-or-nothing bonus on call volume works against the team's resolution target
     Given the policies "calls/bonus-at-95-pct-of-call-target" and "calls/fcr-target-tied-to-bonus"
     When they are evaluated
-    Then conflict "INC102" is found
+    Then the evaluation finds "a bonus on calls handled works against a declared customer-outcome target"
     And the conflict involves the policy "calls/fcr-target-tied-to-bonus"
     And an incentive conflict cites "the bonus rewards ending calls"
 

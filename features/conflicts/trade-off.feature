@@ -1,19 +1,19 @@
 Feature: Trade-offs: one side gains what the other loses
-  A trade-off is found inside one policy: its employee and customer impacts move in
-  opposite directions (TRD001), or one of its rules raises one side and lowers the other
-  (TRD002). A trade-off is not a verdict of bad faith; it is the cost to weigh.
+  A trade-off is found inside one policy: its impacts on staff and on customers move in
+  opposite directions, or one of its rules raises one side and lowers the other. A trade-off
+  is not a verdict of bad faith; it is the cost to weigh.
 
   Scenario Outline: Policies that buy one side's gain with the other's loss
     Given the policy "<policy>"
     When it is evaluated
-    Then conflict "<code>" is found
-    And the conflict's severity is "<severity>"
+    Then a trade-off is found between staff and customers
+    And the conflict is a warning
 
     Examples:
-      | policy                                | code   | severity |
-      | breaks/pie-van-lunch-ban              | TRD001 | warning  |
-      | calls/fcr-target-tied-to-bonus        | TRD001 | warning  |
-      | flexibility/flexibility-without-cover | TRD001 | warning  |
+      | policy                                |
+      | breaks/pie-van-lunch-ban              |
+      | calls/fcr-target-tied-to-bonus        |
+      | flexibility/flexibility-without-cover |
 
   Scenario Outline: Policies good for both sides trade nothing
     Given the policy "<policy>"
@@ -21,10 +21,10 @@ Feature: Trade-offs: one side gains what the other loses
     Then no trade-off conflict is found
 
     Examples:
-      | policy                                       |
-      | breaks/staggered-lunch                       |
-      | feedback/private-coaching                    |
-      | staffing/hire-for-culture-adequate-staffing  |
+      | policy                                             |
+      | breaks/staggered-lunch                             |
+      | feedback/private-coaching                          |
+      | staffing/hire-for-culture-adequate-staffing        |
       | training/communication-training-and-knowledge-base |
 
   @seed
@@ -39,10 +39,10 @@ Feature: Trade-offs: one side gains what the other loses
   Scenario: Discussing the resolution target in coaching instead of paying on it
     Given the policy "calls/fcr-target-tied-to-bonus"
     When it is evaluated
-    Then conflict "TRD001" is found
-    And the best remedy is "REM017"
-    And the best remedy raises the employee impact to at least 0
-    And the best remedy raises the customer impact to at least 15
+    Then a trade-off is found between staff and customers
+    And the best remedy is to "discuss the target in coaching instead of tying it to pay or discipline"
+    And after the best remedy staff lose nothing
+    And after the best remedy customers gain at least 15 points
     When the best remedy is applied
-    Then the verdict is "win-win"
+    Then the policy is a win-win
     And no trade-off conflict is found

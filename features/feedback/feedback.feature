@@ -11,23 +11,23 @@ Feature: How feedback is given
     # reaches them only through the staff it hurts (incivility passed on, attrition).
     Given the policy "feedback/public-reprimand-for-missed-targets"
     When it is evaluated
-    Then the verdict is "lose-lose"
-    And the criterion "employee.respect" is below 0
-    And the employee impact is at most -40
-    And the direct customer impact is exactly 0
-    And the indirect customer impact is below -15
-    And the criterion "customer.trust" is exactly 0
-    And rule "DRV005" fired
-    And rule "DRV007" did not fire
+    Then the policy is a lose-lose
+    And respect for staff suffers
+    And staff lose at least 40 points
+    And customers directly are unaffected
+    And customers through staff lose more than 15 points
+    And customers' trust is unchanged
+    And the evaluation finds "staff treated with incivility take some of it out on the customers they serve"
+    And the evaluation does not find "customers who see or hear staff treated with incivility lose trust in the firm"
     And the policy's explanation mentions "took their frustration out on customers"
 
   Scenario: A reprimand that customers can see costs their trust as well
     Given the policy "feedback/public-reprimand-for-missed-targets"
-    When its scope customers_see_staff is changed to true
-    Then the verdict is "lose-lose"
-    And rule "DRV007" fired
-    And the criterion "customer.trust" is below 0
-    And the customer impact is below -30
+    When customers can see staff at work
+    Then the policy is a lose-lose
+    And the evaluation finds "customers who see or hear staff treated with incivility lose trust in the firm"
+    And customers' trust suffers
+    And customers lose more than 30 points
     And the policy's explanation mentions "only 20% would use the firm again"
 
   Scenario Outline: Feedback without humiliation
@@ -35,16 +35,16 @@ Feature: How feedback is given
     # phone neutral for customers).
     Given the policy "feedback/<policy>"
     When it is evaluated
-    Then the verdict is "<verdict>"
+    Then the policy <outcome>
 
     Examples:
-      | policy                              | verdict   |
-      | private-coaching                    | win-win   |
-      | public-reprimand-for-missed-targets | lose-lose |
+      | policy                              | outcome        |
+      | private-coaching                    | is a win-win   |
+      | public-reprimand-for-missed-targets | is a lose-lose |
 
   Scenario: Turning private coaching into a public reprimand turns it into a lose-lose
     Given the policy "feedback/private-coaching"
-    When its style is changed to public-reprimand
-    Then the verdict is "lose-lose"
-    And rule "FBK001" fired
-    And rule "FBK003" did not fire
+    When feedback is given as a public reprimand
+    Then the policy is a lose-lose
+    And the evaluation finds "reprimanding people in public cuts their effort and quality and is felt by customers"
+    And the evaluation does not find "private coaching gives feedback that people can learn from without humiliation"

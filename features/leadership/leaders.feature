@@ -8,7 +8,7 @@ Feature: Leaders close to customers and staff
   Scenario Outline: Leaders who hear customers themselves
     Given the policy "leadership/<policy>"
     When it is evaluated
-    Then the verdict is "win-win"
+    Then the policy is a win-win
     And no conflict is found
 
     Examples:
@@ -19,13 +19,13 @@ Feature: Leaders close to customers and staff
   Scenario: Leaders on the phones learn what blocks their staff
     Given the policy "leadership/leaders-answer-calls"
     When it is evaluated
-    Then rule "LDR002" fired
-    And the criterion "employee.tools" is above 0
+    Then the evaluation finds "leaders who spend real time on the phones feel broken tools and processes first-hand"
+    And staff's equipment improves
     And the policy's explanation mentions "22.2%"
 
   Scenario: A satisfaction target that decides directors' bonus becomes a stick
     Given the policy "leadership/voice-of-customer-dashboard"
-    When its tied_to is changed to bonus
-    Then the verdict is "customer-at-employee-cost"
+    When the results decide the bonus
+    Then the policy helps customers at staff's cost
     And a trade-off conflict is found
-    And the best remedy is "REM017"
+    And the best remedy is to "discuss the target in coaching instead of tying it to pay or discipline"

@@ -9,25 +9,25 @@ Feature: Pay, targets and customer rewards
   Scenario Outline: Pay that follows the customer's view, or works against it
     Given the policy "pay/<policy>"
     When it is evaluated
-    Then the verdict is "<verdict>"
+    Then the policy <outcome>
 
     Examples:
-      | policy                             | verdict       |
-      | aligned-internal-and-external-kpis | win-win       |
-      | customer-outcomes-in-variable-pay  | customer-gain |
-      | calls-handled-pay-with-csat-goal   | lose-lose     |
-      | ipad-for-a-feedback-call           | employee-loss |
+      | policy                             | outcome                      |
+      | aligned-internal-and-external-kpis | is a win-win                 |
+      | customer-outcomes-in-variable-pay  | is a gain for customers only |
+      | calls-handled-pay-with-csat-goal   | is a lose-lose               |
+      | ipad-for-a-feedback-call           | is a loss for staff only     |
 
   Scenario: Variable pay on customer outcomes, paid linearly on team results
     # Pay follows what customers value, and linear team pay has no cliff; it lifts no
     # burden from staff by itself, so staff stay where they are.
     Given the policy "pay/customer-outcomes-in-variable-pay"
     When it is evaluated
-    Then the verdict is "customer-gain"
-    And the customer impact is at least 15
-    And the employee impact is at least 0
-    And rule "CMP001" fired
-    And rule "BON001" did not fire
+    Then the policy is a gain for customers only
+    And customers gain at least 15 points
+    And staff lose nothing
+    And the evaluation finds "variable pay weighted on the customer's view pays for what customers feel"
+    And the evaluation does not find "an all-or-nothing bonus line pays nothing one case short and invites timing games"
     And no conflict is found
 
   Scenario: Paired employee and customer KPIs are good for both sides, through what is done with them
@@ -35,10 +35,10 @@ Feature: Pay, targets and customer rewards
     # the engagement results in coaching, not from counting them, so it stays small.
     Given the policy "pay/aligned-internal-and-external-kpis"
     When it is evaluated
-    Then the verdict is "win-win"
-    And the criterion "employee.growth" is above 0
-    And the criterion "customer.experience" is above 0
-    And the employee impact is at most 15
+    Then the policy is a win-win
+    And staff's growth improves
+    And customers' experience improves
+    And staff gain at most 15 points
     And the policy's explanation mentions "coaching"
 
   Scenario: A free iPad for a feedback call is paid for by the agents who make the calls
@@ -47,16 +47,16 @@ Feature: Pay, targets and customer rewards
     # no better off, and the evidence cannot say which way they move.
     Given the policy "pay/ipad-for-a-feedback-call"
     When it is evaluated
-    Then the verdict is "employee-loss"
-    And the criterion "employee.fairness" is below 0
-    And the criterion "customer.trust" is below 0
-    And the customer impact is at most 0
-    And the customer impact is uncertain
-    And rule "INC001" fired
+    Then the policy is a loss for staff only
+    And fairness to staff suffers
+    And customers' trust suffers
+    And customers gain nothing
+    And the evidence cannot tell whether customers gain or lose
+    And the evaluation finds "a customer reward that agents must deliver on top of unchanged targets adds unpaid load and takes time from the queue"
     And no trade-off conflict is found
 
   Scenario: Delivering the reward without extra work for agents removes the cost to them
     Given the policy "pay/ipad-for-a-feedback-call"
-    When its requires_agent_effort is changed to false
-    Then rule "INC001" did not fire
-    And the employee impact is at least 0
+    When the reward is delivered without extra work for agents
+    Then the evaluation does not find "a customer reward that agents must deliver on top of unchanged targets adds unpaid load and takes time from the queue"
+    And staff lose nothing

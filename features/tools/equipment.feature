@@ -9,27 +9,27 @@ Feature: The tools staff work with
   Scenario Outline: Equipment quality, with small effects either way
     Given the policy "tools/<policy>"
     When it is evaluated
-    Then the verdict is "<verdict>"
-    And the criterion "employee.tools" is <tools>
+    Then the policy <outcome>
+    And staff's equipment <equipment>
 
     Examples:
-      | policy                | verdict   | tools      |
-      | low-budget-headsets   | lose-lose | below 0    |
-      | premium-headsets      | win-win   | above 0    |
-      | standard-workstations | neutral   | exactly 0  |
+      | policy                | outcome        | equipment    |
+      | low-budget-headsets   | is a lose-lose | suffers      |
+      | premium-headsets      | is a win-win   | improves     |
+      | standard-workstations | is neutral     | is unchanged |
 
   Scenario: Cheap headsets worn for three years cost agents comfort and callers a clear line
     Given the policy "tools/low-budget-headsets"
     When it is evaluated
-    Then rule "EQP001" fired
-    And rule "EQP005" fired
+    Then the evaluation finds "low-budget headsets make a tiring job harder, risk acoustic shock"
+    And the evaluation finds "headsets kept for years wear out on the job"
     And the policy's explanation mentions "acoustic limiter"
     And the policy's explanation mentions "vendor surveys only"
-    And the employee impact is above -40
-    And the employee range is within -50 and 0
-    And the employee impact is not uncertain
+    And staff lose less than 40 points
+    And the evidence puts staff between -50 and 0 points
+    And the evidence is clear for staff
 
   Scenario: Buying premium headsets instead turns the policy around
     Given the policy "tools/low-budget-headsets"
-    When its quality is changed to premium
-    Then the verdict is "win-win"
+    When premium equipment is bought
+    Then the policy is a win-win
