@@ -39,6 +39,8 @@ from policyweigh.formatting import format_value, points, signed
 from policyweigh.render import escape
 from policyweigh.render.view import (
     ConflictView,
+    DecisionGroup,
+    DecisionLine,
     KindGroup,
     PolicyView,
     ReportView,
@@ -62,6 +64,16 @@ CONFLICTS_SHARE = 0.6
 SLACK = 200
 MAX_WHAT_IF_ROWS = 50
 """Rows a what-if table holds at most in Markdown: a long sweep would crowd out the rest of the comment."""
+
+
+MAX_SUMMARY_LINES = 12
+"""Policies to stop, and to fix, the Markdown summary lists one a line (the most serious first); the
+HTML report lists every one."""
+MAX_SUMMARY_NAMES = 6
+"""Policies to adopt, and to review, the Markdown summary names by title (the first in its order)
+before it counts the rest: the ranking below lists them all."""
+SUMMARY_ACTIONS = ("stop", "fix")
+"""The groups of the summary whose policies need something done: each gets a line of its own."""
 
 
 class Raw(str):
@@ -173,6 +185,23 @@ def _what_if_rows(w: WhatIfView) -> tuple[WhatIfView, list[WhatIfPoint], int]:
     return w, rows, every
 
 
+def _summary(view: ReportView) -> list[tuple[DecisionGroup, list[DecisionLine], int, list[str], int]]:
+    """The decision summary as the comment shows it, the same in a cut report as in a whole one:
+    (group, lines, lines left out, titles, titles left out) for each group with a policy in it.
+    Stop and fix list their policies one a line; adopt and review name them, to stay short."""
+    out = []
+    for g in view.decisions:
+        if not g.lines:
+            continue
+        if g.key in SUMMARY_ACTIONS:
+            shown = g.lines[:MAX_SUMMARY_LINES]
+            out.append((g, shown, len(g.lines) - len(shown), [], 0))
+        else:
+            names = [d.policy.result.title for d in g.lines[:MAX_SUMMARY_NAMES]]
+            out.append((g, [], 0, names, len(g.lines) - len(names)))
+    return out
+
+
 def _render(view: ReportView, selection: _Selection) -> str:
     shown = {id(cv) for cv in selection.conflicts}
     groups = [
@@ -201,6 +230,7 @@ def _render(view: ReportView, selection: _Selection) -> str:
             evidence=[e for e in view.evidence if e.id in cited],
             omitted_line=_omitted_line(view, selection, selection.budget or 0) if omitted else "",
             what_ifs=[_what_if_rows(w) for w in view.what_ifs],
+            summary=_summary(view),
         )
     )
     # Optional parts leave runs of blank lines; Markdown needs one. No line may start a workflow

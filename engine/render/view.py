@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -25,10 +26,12 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from policyweigh import remedies as remedy_ranking
 from policyweigh.conflicts import sort_conflicts
 from policyweigh.evaluation import EvaluationRun
 from policyweigh.explain import Derivation, derive
 from policyweigh.formatting import format_value, points, signed
+from policyweigh.labels import criterion_label, field_label, field_words, rule_label
 from policyweigh.patching import added_rule_words, changed_fields
 from policyweigh.policy import Policy
 from policyweigh.results import (
@@ -59,6 +62,8 @@ __all__ = [
     "VERDICTS",
     "VERDICT_TITLES",
     "ConflictView",
+    "DecisionGroup",
+    "DecisionLine",
     "Finding",
     "Impact",
     "KindGroup",
@@ -73,7 +78,10 @@ __all__ = [
     "WhatIfView",
     "alternatives_text",
     "cost_headline",
+    "best_remedy",
     "build_view",
+    "decision_groups",
+    "plain_refs",
     "dose_text",
     "findings",
     "options",
@@ -584,6 +592,8 @@ class WhatIfView:
     points: list[WhatIfPoint]
     levels: bool
     """Whether some value has a service level (the table's SL column)."""
+    field_words: str = ""
+    """The field in words: "the staffing plan's payroll change"."""
 
     @property
     def anchor(self) -> str:
@@ -626,6 +636,7 @@ def what_if_view(run: SweepRun, number: int) -> WhatIfView:
         sentence=balanced_sentence(run),
         points=points,
         levels=any(p.service_level is not None for p in run.points),
+        field_words=field_label(run.subject.policy, axis.field),
     )
 
 
@@ -648,15 +659,46 @@ class RemedyView:
     customer_change: int | None
     added: str | None = None
     """The rule a remedy adds, in words (``a break rule: lunch, 30 minutes, unpaid``)."""
+    labelled: list[tuple[str, str]] = field(default_factory=list)
+    """The patch as (field in words, new value): "the lunch break's blocked window 10:00-12:00",
+    "none"; what the reports show a reader, where ``changes`` keeps the field names."""
+
+    @property
+    def summary(self) -> str:
+        """The remedy's summary without its full stop, to stand in a longer sentence."""
+        return self.remedy.summary.strip().rstrip(".")
+
+    @property
+    def after_text(self) -> str:
+        """``employee +10, customer +17``: the patched policy's scores."""
+        employee = "unknown" if self.employee_after is None else signed(self.employee_after)
+        customer = "unknown" if self.customer_after is None else signed(self.customer_after)
+        return f"employee {employee}, customer {customer}"
 
 
 @dataclass(frozen=True)
 class ConflictView:
-    """A conflict with its HTML id and its remedies' score changes."""
+    """A conflict with its HTML id and its remedies' score changes, in plain words."""
 
     conflict: Conflict
     anchor: str
     remedies: list[RemedyView]
+    explanation: str = ""
+    """The explanation with rule references (``p/rules[0]``) in words."""
+    rule_labels: list[str] = field(default_factory=list)
+    """The rules it names, in words: "the handle-time cap of aht-cap"."""
+    causes: list[str] = field(default_factory=list)
+    """The policies that cause it: the one its best remedy changes, or every policy when no remedy
+    says which (a conflict of one policy is caused by it)."""
+
+    @property
+    def affected(self) -> list[str]:
+        """The policies it names that do not cause it: the other side of someone else's conflict."""
+        return [p for p in dict.fromkeys(self.conflict.policies) if p not in self.causes]
+
+    def causes_policy(self, policy_id: str) -> bool:
+        """Whether ``policy_id`` is among the policies that cause it."""
+        return policy_id in self.causes
 
 
 @dataclass(frozen=True)
@@ -744,7 +786,7 @@ class PolicyView:
     def arithmetic(self) -> list[str]:
         """The score written out: each moved criterion's weighted sum, then the side scores."""
         lines = [
-            f"{line.criterion} = {line.weight:g} x "
+            f"{self.criterion(line.criterion)} = {line.weight:g} x "
             f"({' '.join(f'{points(d)} {code}' for code, d in line.deltas)})"
             f" = {signed(line.value)}"
             for line in self.derivation.criteria
@@ -753,12 +795,52 @@ class PolicyView:
         return lines + list(self.derivation.arithmetic)
 
     @property
+    def caused(self) -> list[ConflictView]:
+        """The conflicts this policy causes (its own, or the ones a remedy of it resolves)."""
+        return [c for c in self.conflicts if c.causes_policy(self.result.id)]
+
+    @property
+    def affected(self) -> list[ConflictView]:
+        """The conflicts another policy causes that name this one: it is affected, not at fault."""
+        return [c for c in self.conflicts if not c.causes_policy(self.result.id)]
+
+    @property
     def worst_severity(self) -> str | None:
-        """The most severe conflict this policy is part of, if any."""
-        if not self.conflicts:
+        """The most severe conflict this policy causes, if any (an affected policy is not blamed)."""
+        if not self.caused:
             return None
-        worst = max(self.conflicts, key=lambda c: SEVERITY_RANK.get(c.conflict.severity, 0))
+        worst = max(self.caused, key=lambda c: SEVERITY_RANK.get(c.conflict.severity, 0))
         return worst.conflict.severity
+
+    @property
+    def policy(self) -> Policy:
+        """The policy as loaded, which the labels of its rules and fields are read from."""
+        return self.run.policies[self.result.id]
+
+    def criterion(self, criterion_id: str) -> str:
+        """A criterion by its name in the rulebook ("wellbeing"), never its id."""
+        return criterion_label(criterion_id, self.run.rulebook)
+
+    def target(self, finding: Finding) -> str:
+        """The policy rule a finding matched, in words ("the lunch break"), or "a derived fact"."""
+        match = _TARGET.match(finding.target)
+        return rule_label(self.policy, int(match.group(1))) if match else "a fact derived from other rules"
+
+    def plain(self, text: str) -> str:
+        """``text`` with the policy's rule references in words (``plain_refs``)."""
+        return plain_refs(text, self.run.policies, self.result.id)
+
+    @property
+    def steps(self) -> list[StepView]:
+        """The derivation's steps with what each matched in words."""
+        return [
+            StepView(
+                step,
+                self.plain(step.target),
+                [(_fact_words(key), format_value(key, value)) for key, value in step.matched.items()],
+            )
+            for step in self.derivation.steps
+        ]
 
 
 @dataclass(frozen=True)
@@ -797,6 +879,13 @@ class ReportView:
     """The rulebook's mechanisms by which effects on staff reach customers."""
     what_ifs: list[WhatIfView] = field(default_factory=list)
     """The what-if curves asked for, in the order they were asked for."""
+    harm_bound: int = 40
+    """A side at or below minus this harms it (the settings' ``harm_bound``)."""
+
+    @cached_property
+    def decisions(self) -> list[DecisionGroup]:
+        """The decision summary: stop, fix, adopt, review (``decision_groups``)."""
+        return decision_groups(self.policies, self.harm_bound)
 
     @property
     def ranking(self) -> str:
@@ -869,6 +958,175 @@ class ReportView:
     def unlawful_count(self) -> int:
         """Policies whose verdict is unlawful."""
         return sum(1 for p in self.policies if p.result.verdict == "unlawful")
+
+
+_TARGET = re.compile(r"^rules\[(\d+)\]$")
+_REF = re.compile(
+    r"\b(?:(?P<policy>[a-z0-9]+(?:-[a-z0-9]+)*)/)?rules\[(?P<index>\d+)\]"
+    r"(?:\.(?P<field>[a-z_]+))?(?: \((?P<kind>[a-z]+(?:-[a-z]+)*)\))?"
+)
+
+
+def plain_refs(text: str, policies: Mapping[str, Policy], own: str | None = None) -> str:
+    """``text`` with every policy rule reference (``p/rules[0]``, ``rules[0].max_minutes``) in words.
+
+    A bare ``rules[i]`` belongs to ``own``; a reference to another policy keeps its id after the
+    words ("the handle-time cap of p"); a kind in brackets after a reference repeats what the
+    words say, so it goes.
+    """
+
+    def words(match: re.Match[str]) -> str:
+        pid = match.group("policy") or own
+        index = int(match.group("index"))
+        policy = policies.get(pid) if pid else None
+        if policy is None:
+            return f"rule {index + 1}" + (f" of {pid}" if pid else "")
+        path = f"rules[{index}]" + (f".{match.group('field')}" if match.group("field") else "")
+        shown = field_label(policy, path)
+        kind = match.group("kind")
+        if kind and 0 <= index < len(policy.rules) and policy.rules[index].kind != kind:
+            shown += f" ({kind})"
+        return shown + (f" of {pid}" if pid != own else "")
+
+    return _REF.sub(words, text)
+
+
+def _fact_words(key: str) -> str:
+    """A fact's key in words: ``blocked_windows.first_start`` reads "blocked windows, first start"."""
+    return ", ".join(field_words(part) for part in key.split("."))
+
+
+@dataclass(frozen=True)
+class StepView:
+    """A derivation step with its target and matched facts in words."""
+
+    step: Any
+    target: str
+    matched: list[tuple[str, str]]
+
+
+DECISIONS = ("stop", "fix", "adopt", "review")
+DECISION_TITLES = {
+    "stop": "Stop",
+    "fix": "Fix",
+    "adopt": "Adopt",
+    "review": "Review",
+}
+DECISION_DESCRIPTIONS = {
+    "stop": "Unlawful, or harmful to staff or customers (a side at or below -{bound}): stop them, or "
+    "apply the fix named.",
+    "fix": "A conflict with a remedy: apply the best remedy, shown with the scores after it.",
+    "adopt": "At least neutral for staff and customers, with nothing to fix.",
+    "review": "Worse for one side or both, not beyond the harm bound, with no remedy in the rulebook: "
+    "decide whether what they give is worth it.",
+}
+
+
+@dataclass(frozen=True)
+class DecisionLine:
+    """One policy in the decision summary: what to do with it, in one line."""
+
+    policy: PolicyView
+    why: str
+    """Why it is in its group (stop: unlawful or which side it harms), empty otherwise."""
+    remedy: RemedyView | None
+    """The single best remedy of the policy, if it has one that helps."""
+
+    @property
+    def id(self) -> str:
+        """The policy's id, for links."""
+        return self.policy.result.id
+
+    @property
+    def fix(self) -> str | None:
+        """``Fix: <remedy> → employee +10, customer +17``, when there is a remedy."""
+        if self.remedy is None:
+            return None
+        left = "" if self.remedy.remedy.resolves else " (leaves the conflict open)"
+        return f"Fix: {self.remedy.summary}{left} → {self.remedy.after_text}"
+
+    @property
+    def scores(self) -> str:
+        """``employee -46 (-57..-34), customer +3 (-2..+8)``."""
+        return f"employee {self.policy.employee_text}, customer {self.policy.customer_text}"
+
+    @property
+    def text(self) -> str:
+        """The whole line in plain text (the Markdown summary's item, after the title)."""
+        verdict = self.policy.verdict_title + (f"; {self.why}" if self.why else "")
+        line = f"{verdict}. {sentence(self.scores)[:-1]}; {self.policy.reach_text}."
+        return line + (f" {self.fix}." if self.fix else "")
+
+
+@dataclass(frozen=True)
+class DecisionGroup:
+    """The policies with one decision: stop, fix, adopt or review."""
+
+    key: str
+    title: str
+    description: str
+    lines: list[DecisionLine]
+
+
+def best_remedy(policy: PolicyView) -> RemedyView | None:
+    """The single best remedy that patches ``policy`` and helps it (its benefit is positive).
+
+    Ranked as the remedies of a conflict are (``policyweigh.remedies.rank_key``: resolving first,
+    then the most benefit); for an unlawful policy a remedy that resolves its legal breach
+    comes first, since nothing else makes it lawful.
+    """
+    unlawful = policy.result.verdict == "unlawful"
+    candidates = [(cv, rv) for cv, rv in policy.remedies if remedy_ranking.benefit(rv.remedy) > 0 or unlawful]
+    if not candidates:
+        return None
+
+    def key(item: tuple[ConflictView, RemedyView]) -> tuple[Any, ...]:
+        cv, rv = item
+        legal = cv.conflict.kind == "guardrail" and rv.remedy.resolves
+        return (unlawful and not legal, *remedy_ranking.rank_key(rv.remedy))
+
+    return min(candidates, key=key)[1]
+
+
+def decision_groups(policies: Sequence[PolicyView], harm_bound: int) -> list[DecisionGroup]:
+    """The decision summary: each ranked policy in one of stop, fix, adopt and review, the worst
+    first in every group but adopt (best first).
+
+    Stop: unlawful, or a side at or below ``-harm_bound``. Fix: a conflict with a remedy that
+    patches the policy and helps it. Adopt: at least neutral on both sides. Review: the rest
+    (worse for a side, within the bound, with no remedy), so no policy is left out.
+    """
+    grouped: dict[str, list[DecisionLine]] = {key: [] for key in DECISIONS}
+    for p in policies:
+        s = p.result.scores
+        remedy = best_remedy(p)
+        harms = [
+            f"harms {who} (at or below -{harm_bound})"
+            for who, value in (("staff", s.employee), ("customers", s.customer))
+            if value <= -harm_bound
+        ]
+        if p.result.verdict == "unlawful":
+            why = "it also " + " and ".join(harms) if harms else ""
+            grouped["stop"].append(DecisionLine(p, why, remedy))
+        elif harms:
+            grouped["stop"].append(DecisionLine(p, " and ".join(harms), remedy))
+        elif remedy is not None:
+            grouped["fix"].append(DecisionLine(p, "", remedy))
+        elif s.employee >= -p.margin and s.customer >= -p.margin:
+            grouped["adopt"].append(DecisionLine(p, "", None))
+        else:
+            grouped["review"].append(DecisionLine(p, "", None))
+    # What needs doing comes most serious first (the ranking read from its end); what to adopt
+    # comes best first, as the ranking has it.
+    return [
+        DecisionGroup(
+            key,
+            DECISION_TITLES[key],
+            DECISION_DESCRIPTIONS[key].format(bound=harm_bound),
+            grouped[key] if key == "adopt" else grouped[key][::-1],
+        )
+        for key in DECISIONS
+    ]
 
 
 def rulebook_label(source: str) -> str:
@@ -970,7 +1228,17 @@ def _remedy_view(
     before = results.get(policy)
     after = remedy.scores_after
     employee, customer = after.employee, after.customer
+    model = policies.get(policy)
+    labelled = []
+    for key, value in patch_changes(patch):
+        path = key if key.startswith("scope.") else f"rules[{patch.rule_index}].{key}"
+        shown = field_label(model, path) if model is not None else field_words(key.removeprefix("scope."))
+        target = patch.set.get(key) if isinstance(patch.set, Mapping) else None
+        if isinstance(target, Mapping) and {"answered_pct", "within_seconds"} <= set(target):
+            value = f"{format_value('', target['answered_pct'])}% within {target['within_seconds']} seconds"
+        labelled.append((shown, value.strip("()")))
     return RemedyView(
+        labelled=labelled,
         remedy=remedy,
         policy=policy,
         rule=patched_rule(patch, policies),
@@ -980,6 +1248,25 @@ def _remedy_view(
         employee_change=None if employee is None or before is None else employee - before.scores.employee,
         customer_after=customer,
         customer_change=None if customer is None or before is None else customer - before.scores.customer,
+    )
+
+
+def _conflict_view(
+    conflict: Conflict, number: int, results: dict[str, PolicyResult], policies: Mapping[str, Policy]
+) -> ConflictView:
+    remedies = [_remedy_view(r, results, policies) for r in conflict.remedies]
+    named = list(dict.fromkeys(conflict.policies))
+    # The remedies come best first: the policy the best one changes is the one that causes the
+    # conflict; the other is only on the receiving end of it.
+    causes = [remedies[0].policy] if remedies and remedies[0].policy in named else named
+    own = named[0] if len(named) == 1 else None
+    return ConflictView(
+        conflict,
+        f"conflict-{number}",
+        remedies,
+        explanation=plain_refs(conflict.explanation, policies, own),
+        rule_labels=[plain_refs(r, policies, own) for r in conflict.rules],
+        causes=causes,
     )
 
 
@@ -995,7 +1282,7 @@ def build_view(
     book = run.rulebook
     results = {r.id: r for r in evaluation.policies}
     conflicts = [
-        ConflictView(c, f"conflict-{n}", [_remedy_view(r, results, run.policies) for r in c.remedies])
+        _conflict_view(c, n, results, run.policies)
         for n, c in enumerate(sort_conflicts(evaluation.conflicts), start=1)
     ]
     # Indexed once by policy, in conflict order: scanning every conflict per policy grows with the
@@ -1068,4 +1355,5 @@ def build_view(
         bands=list(book.scoring.bands.model_dump().items()),
         mechanisms=list(book.scoring.mechanisms),
         what_ifs=[what_if_view(sweep, n) for n, sweep in enumerate(what_ifs, start=1)],
+        harm_bound=run.settings.harm_bound,
     )
