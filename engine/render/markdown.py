@@ -189,7 +189,7 @@ def _summary(view: ReportView) -> list[tuple[DecisionGroup, list[DecisionLine], 
     """The decision summary as the comment shows it, the same in a cut report as in a whole one:
     (group, lines, lines left out, titles, titles left out) for each group with a policy in it.
     Stop and fix list their policies one a line; adopt and review name them, to stay short."""
-    out = []
+    out: list[tuple[DecisionGroup, list[DecisionLine], int, list[str], int]] = []
     for g in view.decisions:
         if not g.lines:
             continue
