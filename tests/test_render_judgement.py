@@ -151,7 +151,8 @@ def test_text_scorecards_show_range_reach_verdict_notes_and_not_assessed(run: Ev
     hostile = "\n".join(_block(text, "hostile-text"))
     assert "  employee 0 (0..0)   customer 0 (0..0)   reach: headcount not given, 0% of contacts\n" in hostile
     assert (
-        "  not assessed: hostile-text/rules[0]: no impact rule recognises this equipment rule (item: headset,"
+        # The rule in words, not its path: rules[0] is the headset.
+        "  not assessed: the headset standard: no impact rule recognises this equipment rule (item: headset,"
         in hostile
     )
 
@@ -162,11 +163,11 @@ def test_text_contributions_show_dose_strength_and_mechanism(run: EvaluationRun)
         "  customer direct -52, indirect -15 (Staff attrition -1.88 weighted points, months to a year)"
         in block
     )
-    assert "|customer.resolution |     -7.5 | DRV001 -3 x1.25 = -3.75, DRV003 -1 x1.25 = -1.25|" in block
+    assert "|customer resolution |     -7.5 | DRV001 -3 x1.25 = -3.75, DRV003 -1 x1.25 = -1.25|" in block
     assert (
-        "      customer.resolution -3 x1.25 = -3.75  [evidence: feinberg; moderate evidence, +/-40%]" in block
+        "      customer resolution -3 x1.25 = -3.75  [evidence: feinberg; moderate evidence, +/-40%]" in block
     )
-    assert "      customer.speed -1 x1.25 = -1.25  [no evidence cited, +/-100%]" in block
+    assert "      customer speed -1 x1.25 = -1.25  [no evidence cited, +/-100%]" in block
     assert any(
         line.startswith(
             "  - DRV003 derived.strained-staff via CTC002 (indirect: Staff attrition, months to a"
@@ -371,7 +372,7 @@ def test_harm_duplicate_and_implausible_findings_are_grouped_with_their_remedies
         assert f'data-code="{code}"' in section
     assert f'<tr data-remedy="{remedy.code}">' in html.split('id="conflicts-harm"')[1].split("</section>")[0]
     text = _text(judged)
-    assert "warning HRM001 harm  aht-cap/rules[0]" in text
+    assert "warning HRM001 harm  aht-cap: the handle-time cap" in text
 
 
 # JSON ---------------------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ from policyweigh.explain import Derivation, describe_fact
 from policyweigh.facts import DERIVED_KEY, INDEX_KEY
 from policyweigh.formatting import format_value, points
 from policyweigh.gate import Finding, GateResult
+from policyweigh.labels import criterion_label, rule_label
 from policyweigh.policy import Policy
 from policyweigh.render.escape import guard_line, terminal
 from policyweigh.render.view import (
@@ -52,7 +53,7 @@ from policyweigh.render.view import (
     unlawful_note,
     verdict_title,
 )
-from policyweigh.results import Conflict, Patch, PolicyResult
+from policyweigh.results import Conflict, Patch, PolicyResult, parse_rule_ref
 from policyweigh.rulebook import ConflictRule, ImpactRule, Rulebook
 from policyweigh.rulebook.models import Check
 
@@ -171,7 +172,25 @@ def _customer_parts(result: PolicyResult, rulebook: Rulebook) -> str:
     return line + (f" ({'; '.join(through)})" if through else "")
 
 
-def render_policy(console: Console, result: PolicyResult, rulebook: Rulebook) -> None:
+def criterion_words(criterion_id: str, rulebook: Rulebook) -> str:
+    """A criterion as a person says it, with its side: "staff autonomy", "customer speed"."""
+    side = "staff" if criterion_id.startswith("employee.") else "customer"
+    return f"{side} {criterion_label(criterion_id, rulebook)}"
+
+
+def reference_words(ref: str, policies: Mapping[str, Policy] | None) -> str:
+    """``policy-id/rules[i]`` in words when the policy is at hand: "pie-van-lunch-ban: the lunch break"."""
+    try:
+        pid, index = parse_rule_ref(ref)
+    except ValueError:
+        return ref
+    policy = (policies or {}).get(pid)
+    return f"{pid}: {rule_label(policy, index)}" if policy is not None else f"{pid}: rule {index + 1}"
+
+
+def render_policy(
+    console: Console, result: PolicyResult, rulebook: Rulebook, policy: Policy | None = None
+) -> None:
     """One policy's scorecard: scores with ranges and reach, verdict, what it does to its teams'
     queues and the cost of decency, notes, criteria, contributions, and the rules the score says
     nothing about."""
@@ -199,7 +218,8 @@ def render_policy(console: Console, result: PolicyResult, rulebook: Rulebook) ->
     if result.legal:
         say(console, f"note: {result.legal}", 2, style="dim")
     for item in result.not_assessed:
-        say(console, f"not assessed: {item.rule}: {item.reason}", 2)
+        where = reference_words(item.rule, {result.id: policy} if policy is not None else None)
+        say(console, f"not assessed: {where.split(': ', 1)[-1]}: {item.reason}", 2)
     replacement = replacement_view(result)
     if replacement is not None:
         first, *rest = replacement.lines
@@ -220,7 +240,9 @@ def render_policy(console: Console, result: PolicyResult, rulebook: Rulebook) ->
             codes = sorted(
                 {f"{f.rule} {i.text}" for f in groups for i in f.impacts if i.criterion == criterion}
             )
-            table.add_row(cell(criterion), cell(f"{value:+g}"), cell(", ".join(codes)))
+            table.add_row(
+                cell(criterion_words(criterion, rulebook)), cell(f"{value:+g}"), cell(", ".join(codes))
+            )
         console.print(table)
     for finding in groups:
         via = f" via {' > '.join(finding.chain)}" if finding.chain else ""
@@ -229,7 +251,7 @@ def render_policy(console: Console, result: PolicyResult, rulebook: Rulebook) ->
             how = f"{mechanism.title}, {mechanism.lag}" if mechanism else finding.mechanism_id
             via += f" (indirect: {how})"
         say(console, f"- {finding.rule} {finding.name}{via}: {finding.reason}", 2)
-        impacts = ", ".join(f"{i.criterion} {i.text}" for i in finding.impacts)
+        impacts = ", ".join(f"{criterion_words(i.criterion, rulebook)} {i.text}" for i in finding.impacts)
         evidence = ", ".join(finding.evidence)
         quality = strength_text(finding.strength, finding.band, pm="+/-")
         said = f"evidence: {evidence}; {quality}" if evidence else quality
@@ -237,13 +259,20 @@ def render_policy(console: Console, result: PolicyResult, rulebook: Rulebook) ->
     console.print()
 
 
-def render_conflict(console: Console, conflict: Conflict, name_rule: Callable[[Patch], str]) -> None:
+def render_conflict(
+    console: Console,
+    conflict: Conflict,
+    name_rule: Callable[[Patch], str],
+    policies: Mapping[str, Policy] | None = None,
+) -> None:
     """One conflict with its remedies; ``name_rule`` says in plain words which rule a remedy patches
-    (a remedy that adds a rule words the rule, one that sets only the scope says so)."""
+    (a remedy that adds a rule words the rule, one that sets only the scope says so), and the rules
+    the conflict is about read as words when their ``policies`` are given."""
     head = Text()
     head.append_text(cell(f"{conflict.severity:<7}", SEVERITY_STYLE.get(conflict.severity, "")))
     head.append_text(cell(f" {conflict.code} {conflict.kind}  "))
-    head.append_text(cell(", ".join(conflict.rules or conflict.policies), "bold"))
+    where = [reference_words(r, policies) for r in conflict.rules] or list(conflict.policies)
+    head.append_text(cell(", ".join(where), "bold"))
     console.print(head)
     say(console, conflict.explanation, 8)
     for remedy in conflict.remedies:
@@ -299,11 +328,11 @@ def render_evaluation(run: EvaluationRun, console: Console) -> None:
     console.print(table)
     console.print()
     for result in run.evaluation.policies:
-        render_policy(console, result, run.rulebook)
+        render_policy(console, result, run.rulebook, run.policies.get(result.id))
     if run.evaluation.conflicts:
         console.print(Text(f"Conflicts ({len(run.evaluation.conflicts)})", style="bold"))
         for conflict in run.evaluation.conflicts:
-            render_conflict(console, conflict, lambda patch: patched_rule(patch, run.policies))
+            render_conflict(console, conflict, lambda patch: patched_rule(patch, run.policies), run.policies)
         console.print()
     console.print(Text(summary_line(run)))
 
