@@ -519,7 +519,7 @@ def test_every_format_words_the_added_break_rule() -> None:
     assert "(add a break rule: lunch, 30 minutes, unpaid)" in line
     assert "rules[1]" not in line and "kind: break-rule" not in line
     markdown = render_markdown(run)
-    assert "On `p`: add a break rule: lunch, 30 minutes, unpaid." in markdown
+    assert "Adds a break rule: lunch, 30 minutes, unpaid to `p`." in markdown
     html = render_html(run)
     assert "On <code>p</code>: add a break rule: lunch, 30 minutes, unpaid</td>" in html
     text = " ".join(to_string(render_evaluation, run).split())

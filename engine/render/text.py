@@ -40,6 +40,7 @@ from policyweigh.render.view import (
     dose_text,
     findings,
     patched_rule,
+    plain_refs,
     rank_key,
     reach_text,
     remedy_target,
@@ -274,7 +275,8 @@ def render_conflict(
     where = [reference_words(r, policies) for r in conflict.rules] or list(conflict.policies)
     head.append_text(cell(", ".join(where), "bold"))
     console.print(head)
-    say(console, conflict.explanation, 8)
+    own = conflict.policies[0] if len(conflict.policies) == 1 else None
+    say(console, plain_refs(conflict.explanation, policies, own) if policies else conflict.explanation, 8)
     for remedy in conflict.remedies:
         after = remedy.scores_after
         status = "resolves" if remedy.resolves else "does not resolve"
