@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from policyweigh.render.html_environment import environment
+from policyweigh.render.chart_parts import render_svg
 
 WIDTH = 760
 HEIGHT = 600
@@ -395,14 +395,12 @@ def build_chart(points: Sequence[ChartPoint], margin: float) -> Chart:
 
 def render_chart(chart: Chart) -> Markup:
     """The chart as an inline SVG element (escaped, ready to embed in HTML)."""
-    template = environment().get_template("chart.svg.j2")
-    return Markup(
-        template.render(
-            chart=chart,
-            colors=VERDICT_COLORS,
-            tints=QUADRANT_TINTS,
-            radius=POINT_RADIUS,
-            font=LABEL_FONT,
-            diamond=DIAMOND_RADIUS,
-        )
+    return render_svg(
+        "chart.svg.j2",
+        chart=chart,
+        colors=VERDICT_COLORS,
+        tints=QUADRANT_TINTS,
+        radius=POINT_RADIUS,
+        font=LABEL_FONT,
+        diamond=DIAMOND_RADIUS,
     )

@@ -1,4 +1,4 @@
-"""Pieces the line charts share (the queue chart and the what-if curve): axis ticks and legend entries.
+"""Pieces the charts share: axis ticks, legend entries, and drawing a chart's SVG template.
 
 Geometry only, in SVG user units; each chart module places them and its
 template draws them.
@@ -7,6 +7,11 @@ template draws them.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
+
+from markupsafe import Markup
+
+from policyweigh.render.html_environment import environment
 
 LEGEND_FONT = 11
 LEGEND_SAMPLE = 28
@@ -49,3 +54,8 @@ class LegendEntry:
     def text_x(self) -> float:
         """Where the words start."""
         return round(self.x + LEGEND_SAMPLE + LEGEND_GAP, 1)
+
+
+def render_svg(template: str, **values: Any) -> Markup:
+    """A chart's SVG template rendered with ``values``: an inline SVG element, escaped, ready to embed."""
+    return Markup(environment().get_template(template).render(**values))

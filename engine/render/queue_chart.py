@@ -18,8 +18,14 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from policyweigh.render.chart_parts import LEGEND_FONT, LEGEND_GAP, LEGEND_SAMPLE, AxisTick, LegendEntry
-from policyweigh.render.html_environment import environment
+from policyweigh.render.chart_parts import (
+    LEGEND_FONT,
+    LEGEND_GAP,
+    LEGEND_SAMPLE,
+    AxisTick,
+    LegendEntry,
+    render_svg,
+)
 from policyweigh.results import TeamQueue
 
 __all__ = [
@@ -243,15 +249,13 @@ def build_queue_chart(team: TeamQueue) -> QueueChart:
 
 def render_queue_chart(chart: QueueChart) -> Markup:
     """The chart as an inline SVG element (escaped, ready to embed in HTML)."""
-    template = environment().get_template("queue_chart.svg.j2")
-    return Markup(
-        template.render(
-            chart=chart,
-            before_color=BEFORE_COLOR,
-            after_color=AFTER_COLOR,
-            target_color=TARGET_COLOR,
-            before_dash=BEFORE_DASH,
-            target_dash=TARGET_DASH,
-            font=LEGEND_FONT,
-        )
+    return render_svg(
+        "queue_chart.svg.j2",
+        chart=chart,
+        before_color=BEFORE_COLOR,
+        after_color=AFTER_COLOR,
+        target_color=TARGET_COLOR,
+        before_dash=BEFORE_DASH,
+        target_dash=TARGET_DASH,
+        font=LEGEND_FONT,
     )

@@ -23,8 +23,14 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from policyweigh.formatting import signed
-from policyweigh.render.chart_parts import LEGEND_FONT, LEGEND_GAP, LEGEND_SAMPLE, AxisTick, LegendEntry
-from policyweigh.render.html_environment import environment
+from policyweigh.render.chart_parts import (
+    LEGEND_FONT,
+    LEGEND_GAP,
+    LEGEND_SAMPLE,
+    AxisTick,
+    LegendEntry,
+    render_svg,
+)
 from policyweigh.whatif import BALANCED_MEANS, PointResult, SweepRun, balanced_sentence, show_value
 
 __all__ = [
@@ -396,19 +402,17 @@ def build_whatif_chart(run: SweepRun) -> WhatIfChart:
 
 def render_whatif_chart(chart: WhatIfChart) -> Markup:
     """The chart as an inline SVG element (escaped, ready to embed in HTML)."""
-    template = environment().get_template("whatif_chart.svg.j2")
-    return Markup(
-        template.render(
-            chart=chart,
-            employee_color=EMPLOYEE_COLOR,
-            customer_color=CUSTOMER_COLOR,
-            level_color=LEVEL_COLOR,
-            neutral_color=NEUTRAL_COLOR,
-            balanced_color=BALANCED_COLOR,
-            unlawful_color=UNLAWFUL_COLOR,
-            customer_dash=CUSTOMER_DASH,
-            level_dash=LEVEL_DASH,
-            font=LEGEND_FONT,
-            balanced_means=BALANCED_MEANS,
-        )
+    return render_svg(
+        "whatif_chart.svg.j2",
+        chart=chart,
+        employee_color=EMPLOYEE_COLOR,
+        customer_color=CUSTOMER_COLOR,
+        level_color=LEVEL_COLOR,
+        neutral_color=NEUTRAL_COLOR,
+        balanced_color=BALANCED_COLOR,
+        unlawful_color=UNLAWFUL_COLOR,
+        customer_dash=CUSTOMER_DASH,
+        level_dash=LEVEL_DASH,
+        font=LEGEND_FONT,
+        balanced_means=BALANCED_MEANS,
     )
