@@ -128,7 +128,7 @@ def test_explain_shows_a_chain_of_at_least_two_steps(
     assert code == 0, err
     for section in ("1. Facts asserted", "2. Rules fired, in order", "3. Chains", "4. Score", "5. Conflicts"):
         assert section in out
-    assert "1. CTC002 call-time-cap.pay-linked-short on rules[0] (call-time-cap)" in out
+    assert "1. CTC002 call-time-cap.pay-linked-short on the handle-time cap" in out
     assert "derives: rushed-contacts" in out
     chains = [line.strip() for line in out.splitlines() if "steps)" in line]
     assert any(line.count(">") >= 2 for line in chains), chains

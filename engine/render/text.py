@@ -173,7 +173,7 @@ def _customer_parts(result: PolicyResult, rulebook: Rulebook) -> str:
     return line + (f" ({'; '.join(through)})" if through else "")
 
 
-def criterion_words(criterion_id: str, rulebook: Rulebook) -> str:
+def criterion_words(criterion_id: str, rulebook: Rulebook | None = None) -> str:
     """A criterion as a person says it, with its side: "staff autonomy", "customer speed"."""
     side = "staff" if criterion_id.startswith("employee.") else "customer"
     return f"{side} {criterion_label(criterion_id, rulebook)}"
@@ -350,21 +350,25 @@ def render_derivation(d: Derivation, console: Console, policies: Mapping[str, Po
         say(console, d.file, 2, style="dim")
     console.print()
     console.print(Text("1. Facts asserted", style="bold"))
+    own = (policies or {}).get(d.policy)
     for fact in d.facts:
-        say(console, f"rules[{fact.get('rule_index')}]: {describe_fact(fact)}", 2)
+        index = fact.get(INDEX_KEY)
+        named = rule_label(own, index) if own is not None and isinstance(index, int) else f"rule {index}"
+        say(console, f"{named}: {describe_fact(fact)}", 2)
     console.print()
     console.print(Text("2. Rules fired, in order", style="bold"))
     if not d.steps:
         say(console, "(no impact rule fired)", 2)
     for step in d.steps:
-        say(console, f"{step.number}. {step.code} {step.name} on {step.target}", 2)
+        target = plain_refs(step.target, policies, d.policy) if policies else step.target
+        say(console, f"{step.number}. {step.code} {step.name} on {target}", 2)
         if step.matched:
             matched = ", ".join(f"{k} = {format_value(k, v)}" for k, v in step.matched.items())
             say(console, f"matched: {matched}", 5)
         say(console, f"because: {step.reason}", 5)
         if step.impacts:
             shown = [
-                f"{k} {dose_text(v, step.dose, v * step.dose)}"
+                f"{criterion_words(k)} {dose_text(v, step.dose, v * step.dose)}"
                 + (" (not counted: the team's queue model scores it)" if k in step.replaced else "")
                 for k, v in step.impacts.items()
             ]
@@ -385,7 +389,11 @@ def render_derivation(d: Derivation, console: Console, policies: Mapping[str, Po
         if not line.deltas:
             continue
         deltas = " ".join(f"{points(delta)} ({code})" for code, delta in line.deltas)
-        say(console, f"{line.criterion}: weight {line.weight:g} x ({deltas}) = {line.value:+g}", 2)
+        say(
+            console,
+            f"{criterion_words(line.criterion)}: weight {line.weight:g} x ({deltas}) = {line.value:+g}",
+            2,
+        )
     for text in d.arithmetic:
         say(console, text, 2)
     console.print()
