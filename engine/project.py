@@ -127,17 +127,20 @@ class Setup:
     settings: Settings
     rulebook: Rulebook
 
-    def open(self, paths: Sequence[str | Path]) -> Project:
+    def open(self, paths: Sequence[str | Path], *, references: bool = True) -> Project:
         """Load the policies under ``paths`` into a project with these settings and this rulebook.
 
         Raises ``InputError`` for policies that do not load, that name a jurisdiction the rulebook
         brings no guardrail pack for (``jurisdiction_problems``), that name a metric, team or role
         the settings do not know (``check_names``), or that replace or stand beside a policy the
-        library does not have (``policyweigh.proposals.reference_problems``), every problem of
-        every policy at once; near-duplicate names are the project's warnings.
+        library does not have (``policyweigh.proposals.reference_problems``; ``references=False``
+        skips this, for a policy evaluated alone), every problem of every policy at once;
+        near-duplicate names are the project's warnings.
         """
         library = load_library(list(paths))
-        problems = [*jurisdiction_problems(library, self.rulebook.guardrails), *reference_problems(library)]
+        problems = jurisdiction_problems(library, self.rulebook.guardrails)
+        if references:
+            problems = [*problems, *reference_problems(library)]
         try:
             warnings = check_names(library, self.settings)
         except InputError as err:

@@ -51,11 +51,10 @@ from pydantic.fields import FieldInfo
 
 from policyweigh.config import Settings, load_settings, resolve_rulebook
 from policyweigh.errors import InputError, PolicyweighError
-from policyweigh.loading import load_library
 from policyweigh.orchestration import evaluate, unlawful_policies
 from policyweigh.patching import FieldChange, Part, patch_policy
 from policyweigh.policy import TIME_PATTERN, Policy, Scope, dump_policy
-from policyweigh.project import NameWarning, check_names, jurisdiction_problems, open_settings
+from policyweigh.project import NameWarning, open_settings
 from policyweigh.results import QueueImpact
 from policyweigh.rulebook import Rulebook
 from policyweigh.scoring import side_state
@@ -497,16 +496,9 @@ def open_subject(
     part of the sweep.
     """
     setup = open_settings(rulebook=rulebook, config=config, organisation=organisation)
-    library = load_library([path])
-    problems = jurisdiction_problems(library, setup.rulebook.guardrails)
-    try:
-        warnings = check_names(library, setup.settings)
-    except InputError as err:
-        problems = [*problems, *err.problems]
-        warnings = ()
-    if problems:
-        raise InputError(sorted(problems, key=lambda p: (p.file, p.line, p.column, p.message)))
-    loaded = library.policies[0]
+    project = setup.open([path], references=False)
+    warnings = project.warnings
+    loaded = project.library.policies[0]
     return Subject(
         policy=loaded.policy,
         file=loaded.file,
