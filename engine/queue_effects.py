@@ -52,8 +52,15 @@ from policyweigh.policy import (
     Staffing,
     Training,
 )
-from policyweigh.results import CostOfDecency, QueueImpact, QueueInterval, QueueSegment, TeamQueue
-from policyweigh.rota import Day, Lunch, Plan, people_needed, run_day, scaled_people, shift_share
+from policyweigh.results import (
+    CostOfDecency,
+    QueueImpact,
+    QueueInterval,
+    QueueSegment,
+    TeamQueue,
+    call_weighted,
+)
+from policyweigh.rota import Day, Lunch, Plan, Slot, people_needed, run_day, scaled_people, shift_share
 
 MODELLED_KEY = "queue.modelled"
 QUEUE_KINDS = ("break-rule", "staffing", "training", "leader-floor-time", "after-call-work")
@@ -95,10 +102,10 @@ QUEUE_KEYS: Mapping[str, tuple[str, tuple[str, ...]]] = {
 
 def changes_queue(rule: Rule) -> bool:
     """Whether a rule changes the team's day in the queue model."""
-    if isinstance(rule, (BreakRule, LeaderFloorTime, AfterCallWork)):
-        return not isinstance(rule, AfterCallWork) or rule.max_seconds < (
-            rule.typical_seconds or TYPICAL_WRAP_SECONDS
-        )
+    if isinstance(rule, (BreakRule, LeaderFloorTime)):
+        return True
+    if isinstance(rule, AfterCallWork):
+        return rule.max_seconds < (rule.typical_seconds or TYPICAL_WRAP_SECONDS)
     if isinstance(rule, Staffing):
         # A target alone changes no agent: the plan's rule-of-thumb points (a weak target accepts
         # long waits) stay; with a payroll change the day is measured against the policy's target.
@@ -342,8 +349,8 @@ def _segments(
                 summary=f"{who}: {'; '.join(parts) if parts else 'no change'}",
             )
         )
-    out.sort(key=lambda s: (-s.harm, team.shifts.index(next(x for x in team.shifts if x.name == s.shift))))
-    return out
+    # Most harmed first; patterns that carry the same stay in the file's order (the sort is stable).
+    return sorted(out, key=lambda segment: -segment.harm)
 
 
 def decent(team: Team, plan: Plan) -> Plan:
@@ -402,7 +409,7 @@ def _cost(team: Team, step: int, plan: Plan) -> CostOfDecency:
     )
 
 
-def _interval(b: Any, a: Any) -> QueueInterval:
+def _interval(b: Slot, a: Slot) -> QueueInterval:
     return QueueInterval(
         start=format_minutes(b.start),
         calls=b.calls,
@@ -505,21 +512,9 @@ def assess(policy: Policy, organisation: Organisation | None, *, cost: bool = Tr
     return impact
 
 
-def _weighted(queues: Sequence[TeamQueue], attribute: str) -> float | None:
-    total = weight = 0.0
-    for q in queues:
-        value = getattr(q, attribute)
-        calls = sum(i.calls for i in q.intervals)
-        if value is None:
-            return None
-        total += value * calls
-        weight += calls
-    return total / weight if weight else None
-
-
 def _summary(queues: Sequence[TeamQueue]) -> str:
-    before = _weighted(queues, "service_level_before")
-    after = _weighted(queues, "service_level_after")
+    before = call_weighted(queues, "service_level_before")
+    after = call_weighted(queues, "service_level_after")
     names = ", ".join(q.name for q in queues)
     text = f"{names}: the day's service level goes from {_pct(before)} to {_pct(after)}"
     lost = [s for q in queues for s in q.segments if s.lunch_lost]
@@ -536,8 +531,8 @@ def queue_facts(impact: QueueImpact) -> dict[str, Any]:
     lost = sum(s.people_after for q in queues for s in q.segments if s.lunch_lost)
     late = sum(s.misplaced_lunches for q in queues for s in q.segments)
     people = sum(s.people_after for q in queues for s in q.segments)
-    before = _weighted(queues, "service_level_before") or 0.0
-    after = _weighted(queues, "service_level_after") or 0.0
+    before = call_weighted(queues, "service_level_before") or 0.0
+    after = call_weighted(queues, "service_level_after") or 0.0
     change = round((after - before) * 100, 1)
     facts: dict[str, Any] = {
         MODELLED_KEY: True,
@@ -558,18 +553,18 @@ def queue_facts(impact: QueueImpact) -> dict[str, Any]:
         "queue.well_placed_from_hours": max(q.lunch_from_hours for q in queues),
         "queue.changes": "; ".join(c for q in queues for c in q.changes),
     }
-    asa_b, asa_a = _weighted(queues, "asa_seconds_before"), _weighted(queues, "asa_seconds_after")
+    asa_b, asa_a = call_weighted(queues, "asa_seconds_before"), call_weighted(queues, "asa_seconds_after")
     if asa_b is not None and asa_a is not None:
         facts["queue.asa_before_seconds"] = round(asa_b, 1)
         facts["queue.asa_after_seconds"] = round(asa_a, 1)
-    occ_b, occ_a = _weighted(queues, "occupancy_before"), _weighted(queues, "occupancy_after")
+    occ_b, occ_a = call_weighted(queues, "occupancy_before"), call_weighted(queues, "occupancy_after")
     if occ_b is not None and occ_a is not None:
         rise = round((occ_a - occ_b) * 100, 1)
         facts["queue.occupancy_before_pct"] = round(occ_b * 100, 1)
         facts["queue.occupancy_after_pct"] = round(occ_a * 100, 1)
         facts["queue.occupancy_rise_pp"] = max(0.0, rise)
         facts["queue.occupancy_fall_pp"] = max(0.0, -rise)
-    calls = sum(i.calls for q in queues for i in q.intervals)
+    calls = sum(q.calls for q in queues)
     touched = sum(
         i.calls
         for q in queues

@@ -7,6 +7,7 @@ prints (DESIGN.md, Output contract). Keys may be added; none are renamed.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -333,6 +334,11 @@ class TeamQueue(_Out):
     cost_of_decency: CostOfDecency | None = None
     """For break and staffing policies."""
 
+    @property
+    def calls(self) -> float:
+        """Calls offered over the day."""
+        return sum(i.calls for i in self.intervals)
+
 
 class QueueImpact(_Out):
     """What a policy does to the queues of the teams it covers, computed from the organisation file."""
@@ -342,6 +348,20 @@ class QueueImpact(_Out):
     teams: list[TeamQueue]
     summary: str
     """One sentence for the whole policy."""
+
+
+def call_weighted(teams: Sequence[TeamQueue], attribute: str) -> float | None:
+    """A day figure over several teams (``service_level_after``...), each team weighted by the calls
+    it is offered; teams count alike when none is offered any. None when a team has no value (an
+    average wait where some interval never answers)."""
+    values = [getattr(team, attribute) for team in teams]
+    if not values or any(v is None for v in values):
+        return None
+    weights = [team.calls for team in teams]
+    total = sum(weights)
+    if total <= 0:
+        return float(sum(values)) / len(values)
+    return float(sum(w * v for w, v in zip(weights, values, strict=True))) / total
 
 
 class PolicyResult(_Out):

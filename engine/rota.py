@@ -28,7 +28,6 @@ import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import Literal
 
 from policyweigh.organisation import Scheduling, Team
 from policyweigh.queueing import QueueResult, agents_required, queue
@@ -420,7 +419,6 @@ def scaled_people(people: Sequence[int], factor: float) -> tuple[int, ...]:
     return tuple(base)
 
 
-Direction = Literal["grow", "shrink"]
 SEARCH_LIMIT = 120
 STALLS = 3
 """Steps in a row that close none of the gap before the search gives up."""

@@ -55,7 +55,7 @@ from policyweigh.orchestration import evaluate, unlawful_policies
 from policyweigh.patching import FieldChange, Part, patch_policy
 from policyweigh.policy import TIME_PATTERN, Policy, Scope, dump_policy
 from policyweigh.project import NameWarning, open_settings
-from policyweigh.results import QueueImpact
+from policyweigh.results import QueueImpact, call_weighted
 from policyweigh.rulebook import Rulebook
 from policyweigh.scoring import side_state
 from policyweigh.suggest import closest, quote
@@ -532,16 +532,9 @@ class PointResult:
 
 
 def service_level(queue: QueueImpact | None) -> float | None:
-    """The day's service level over a policy's teams: each team's level under the policy, weighted
-    by the calls it is offered over the day (teams count alike when none is offered any); None
-    without queue numbers."""
-    if queue is None or not queue.teams:
-        return None
-    weights = [sum(interval.calls for interval in team.intervals) for team in queue.teams]
-    total = sum(weights)
-    if total <= 0:
-        return sum(team.service_level_after for team in queue.teams) / len(queue.teams)
-    return sum(w * team.service_level_after for w, team in zip(weights, queue.teams, strict=True)) / total
+    """The day's service level over a policy's teams under the policy, weighted by the calls each is
+    offered (``policyweigh.results.call_weighted``); None without queue numbers."""
+    return None if queue is None else call_weighted(queue.teams, "service_level_after")
 
 
 def _error_text(err: PolicyweighError) -> str:

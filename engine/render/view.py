@@ -518,7 +518,7 @@ class TeamQueueView:
     @property
     def calls(self) -> str:
         """Calls offered over the day."""
-        return f"{sum(i.calls for i in self.team.intervals):,.0f}"
+        return f"{self.team.calls:,.0f}"
 
     @property
     def service_level(self) -> str:
