@@ -193,8 +193,8 @@ def in_child(work: Callable[[], list[str]]) -> list[str]:
         text = report.read()
     _, status = os.waitpid(pid, 0)
     assert text, f"the child running durable-rules ended without a report (wait status {status})"
-    found: list[str] = json.loads(text)
-    return found
+    reported: list[str] = json.loads(text)
+    return reported
 
 
 # --------------------------------------------------------------------------- strategies
