@@ -458,13 +458,18 @@ class Check(_Model):
         return self
 
     def holds(self, value: Any, present: bool) -> bool:
-        """Evaluate the test in Python (used to check rulebook examples and remedies)."""
+        """Evaluate the test on a key's value in Python (``when_holds`` adds the member tests).
+
+        ``contains`` / ``not_contains`` read a list's member keys, never the key's own value, so a
+        missing key does not fail them: ``{exists: false, not_contains: x}``
+        holds on a fact without the key, as it does in the Rete network.
+        """
         checks: list[bool] = []
         if self.exists is not None:
             checks.append(present == self.exists)
         if not present:
-            # Every other operator needs a value; a missing key fails it.
-            others = self.model_fields_set - {"exists"}
+            # Every operator on the value needs one; a missing key fails it.
+            others = self.model_fields_set - {"exists", "contains", "not_contains"}
             return all(checks) and not others
         if self.eq is not None:
             checks.append(_same(value, self.eq))
