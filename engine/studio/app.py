@@ -53,7 +53,8 @@ from policyweigh.yamldoc import parse_yaml
 
 __all__ = ["create_app"]
 
-HERE = Path(__file__).parent
+HERE = Path(__file__).resolve().parent
+"""The package folder, its links followed (an editable install links each file), for templates and assets."""
 TOKEN_HEADER = "x-studio-token"
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "

@@ -256,9 +256,26 @@
     return box;
   }
 
+  // The rule's kind first and its free-text note last, as the templates write them.
+  function fieldOrder(names) {
+    var rank = function (name) {
+      return name === "kind" ? 0 : name === "note" ? 2 : 1;
+    };
+    return names
+      .map(function (name, index) {
+        return [rank(name), index, name];
+      })
+      .sort(function (a, b) {
+        return a[0] - b[0] || a[1] - b[1];
+      })
+      .map(function (item) {
+        return item[2];
+      });
+  }
+
   function objectFields(container, node, steps) {
     var required = node.required || [];
-    Object.keys(node.properties || {}).forEach(function (name) {
+    fieldOrder(Object.keys(node.properties || {})).forEach(function (name) {
       container.appendChild(field(name, node.properties[name], steps.concat([name]), required.indexOf(name) >= 0));
     });
   }
