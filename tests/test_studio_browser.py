@@ -161,6 +161,15 @@ def test_drafting_a_break_rule_in_the_studio(studio: tuple[str, Path]) -> None:
         fixed = (_score(page, "employee"), _score(page, "customer"))
         assert fixed != wide
         assert fixed[0] > wide[0]
+        # The form follows the YAML: the remedy's new scheduling shows in its select.
+        text = page.input_value("#yaml")
+        scheduling = page.input_value("#f-rules-0--scheduling")
+        assert scheduling != "fixed" and f"scheduling: {scheduling}" in text
+
+        # Typed in the YAML view, a change reaches the form too.
+        page.fill("#yaml", text.replace("min_minutes: 30", "min_minutes: 45"))
+        seen = _settled(page, seen)
+        assert page.input_value("#f-rules-0--min_minutes") == "45"
 
         # Saving: the file is on disk, valid, with the template's comments and the form's values.
         page.click("#save")
@@ -172,6 +181,7 @@ def test_drafting_a_break_rule_in_the_studio(studio: tuple[str, Path]) -> None:
     saved = library / "breaks" / "studio-lunch.yaml"
     policy = load_policy(saved)
     assert policy.title == "Lunch after the morning peak"
+    assert policy.rules[0].min_minutes == 45  # type: ignore[union-attr]
     assert policy.jurisdiction == "uk"
     text = saved.read_text(encoding="utf-8")
     assert "# Which break the rule governs." in text
