@@ -333,6 +333,26 @@ def test_evaluate_never_loads_the_web_stack() -> None:
     assert done.returncode == 0, done.stderr[-2000:]
 
 
+def test_the_help_example_names_a_folder_and_a_port() -> None:
+    import click
+
+    from policyweigh.cli import cli
+
+    command = cli.commands["studio"]
+    example = (command.help or "").strip().splitlines()[-1].split()
+    assert example[:3] == ["Example:", "policyweigh", "studio"]
+    with click.Context(command) as ctx:
+        values = command.make_context("studio", example[3:], parent=ctx).params
+    assert (ROOT / values["path"]).is_dir() and values["port"] == 8765
+
+
+def test_the_command_refuses_a_host_beyond_this_machine(capsys: pytest.CaptureFixture[str]) -> None:
+    from policyweigh.cli import main
+
+    assert main(["studio", str(ROOT / "policies"), "--host", "0.0.0.0"]) == 2
+    assert "0.0.0.0" in capsys.readouterr().err
+
+
 def test_the_command_without_the_extra_says_how_to_install_it() -> None:
     code = (
         "import sys\n"
