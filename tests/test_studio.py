@@ -353,6 +353,20 @@ def test_the_command_refuses_a_host_beyond_this_machine(capsys: pytest.CaptureFi
     assert "0.0.0.0" in capsys.readouterr().err
 
 
+def test_a_port_in_use_is_one_line_and_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    import socket
+
+    from policyweigh.cli import main
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert main(["studio", str(ROOT / "policies"), "--port", str(port)]) == 2
+    err = capsys.readouterr().err
+    assert f"cannot listen on 127.0.0.1:{port}" in err and "Traceback" not in err
+
+
 def test_the_command_without_the_extra_says_how_to_install_it() -> None:
     code = (
         "import sys\n"

@@ -88,6 +88,11 @@ def _templates() -> jinja2.Environment:
     return env
 
 
+@lru_cache(maxsize=1)
+def _form_schema() -> dict[str, Any]:
+    return form_schema()
+
+
 def _render(template: str, **values: Any) -> str:
     return _templates().get_template(template).render(**values)
 
@@ -110,8 +115,11 @@ class _Guard:
                     scope, receive, send
                 )
                 return
-            if int(headers.get("content-length", "0") or 0) > MAX_BODY:
-                await _json_error(413, "the draft is too large")(scope, receive, send)
+            length = headers.get("content-length", "0") or "0"
+            if not length.isdigit() or int(length) > MAX_BODY:
+                await _json_error(413, "the draft is too large, or its length is not a number")(
+                    scope, receive, send
+                )
                 return
 
         started = False
@@ -251,7 +259,7 @@ class Studio:
         return self._editor(name, starter(kind, policy_id), None)
 
     async def schema(self, request: Request) -> Response:
-        return JSONResponse(form_schema())
+        return JSONResponse(_form_schema())
 
     # The API ---------------------------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import uvicorn
 
+from policyweigh.errors import PolicyweighError
 from policyweigh.project import Setup
 from policyweigh.studio.app import create_app
 from policyweigh.studio.workspace import Workspace
@@ -29,6 +30,15 @@ def free_port(host: str = "127.0.0.1") -> int:
         return int(probe.getsockname()[1])
 
 
+def _check_port(host: str, port: int) -> None:
+    """Raise ``PolicyweighError`` (one line, exit 2 on the command line) when ``port`` is taken."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError as err:
+            raise PolicyweighError(f"cannot listen on {host}:{port}: {err.strerror or err}") from None
+
+
 def serve(
     root: Path,
     setup: Setup,
@@ -39,11 +49,13 @@ def serve(
 ) -> None:
     """Serve the studio over the library folder ``root`` until interrupted; ``announce`` gets its address.
 
-    Port 0 picks a free port. Raises ``ValueError`` for a host that is not the loopback interface.
+    Port 0 picks a free port. Raises ``ValueError`` for a host that is not the loopback interface,
+    ``PolicyweighError`` for a port that is taken.
     """
     if host not in LOOPBACK:
         raise ValueError(f"the studio binds to this machine only ({', '.join(LOOPBACK)}), not {host!r}")
     port = port or free_port(host)
+    _check_port(host, port)
     app = create_app(Workspace(root, setup), hosts=LOOPBACK)
     announce(f"policyweigh studio: http://{host}:{port}/ (library {root}); Ctrl-C stops it")
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False, server_header=False)
