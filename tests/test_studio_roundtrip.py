@@ -94,3 +94,22 @@ def test_new_data_is_written_in_the_templates_layout() -> None:
         {"id": "a", "rules": [{"kind": "break-rule", "blocked_windows": [{"from": "10:00", "to": "11:00"}]}]}
     )
     assert out == 'id: a\nrules:\n  - kind: break-rule\n    blocked_windows: [{from: "10:00", to: "11:00"}]\n'
+
+
+def test_a_new_key_takes_the_place_of_its_commented_example() -> None:
+    text = policy_template("break-rule", "x")
+    data = parse_yaml(text, "t").data
+    data["jurisdiction"] = "uk"
+    data["scope"]["headcount"] = 40
+    data["rules"][0]["note"] = "Agreed with the team"
+    out = merge_text(text, data)
+    lines = out.splitlines()
+    assert "# jurisdiction: uk" not in lines and "  # headcount: 40" not in lines
+    assert lines.index("jurisdiction: uk") < lines.index("scope:")
+    assert lines[lines.index("  headcount: 40") - 2] == "  # Number of people covered."
+    assert lines[-1] == '    note: "Agreed with the team"'
+    assert parse_yaml(out, "t").data == data
+    # Where no example is written, the key goes after the mapping's last one.
+    data["owner"] = "HR"
+    bare = "id: x\ntitle: T\nrules:\n  - kind: training\n"
+    assert merge_text(bare, {**parse_yaml(bare, "t").data, "owner": "HR"}).endswith("owner: HR\n")

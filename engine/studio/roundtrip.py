@@ -14,6 +14,7 @@ both.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import io
 import re
@@ -23,9 +24,11 @@ from typing import Any
 import yaml
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import YAMLError
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, ScalarString
 from ruamel.yaml.util import load_yaml_guess_indent
 
+from policyweigh.errors import InputError
 from policyweigh.patching import Change, FieldChange, NewRule
 from policyweigh.yamldoc import parse_yaml
 
@@ -156,13 +159,50 @@ def _merge(node: Any, value: Any) -> Any:
     return _node(value, node)
 
 
+def _uncomment(lines: list[str], node: Any, value: Any, start: int, end: int) -> bool:
+    """Turn the commented-out line ``# key: example`` of each key ``value`` adds to a mapping into
+    that key, in place in ``lines``, so the new key lands where the file describes it (the
+    ``policyweigh new`` templates show every optional field so). ``start``/``end``: the node's lines."""
+    changed = False
+    if isinstance(node, CommentedMap) and isinstance(value, Mapping):
+        if node.fa.flow_style() or node.lc.col is None:
+            return False
+        indent = " " * node.lc.col
+        for key in value:
+            if key in node or not isinstance(key, str):
+                continue
+            written = re.compile(rf"{indent}# {re.escape(key)}:(\s|$)")
+            for number in range(start, min(end, len(lines))):
+                if written.match(lines[number]):
+                    lines[number] = indent + lines[number][len(indent) + 2 :]
+                    changed = True
+                    break
+        keys = list(node)
+        for index, key in enumerate(keys):
+            if key in value:
+                last = node.lc.key(keys[index + 1])[0] if index + 1 < len(keys) else end
+                changed |= _uncomment(lines, node[key], value[key], node.lc.key(key)[0], last)
+    elif isinstance(node, CommentedSeq) and isinstance(value, (list, tuple)) and not node.fa.flow_style():
+        for index, item in enumerate(node[: len(value)]):
+            last = node.lc.item(index + 1)[0] if index + 1 < len(node) else end
+            changed |= _uncomment(lines, item, value[index], node.lc.item(index)[0], last)
+    return changed
+
+
 def merge_text(text: str, data: Any) -> str:
     """``text`` with its values replaced by ``data``, its comments and key order kept.
 
-    Raises ``InputError`` (located) when ``text`` is not YAML the policy loader would read; a
-    ``text`` with nothing in it gives ``data`` written afresh.
+    A key ``data`` adds takes the place of its commented-out example line when the text has one
+    (``# jurisdiction: uk``), else it goes after the mapping's last key. Raises ``InputError``
+    (located) when ``text`` is not YAML the policy loader would read; a ``text`` with nothing in
+    it gives ``data`` written afresh.
     """
     doc = _Document(text)
+    if doc.root is not None:
+        lines = text.splitlines(keepends=True)
+        if _uncomment(lines, doc.root, data, 0, len(lines)):
+            with contextlib.suppress(InputError, YAMLError):  # an example that does not parse stays a comment
+                doc = _Document("".join(lines))
     doc.root = _merge(doc.root, data) if doc.root is not None else _node(data)
     return doc.dump()
 
