@@ -188,3 +188,35 @@ def test_drafting_a_break_rule_in_the_studio(studio: tuple[str, Path]) -> None:
     assert "# A workplace policy (format 1.1) with one break-rule rule." in text
     assert outside == [], "the page asked for something beyond the studio"
     assert errors == []
+
+
+HOSTILE_TITLE = '<img src=x onerror="alert(1)"><script>alert(2)</script>'
+
+
+def test_a_hostile_policy_shows_as_text_and_runs_nothing(studio: tuple[str, Path]) -> None:
+    base, library = studio
+    text = (library / "breaks" / "pie-van-lunch-ban.yaml").read_text(encoding="utf-8")
+    title = next(line for line in text.splitlines() if line.startswith("title:"))
+    hostile = text.replace(title, "title: '" + HOSTILE_TITLE + "'").replace(
+        "id: pie-van-lunch-ban", "id: hostile-title"
+    )
+    (library / "breaks" / "hostile.yaml").write_text(hostile, encoding="utf-8")
+    dialogs: list[str] = []
+    with chromium() as browser:
+        context = browser.new_context(viewport={"width": 1366, "height": 900})
+        page = context.new_page()
+        page.set_default_timeout(WAIT_MS)
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.goto(base + "/")
+        link = page.locator("li#policy-hostile-title a.edit-link")
+        assert link.inner_text() == HOSTILE_TITLE
+        link.click()
+        page.wait_for_selector("#score-employee")
+        assert page.input_value("#f-title") == HOSTILE_TITLE
+        assert HOSTILE_TITLE in page.input_value("#yaml")
+        assert page.locator("img, iframe").count() == 0
+        # The studio's own script and its data block, which never runs, and nothing else.
+        assert page.locator("script").count() == 2
+        assert page.locator("script[src='/static/studio.js'], script[type='application/json']").count() == 2
+        context.close()
+    assert dialogs == []
