@@ -225,6 +225,7 @@ class Studio:
         )
 
     async def library(self, request: Request) -> Response:
+        """``/``: the library's summary and chart, each policy linking to its editor."""
         return HTMLResponse(await run_in_threadpool(self._library_page))
 
     def _editor(self, name: str, text: str, opened: str | None) -> HTMLResponse:
@@ -232,6 +233,7 @@ class Studio:
         return HTMLResponse(_render("editor.html.j2", name=name, state=state, token=self.token))
 
     async def edit(self, request: Request) -> Response:
+        """``/edit?path=FILE``: the editor on a policy file of the library folder."""
         name = request.query_params.get("path", "")
         try:
             text, opened = self.workspace.read(name)
@@ -240,6 +242,7 @@ class Studio:
         return self._editor(name, text, opened)
 
     async def new(self, request: Request) -> Response:
+        """``/new?kind=KIND&folder=DIR&name=FILE``: the editor on a new policy from KIND's template."""
         kind = request.query_params.get("kind", "")
         folder = request.query_params.get("folder", "").strip("/")
         file = request.query_params.get("name", "").strip() or f"new-{kind}"
@@ -259,6 +262,7 @@ class Studio:
         return self._editor(name, starter(kind, policy_id), None)
 
     async def schema(self, request: Request) -> Response:
+        """``/api/schema``: the format's JSON Schema with labels and units, for the form."""
         return JSONResponse(_form_schema())
 
     # The API ---------------------------------------------------------------------------------------
@@ -300,12 +304,16 @@ class Studio:
         text = _text(body, "yaml", "")
         if "data" in body and body["data"] is not None:
             try:
-                text = merge_text(text, body["data"])
-            except InputError:  # the YAML view holds text that does not parse: the form's data wins
-                text = merge_text("", body["data"])
+                try:
+                    text = merge_text(text, body["data"])
+                except InputError:  # the YAML view holds text that does not parse: the form's data wins
+                    text = merge_text("", body["data"])
+            except RecursionError:
+                raise HTTPException(400, "the draft nests too deeply") from None
         return self._outcome(name, text)
 
     async def draft(self, request: Request) -> Response:
+        """``/api/draft``: a draft's text (with the form's data written in), data, problems and evaluation."""
         body = await _body(request)
         return JSONResponse(await run_in_threadpool(self._draft, body))
 
@@ -332,6 +340,7 @@ class Studio:
         return 200, {"summary": chosen.summary, "diff": text_diff(text, after, name), "yaml": after}
 
     async def remedy(self, request: Request) -> Response:
+        """``/api/remedy``: a remedy of the draft's conflicts as a diff and as the changed text."""
         body = await _body(request)
         status, answer = await run_in_threadpool(self._remedy, body)
         return JSONResponse(answer, status_code=status)
@@ -358,6 +367,7 @@ class Studio:
         return 200, {"saved": name, "opened": fingerprint}
 
     async def save(self, request: Request) -> Response:
+        """``/api/save``: write the draft to its file, unless that would overwrite a change unasked."""
         body = await _body(request)
         status, answer = await run_in_threadpool(self._save, body)
         return JSONResponse(answer, status_code=status)
