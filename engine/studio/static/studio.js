@@ -22,6 +22,11 @@
   var timer = null;
   var inflight = Promise.resolve();
   var remedyText = null;
+  var savedText = state.isNew ? null : state.yaml;
+
+  function unsaved() {
+    return yamlText !== savedText;
+  }
 
   function api(path, body) {
     return fetch(path, {
@@ -448,6 +453,7 @@
       results.classList.add("stale");
       evalStatus.textContent = lastProblems.length ? "Fix the problems to see the evaluation." : "";
     }
+    if (unsaved() && saveStatus.textContent.indexOf("Saving") !== 0) saveStatus.textContent = "Not saved yet.";
     document.body.setAttribute("data-evaluations", String(sent));
   }
 
@@ -543,10 +549,12 @@
   function save(overwrite) {
     saveStatus.textContent = "Saving…";
     flush().then(function () {
-      return api("/api/save", { path: state.path, yaml: yamlText, opened: opened, overwrite: overwrite }).then(
+      var body = { path: state.path, yaml: yamlText, opened: opened, overwrite: overwrite };
+      return api("/api/save", body).then(
         function (answer) {
           if (answer.status === 200) {
             opened = answer.body.opened;
+            savedText = body.yaml;
             conflictBox.hidden = true;
             saveStatus.textContent = "Saved " + answer.body.saved + ".";
             document.body.setAttribute("data-saved", answer.body.opened);
@@ -570,6 +578,19 @@
   });
   document.getElementById("save-cancel").addEventListener("click", function () {
     conflictBox.hidden = true;
+  });
+  document.addEventListener("keydown", function (event) {
+    if ((event.ctrlKey || event.metaKey) && event.key === "s") {
+      event.preventDefault();
+      save(false);
+    }
+  });
+  // Leaving the page with changes not saved asks first, as a desktop editor would.
+  window.addEventListener("beforeunload", function (event) {
+    if (unsaved()) {
+      event.preventDefault();
+      event.returnValue = "";
+    }
   });
 
   fetch("/api/schema")
