@@ -336,13 +336,14 @@ def test_evaluate_never_loads_the_web_stack() -> None:
 def test_the_help_example_names_a_folder_and_a_port() -> None:
     import click
 
-    from policyweigh.cli import cli
+    from policyweigh.cli import CONTEXT_SETTINGS, cli
 
     command = cli.commands["studio"]
     example = (command.help or "").strip().splitlines()[-1].split()
     assert example[:3] == ["Example:", "policyweigh", "studio"]
-    with click.Context(command) as ctx:
-        values = command.make_context("studio", example[3:], parent=ctx).params
+    # Parsed under the command group's own context, as the command line does (its -h included).
+    with click.Context(cli, info_name="policyweigh", **CONTEXT_SETTINGS) as group:  # type: ignore[arg-type]
+        values = command.make_context("studio", example[3:], parent=group).params
     assert (ROOT / values["path"]).is_dir() and values["port"] == 8765
 
 
