@@ -47,6 +47,10 @@ ALLOWED_LATE_IMPORTS: dict[tuple[str, str], str] = {
         "policyweigh.bdd.plugin",
     ): "pytest-bdd stays optional: names load on first use",
     ("engine/bdd/__init__.py", "policyweigh.bdd.world"): "pytest-bdd stays optional: names load on first use",
+    (
+        "engine/cli/studio.py",
+        "policyweigh.studio.server",
+    ): "the studio is an optional extra: its web server loads only for `policyweigh studio`",
 }
 """(file, imported module) to why it is imported late; anything else late is a hidden cycle."""
 

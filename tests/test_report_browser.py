@@ -12,9 +12,7 @@ reason; under CI (``CI`` set) they fail instead, since CI installs Chromium.
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,66 +20,22 @@ from typing import Any
 import pytest
 
 from policyweigh.cli import main
+from tests.browser import chromium, find_chromium, unavailable
 from tests.golden.report.build import HOSTILE_TITLE, golden_run
 from tests.helpers import ROOT
 
 pytestmark = pytest.mark.browser
 
 ARTIFACTS = ROOT / "artifacts"
-CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-# Flags that keep a headless Chromium quiet and offline in containers and CI.
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-]
 LAPTOP = {"width": 1366, "height": 768}
-
-
-def _unavailable(reason: str) -> None:
-    # .ci/run sets POLICYWEIGH_BROWSER_SKIP when it could not install Chromium: say why and skip.
-    ci_reason = os.environ.get("POLICYWEIGH_BROWSER_SKIP")
-    if ci_reason:
-        pytest.skip(f"{reason}; {ci_reason}")
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason}; CI must install it (see .ci/run)", pytrace=False)
-    pytest.skip(reason)
-
-
-def find_chromium() -> str | None:
-    """The Chromium to drive: $POLICYWEIGH_CHROMIUM, else the first browser on PATH."""
-    explicit = os.environ.get("POLICYWEIGH_CHROMIUM")
-    if explicit:
-        return explicit if Path(explicit).is_file() else None
-    for name in CANDIDATES:
-        found = shutil.which(name)
-        if found:
-            return found
-    return None
+_unavailable = unavailable
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     """A headless Chromium, launched once for this module."""
-    executable = find_chromium()
-    if executable is None:
-        _unavailable("chromium not installed: `apt-get install chromium`, or set POLICYWEIGH_CHROMIUM")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("playwright not installed: `pip install playwright` (the browser itself comes from apt)")
-    with sync_playwright() as pw:
-        launched = pw.chromium.launch(executable_path=executable, args=FLAGS, headless=True, timeout=60_000)
-        try:
-            yield launched
-        finally:
-            launched.close()
+    with chromium() as launched:
+        yield launched
 
 
 class Visit:

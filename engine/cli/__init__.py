@@ -64,6 +64,7 @@ COMMANDS = (
     "new",
     "workload",
     "what-if",
+    "studio",
 )
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
