@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic_core import PydanticUndefined
 
 Verdict = Literal[
     "win-win",
@@ -52,6 +53,57 @@ def parse_rule_ref(ref: str) -> tuple[str, int]:
 class _Out(BaseModel):
     # Frozen: a step that adds to a result (conflicts, remedies, legal notes) returns a copy.
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+Out = TypeVar("Out", bound=_Out)
+
+_IMMUTABLE_DEFAULTS = (type(None), bool, int, float, str, tuple, frozenset)
+_DEFAULTS: dict[type[_Out], tuple[tuple[str, bool, Any], ...]] = {}
+
+
+def _defaults(cls: type[_Out]) -> tuple[tuple[str, bool, Any], ...]:
+    """Per field of ``cls``: its name, whether a factory makes its default, and the default or factory."""
+    found = _DEFAULTS.get(cls)
+    if found is None:
+        fields: list[tuple[str, bool, Any]] = []
+        for name, info in cls.model_fields.items():
+            if info.default_factory is not None:
+                fields.append((name, True, info.default_factory))
+            elif info.is_required():
+                fields.append((name, False, PydanticUndefined))
+            elif isinstance(info.default, _IMMUTABLE_DEFAULTS):
+                fields.append((name, False, info.default))
+            else:
+                raise TypeError(f"{cls.__name__}.{name}: a mutable default is not built by trusted()")
+        found = _DEFAULTS[cls] = tuple(fields)
+    return found
+
+
+def trusted(cls: type[Out], **values: Any) -> Out:
+    """A result model made from values that already have their fields' types, without validation.
+
+    What ``model_construct`` makes (fields set, defaults filled, factories
+    called), for the engine's hot path, whose values come from the engine
+    itself: ``model_construct`` asks for every default factory's signature on
+    every call. A required field left out is a ``TypeError``.
+    """
+    given = set(values)
+    data: dict[str, Any] = {}
+    for name, factory, default in _defaults(cls):
+        if name in values:
+            data[name] = values.pop(name)
+        elif default is PydanticUndefined:
+            raise TypeError(f"{cls.__name__}: required field {name!r} missing")
+        else:
+            data[name] = default() if factory else default
+    if values:
+        raise TypeError(f"{cls.__name__}: unknown field(s) {sorted(values)}")
+    made = cls.__new__(cls)
+    object.__setattr__(made, "__dict__", data)
+    object.__setattr__(made, "__pydantic_fields_set__", given)
+    object.__setattr__(made, "__pydantic_extra__", None)
+    object.__setattr__(made, "__pydantic_private__", None)
+    return made
 
 
 class Contribution(_Out):

@@ -27,7 +27,7 @@ import math
 from collections.abc import Iterable, Sequence
 from typing import Literal
 
-from policyweigh.results import Contribution, PolicyResult, Ranges, Scores, Verdict
+from policyweigh.results import Contribution, PolicyResult, Ranges, Scores, Verdict, trusted
 from policyweigh.rulebook import Rulebook
 
 __all__ = [
@@ -38,6 +38,7 @@ __all__ = [
     "ranges",
     "round_half_away",
     "score",
+    "score_and_ranges",
     "side_state",
     "side_sums",
     "uncertain_sides",
@@ -120,6 +121,64 @@ def score(contributions: Sequence[Contribution], rulebook: Rulebook) -> Scores:
         criteria=criterion_values(contributions, rulebook),
         mechanisms={k: round(v, 4) for k, v in sorted(mechanisms.items())},
     )
+
+
+def score_and_ranges(contributions: Sequence[Contribution], rulebook: Rulebook) -> tuple[Scores, Ranges]:
+    """``score`` and ``ranges`` of one policy's contributions in one pass, to the same values.
+
+    The weighted sums are added in the same order with the same operations as
+    ``side_sums`` does at each end of the bands, so every figure is the same
+    float; the models are built without validation, each value having its field's type.
+    """
+    saturation = rulebook.scoring.saturation
+    weights = _weights(rulebook)
+    points = dict.fromkeys(weights, 0.0)
+    # [employee, direct, indirect] at the band's low end, as scored, and at its high end.
+    sums = [[0.0, 0.0, 0.0], [0.0, 0.0, 0.0], [0.0, 0.0, 0.0]]
+    mechanisms: dict[str, float] = {}
+    for c in contributions:
+        criterion = c.criterion
+        points[criterion] += c.delta
+        weight = weights[criterion]
+        side = 0 if criterion.startswith("employee.") else (1 if c.mechanism is None else 2)
+        for end, totals in zip((-1, 0, 1), sums, strict=True):
+            delta = c.delta * (1 + end * c.band) if c.delta > 0 else c.delta * (1 - end * c.band)
+            value = weight * delta
+            totals[side] += value
+            if end == 0 and side == 2:
+                mechanism = c.mechanism
+                assert mechanism is not None
+                mechanisms[mechanism] = mechanisms.get(mechanism, 0.0) + value
+    (e_low, d_low, i_low), (employee, direct, indirect), (e_high, d_high, i_high) = sums
+    customer, d, i = _customer(direct, indirect, saturation)
+    scores = trusted(
+        Scores,
+        employee=bounded(employee, saturation),
+        customer=customer,
+        customer_direct=d,
+        customer_indirect=i,
+        criteria={key: round(weights[key] * value, 4) for key, value in points.items()},
+        mechanisms={k: round(v, 4) for k, v in sorted(mechanisms.items())},
+    )
+    spans = trusted(
+        Ranges,
+        employee=(bounded(e_low, saturation), bounded(e_high, saturation)),
+        customer=(_customer(d_low, i_low, saturation)[0], _customer(d_high, i_high, saturation)[0]),
+    )
+    return scores, spans
+
+
+_WEIGHTS: dict[int, tuple[Rulebook, dict[str, float]]] = {}
+
+
+def _weights(rulebook: Rulebook) -> dict[str, float]:
+    """Criterion weights by id, in rulebook order, kept per rulebook (held, so its id is not reused)."""
+    found = _WEIGHTS.get(id(rulebook))
+    if found is None or found[0] is not rulebook:
+        if len(_WEIGHTS) >= 16:
+            _WEIGHTS.clear()
+        found = _WEIGHTS[id(rulebook)] = (rulebook, {c.id: c.weight for c in rulebook.criteria})
+    return found[1]
 
 
 def ranges(contributions: Sequence[Contribution], rulebook: Rulebook) -> Ranges:
