@@ -25,7 +25,16 @@ from policyweigh.formatting import format_value
 from policyweigh.law.wording import NO_JURISDICTION
 from policyweigh.policy import Policy
 from policyweigh.queue_effects import MODELLED_KEY, add_queue_facts, assess
-from policyweigh.results import Contribution, Evaluation, NotAssessed, PolicyResult, Reach, rule_ref, trusted
+from policyweigh.results import (
+    Contribution,
+    Evaluation,
+    NotAssessed,
+    PolicyResult,
+    Reach,
+    rule_ref,
+    trusted,
+    trusted_row,
+)
 from policyweigh.rete import Firing, run_impact
 from policyweigh.rulebook import ImpactRule, Rulebook
 from policyweigh.rulebook.models import PLACEHOLDER
@@ -441,22 +450,22 @@ def _contributions(
             # Built without validation: every value already has the field's type (the
             # identity corpus and a validating round trip in the tests hold it so).
             out.append(
-                trusted(
+                trusted_row(
                     Contribution,
-                    rule=code,
-                    name=rule.name,
-                    criterion=criterion,
-                    delta=delta,
-                    reason=reason,
-                    evidence=list(plan.evidence),
-                    facts=dict(matched),
-                    chain=list(chain),
-                    base=base,
-                    dose=dose,
-                    band=plan.band,
-                    strength=plan.strength,
-                    mechanism=mechanism,
-                    also=list(also),
+                    code,
+                    rule.name,
+                    criterion,
+                    delta,
+                    reason,
+                    list(plan.evidence),
+                    dict(matched),
+                    list(chain),
+                    base,
+                    dose,
+                    plan.band,
+                    plan.strength,
+                    mechanism,
+                    list(also),
                 )
             )
     # Stable order for output: by policy rule, then rule code, then criterion.

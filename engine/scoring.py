@@ -27,7 +27,7 @@ import math
 from collections.abc import Iterable, Sequence
 from typing import Literal
 
-from policyweigh.results import Contribution, PolicyResult, Ranges, Scores, Verdict, trusted
+from policyweigh.results import Contribution, PolicyResult, Ranges, Scores, Verdict, trusted_row
 from policyweigh.rulebook import Rulebook
 
 __all__ = [
@@ -126,59 +126,76 @@ def score(contributions: Sequence[Contribution], rulebook: Rulebook) -> Scores:
 def score_and_ranges(contributions: Sequence[Contribution], rulebook: Rulebook) -> tuple[Scores, Ranges]:
     """``score`` and ``ranges`` of one policy's contributions in one pass, to the same values.
 
-    The weighted sums are added in the same order with the same operations as
-    ``side_sums`` does at each end of the bands, so every figure is the same
-    float; the models are built without validation, each value having its field's type.
+    Each weighted sum is added in the same order, from the same products, as
+    ``side_sums`` adds it at each end of the bands (``delta * (1 - band)`` is
+    what ``delta * (1 + end * band)`` gives at ``end`` -1, bit for bit), so every
+    figure is the same float; the models are built without validation, each
+    value having its field's type.
     """
     saturation = rulebook.scoring.saturation
-    weights = _weights(rulebook)
-    points = dict.fromkeys(weights, 0.0)
-    # [employee, direct, indirect] at the band's low end, as scored, and at its high end.
-    sums = [[0.0, 0.0, 0.0], [0.0, 0.0, 0.0], [0.0, 0.0, 0.0]]
+    weights, zeros = _weights(rulebook)
+    points: dict[str, float] = {}
+    e_low = e_mid = e_high = d_low = d_mid = d_high = i_low = i_mid = i_high = 0.0
     mechanisms: dict[str, float] = {}
     for c in contributions:
         criterion = c.criterion
-        points[criterion] += c.delta
+        delta = c.delta
+        band = c.band
+        points[criterion] = points.get(criterion, 0.0) + delta
         weight = weights[criterion]
-        side = 0 if criterion.startswith("employee.") else (1 if c.mechanism is None else 2)
-        for end, totals in zip((-1, 0, 1), sums, strict=True):
-            delta = c.delta * (1 + end * c.band) if c.delta > 0 else c.delta * (1 - end * c.band)
+        if delta > 0:
+            low, high = delta * (1 - band), delta * (1 + band)
+        else:
+            low, high = delta * (1 + band), delta * (1 - band)
+        if criterion.startswith("employee."):
+            e_low += weight * low
+            e_mid += weight * delta
+            e_high += weight * high
+        elif c.mechanism is not None:
             value = weight * delta
-            totals[side] += value
-            if end == 0 and side == 2:
-                mechanism = c.mechanism
-                assert mechanism is not None
-                mechanisms[mechanism] = mechanisms.get(mechanism, 0.0) + value
-    (e_low, d_low, i_low), (employee, direct, indirect), (e_high, d_high, i_high) = sums
-    customer, d, i = _customer(direct, indirect, saturation)
-    scores = trusted(
+            i_low += weight * low
+            i_mid += value
+            i_high += weight * high
+            mechanisms[c.mechanism] = mechanisms.get(c.mechanism, 0.0) + value
+        else:
+            d_low += weight * low
+            d_mid += weight * delta
+            d_high += weight * high
+    criteria = dict(zeros)
+    for key, value in points.items():
+        criteria[key] = round(weights[key] * value, 4)
+    customer, direct, indirect = _customer(d_mid, i_mid, saturation)
+    scores = trusted_row(
         Scores,
-        employee=bounded(employee, saturation),
-        customer=customer,
-        customer_direct=d,
-        customer_indirect=i,
-        criteria={key: round(weights[key] * value, 4) for key, value in points.items()},
-        mechanisms={k: round(v, 4) for k, v in sorted(mechanisms.items())},
+        bounded(e_mid, saturation),
+        customer,
+        direct,
+        indirect,
+        criteria,
+        {k: round(v, 4) for k, v in sorted(mechanisms.items())},
     )
-    spans = trusted(
+    spans = trusted_row(
         Ranges,
-        employee=(bounded(e_low, saturation), bounded(e_high, saturation)),
-        customer=(_customer(d_low, i_low, saturation)[0], _customer(d_high, i_high, saturation)[0]),
+        (bounded(e_low, saturation), bounded(e_high, saturation)),
+        (_customer(d_low, i_low, saturation)[0], _customer(d_high, i_high, saturation)[0]),
     )
     return scores, spans
 
 
-_WEIGHTS: dict[int, tuple[Rulebook, dict[str, float]]] = {}
+_WEIGHTS: dict[int, tuple[Rulebook, dict[str, float], dict[str, float]]] = {}
 
 
-def _weights(rulebook: Rulebook) -> dict[str, float]:
-    """Criterion weights by id, in rulebook order, kept per rulebook (held, so its id is not reused)."""
+def _weights(rulebook: Rulebook) -> tuple[dict[str, float], dict[str, float]]:
+    """Criterion weights by id, and every criterion's weighted value with no points, in rulebook
+    order; kept per rulebook (held, so its id is not reused)."""
     found = _WEIGHTS.get(id(rulebook))
     if found is None or found[0] is not rulebook:
         if len(_WEIGHTS) >= 16:
             _WEIGHTS.clear()
-        found = _WEIGHTS[id(rulebook)] = (rulebook, {c.id: c.weight for c in rulebook.criteria})
-    return found[1]
+        weights = {c.id: c.weight for c in rulebook.criteria}
+        zeros = {key: round(weight * 0.0, 4) for key, weight in weights.items()}
+        found = _WEIGHTS[id(rulebook)] = (rulebook, weights, zeros)
+    return found[1], found[2]
 
 
 def ranges(contributions: Sequence[Contribution], rulebook: Rulebook) -> Ranges:
