@@ -426,12 +426,15 @@ def _contributions(
         fact = firing.facts[0]
         index = fact.get(INDEX_KEY)
         lookup = values.lookup(fact)
-        reason = plan.because.fill(lookup) + _dose_text(rule, fact, intensity) + plan.thresholds
+        reason = plan.because.fill(lookup)
+        if rule.dose:
+            reason += _dose_text(rule, fact, intensity)
+        reason += plan.thresholds
         matched: dict[str, Any] = {}
         if index is not None:
             matched[INDEX_KEY] = index
         for key in plan.keys:
-            value = lookup(key)
+            value = fact[key] if key in fact else values.get(index, key)  # ``lookup``, inline
             if value is not None:
                 matched[key] = value
         modelled = bool(fact.get(MODELLED_KEY))
