@@ -168,8 +168,11 @@ def collector() -> Iterator[None]:
     """The collector as the test found it, whatever the test does to it."""
     threshold = gc.get_threshold()
     frozen = gc.get_freeze_count()
+    enabled = gc.isenabled()
     yield
     gc.set_threshold(*threshold)
+    if enabled:
+        gc.enable()
     if gc.get_freeze_count() and not frozen:
         gc.unfreeze()
 
@@ -181,12 +184,35 @@ def test_batch_gc_raises_the_threshold_freezes_and_restores() -> None:
     with batch_gc():
         assert gc.get_threshold() == (BATCH_GC_THRESHOLD, 10, 10)
         assert gc.get_freeze_count() > 0
-        with batch_gc(threshold=10):  # re-entrant: the outer context's settings hold
+        assert not gc.isenabled()
+        with batch_gc(threshold=10, pause=False):  # re-entrant: the outer context's settings hold
             assert gc.get_threshold() == (BATCH_GC_THRESHOLD, 10, 10)
+            assert not gc.isenabled()
         assert gc.get_threshold() == (BATCH_GC_THRESHOLD, 10, 10)
         assert gc.get_freeze_count() > 0
+        assert not gc.isenabled()
     assert gc.get_threshold() == (700, 10, 10)
     assert gc.get_freeze_count() == 0
+    assert gc.isenabled()
+
+
+@pytest.mark.usefixtures("collector")
+def test_batch_gc_without_pausing_keeps_collecting_less_often() -> None:
+    gc.set_threshold(700, 10, 10)
+    with batch_gc(threshold=20_000, pause=False):
+        assert gc.isenabled()
+        assert gc.get_threshold() == (20_000, 10, 10)
+    assert gc.get_threshold() == (700, 10, 10)
+    assert gc.isenabled()
+
+
+@pytest.mark.usefixtures("collector")
+def test_batch_gc_leaves_a_paused_collector_paused() -> None:
+    gc.disable()
+    with batch_gc():
+        assert not gc.isenabled()
+    assert not gc.isenabled()
+    gc.enable()
 
 
 @pytest.mark.usefixtures("collector")
@@ -196,6 +222,7 @@ def test_batch_gc_restores_after_an_exception() -> None:
         raise RuntimeError("boom")
     assert gc.get_threshold() == (500, 7, 9)
     assert gc.get_freeze_count() == 0
+    assert gc.isenabled()
 
 
 @pytest.mark.usefixtures("collector")
@@ -240,6 +267,7 @@ def test_batch_gc_from_threads_restores_once_the_last_leaves() -> None:
         thread.join(timeout=10)
     assert seen == [(BATCH_GC_THRESHOLD, 10, 10)] * 3  # each read while all three were inside
     assert gc.get_threshold() == (700, 10, 10)
+    assert gc.isenabled()
     assert gc.get_freeze_count() == 0
 
 
@@ -250,11 +278,11 @@ def test_a_large_batch_runs_under_batch_gc_and_restores(library_run: EvaluationR
     copies = [
         p.model_copy(update={"id": f"{p.id}-{i}"}) for i in range(250 // len(policies) + 1) for p in policies
     ]
-    seen: list[tuple[int, int, int]] = []
+    seen: list[tuple[int, int, int, bool]] = []
     real = rete.CompiledRulebook.run_impact
 
     def run_impact(self: rete.CompiledRulebook, facts: Any, **kwargs: Any) -> Any:
-        seen.append(gc.get_threshold())
+        seen.append((*gc.get_threshold(), gc.isenabled()))
         return real(self, facts, **kwargs)
 
     with pytest.MonkeyPatch.context() as patch:
@@ -262,7 +290,7 @@ def test_a_large_batch_runs_under_batch_gc_and_restores(library_run: EvaluationR
         run = score_policies(copies, rulebook=library_run.rulebook, settings=library_run.settings)
         score_policies(policies[:3], rulebook=library_run.rulebook, settings=library_run.settings)
     assert len(run.evaluation.policies) == len(copies) >= 200
-    assert seen == [(BATCH_GC_THRESHOLD, 10, 10), (700, 10, 10)]  # a small one runs as it is
+    assert seen == [(BATCH_GC_THRESHOLD, 10, 10, False), (700, 10, 10, True)]  # a small one runs as it is
     assert gc.get_threshold() == (700, 10, 10)
     assert gc.get_freeze_count() == 0
 
