@@ -357,6 +357,8 @@ class _RulePlan:
     evidence: tuple[str, ...]
     strength: str | None
     band: float
+    plain: bool
+    """No dose and not on a derived fact: every firing has intensity 1."""
     impacts: tuple[tuple[str, int, bool, str | None, bool], ...]
     """Per criterion: its id, the points, whether it is a customer criterion, the mechanism it
     reaches customers by, and whether a queue model replaces it."""
@@ -383,6 +385,7 @@ def _plans(rulebook: Rulebook) -> dict[str, _RulePlan]:
             evidence=tuple(rule.evidence),
             strength=strength,
             band=bands.of(strength),
+            plain=not rule.dose and not rule.on_derived,
             impacts=tuple(
                 (
                     criterion,
@@ -418,7 +421,9 @@ def _contributions(
     for firing in intensities.firings:
         index = firing.facts[0].get(INDEX_KEY)
         position = index if isinstance(index, int) else -1
-        groups.setdefault(firing.code, []).append((round(intensities.of(firing), 3), position, firing))
+        # A rule with no dose on a policy rule is at full intensity: round(1.0, 3) is 1.0.
+        intensity = 1.0 if plans[firing.code].plain else round(intensities.of(firing), 3)
+        groups.setdefault(firing.code, []).append((intensity, position, firing))
     out: list[Contribution] = []
     contacts = 0.0
     customer_facing = policy.scope.customer_facing
@@ -450,6 +455,7 @@ def _contributions(
         modelled = bool(fact.get(MODELLED_KEY))
         dose = round(intensity, 4)
         chain = firing.chain
+        shared = False
         for criterion, base, customer, mechanism, replaced in plan.impacts:
             if modelled and replaced:
                 continue  # the queue model's QUE rules give these points from the team's own numbers
@@ -471,16 +477,17 @@ def _contributions(
                     delta,
                     reason,
                     list(plan.evidence),
-                    dict(matched),
+                    dict(matched) if shared else matched,
                     list(chain),
                     base,
                     dose,
                     plan.band,
                     plan.strength,
                     mechanism,
-                    list(also),
+                    list(also) if shared else also,
                 )
             )
+            shared = True  # later contributions of this firing get their own copies
     # Stable order for output: by policy rule, then rule code, then criterion.
     out.sort(key=_contribution_order)
     return out, round(contacts, 4)
