@@ -68,6 +68,8 @@ def round_half_away(value: float) -> int:
 
 def bounded(weighted_sum: float, saturation: float) -> int:
     """A side score from a weighted sum: 100 x tanh(sum / saturation), rounded."""
+    if not weighted_sum:
+        return 0  # what the formula gives for 0 and -0, without the arithmetic (most sums in a batch)
     return round_half_away(100 * math.tanh(weighted_sum / saturation))
 
 
