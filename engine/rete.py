@@ -67,7 +67,13 @@ What else was measured and is applied here:
   are synchronous, so that check is switched off;
 - an exception inside an action is stored in the session state, and stops
   later actions: every action body is wrapped, and the first failure is raised
-  as ``EvaluationError`` once the assert returns.
+  as ``EvaluationError`` once the assert returns;
+- durable's Python action loop cost as much per firing as its C engine (a
+  ``Closure``, two clock readings and the state encoded again for every
+  action): the engine's rulesets run theirs through ``_lean_flush``, which
+  makes the same C calls in the same order. ``CompiledRulebook.run_idle`` runs
+  the same rules with do-nothing actions through durable's own loop: the floor
+  ``benchmarks/durable_floor.py`` measures a batch against.
 """
 
 from __future__ import annotations
