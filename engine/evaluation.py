@@ -11,7 +11,10 @@ returns a new one.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping, Sequence
+import gc
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -22,23 +25,92 @@ from policyweigh.formatting import format_value
 from policyweigh.law.wording import NO_JURISDICTION
 from policyweigh.policy import Policy
 from policyweigh.queue_effects import MODELLED_KEY, add_queue_facts, assess
-from policyweigh.results import Contribution, Evaluation, NotAssessed, PolicyResult, Reach, rule_ref
+from policyweigh.results import (
+    Contribution,
+    Evaluation,
+    NotAssessed,
+    PolicyResult,
+    Reach,
+    rule_ref,
+    trusted,
+    trusted_row,
+)
 from policyweigh.rete import Firing, run_impact
 from policyweigh.rulebook import ImpactRule, Rulebook
-from policyweigh.scoring import ranges, score, uncertain_sides, verdict
-from policyweigh.templates import render_reason
+from policyweigh.rulebook.models import PLACEHOLDER
+from policyweigh.scoring import score_and_ranges, uncertain_sides, verdict
+from policyweigh.templates import UNSET, render_reason
 
 __all__ = [
     "EvaluationRun",
     "PolicyValues",
     "Rescore",
+    "CompiledTemplate",
     "Trace",
+    "batch_gc",
     "dose_factor",
     "fill",
     "firing_doses",
     "rule_value",
     "score_policies",
 ]
+
+
+BATCH_GC_POLICIES = 200
+"""Batches of at least this many policies are scored under ``batch_gc``."""
+BATCH_GC_THRESHOLD = 50_000
+"""The collector's youngest-generation threshold in a batch (Python's default is 700)."""
+
+_gc_lock = threading.Lock()
+_gc_depth = 0
+_gc_saved: tuple[int, int, int] = (0, 0, 0)
+_gc_enabled = True
+_gc_froze = False
+
+
+@contextmanager
+def batch_gc(threshold: int = BATCH_GC_THRESHOLD, *, pause: bool = True) -> Iterator[None]:
+    """Run a batch without cyclic garbage collection; the collector's settings are restored after.
+
+    A batch allocates millions of short-lived containers and makes no reference
+    cycles (none are left to collect after scoring the identity corpus with its
+    organisation, or a 5,000-policy batch), yet the collector walked them, and
+    every long-lived object (the rulebook, the policies, the compiled
+    rulesets), again and again: a third of a batch's time. Inside the context
+    what is alive on entry is frozen (``gc.freeze``), so no collection walks it,
+    unless something else froze objects already (a process pool's forked
+    workers), whose freeze is left as it is; the collector is paused
+    (``pause``), or else runs its youngest generation only every ``threshold``
+    allocations. A cycle made in a batch is collected after it.
+
+    Re-entrant and thread-safe: the outermost context of any thread applies the
+    settings and the last one to leave restores them (threshold, enabled,
+    frozen), also when the batch raises.
+    """
+    global _gc_depth, _gc_saved, _gc_enabled, _gc_froze
+    with _gc_lock:
+        if _gc_depth == 0:
+            _gc_saved = gc.get_threshold()
+            _gc_enabled = gc.isenabled()
+            _gc_froze = gc.get_freeze_count() == 0
+            if _gc_froze:
+                gc.freeze()
+            gc.set_threshold(max(threshold, _gc_saved[0]), *_gc_saved[1:])
+            if pause:
+                gc.disable()
+        _gc_depth += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_depth -= 1
+            if _gc_depth == 0:
+                gc.set_threshold(*_gc_saved)
+                if _gc_enabled:
+                    gc.enable()
+                if _gc_froze:
+                    gc.unfreeze()
+                    _gc_froze = False
 
 
 def fill(template: str, lookup: Callable[[str], Any]) -> str:
@@ -243,13 +315,104 @@ def _not_assessed_reason(rule: Any) -> str:
     )
 
 
+class CompiledTemplate:
+    """A reason template split once into text and placeholders; filling it equals ``fill``.
+
+    ``fill`` searches the template with the placeholder pattern on every call;
+    a rulebook's templates are filled for every contribution of a batch.
+    """
+
+    __slots__ = ("parts", "template")
+
+    def __init__(self, template: str) -> None:
+        self.template = template
+        parts: list[tuple[str, str | None]] = []
+        position = 0
+        for match in PLACEHOLDER.finditer(template):
+            parts.append((template[position : match.start()], match.group(1)))
+            position = match.end()
+        parts.append((template[position:], None))
+        self.parts = tuple(parts)
+
+    def fill(self, lookup: Callable[[str], Any]) -> str:
+        """The template with each placeholder filled from ``lookup``, as ``fill`` fills it."""
+        out: list[str] = []
+        for text, name in self.parts:
+            out.append(text)
+            if name is not None:
+                value = lookup(name)
+                out.append(UNSET if value is None else format_value(name, value))
+        return "".join(out)
+
+
+@dataclass(frozen=True, slots=True)
+class _RulePlan:
+    """What a contribution of one impact rule takes from the rulebook, worked out once per rulebook."""
+
+    rule: ImpactRule
+    because: CompiledTemplate
+    thresholds: str
+    keys: tuple[str, ...]
+    """The keys whose values a contribution shows: the rule's conditions' and doses', sorted."""
+    evidence: tuple[str, ...]
+    strength: str | None
+    band: float
+    plain: bool
+    """No dose and not on a derived fact: every firing has intensity 1."""
+    impacts: tuple[tuple[str, int, bool, str | None, bool], ...]
+    """Per criterion: its id, the points, whether it is a customer criterion, the mechanism it
+    reaches customers by, and whether a queue model replaces it."""
+
+
+_PLANS: dict[int, tuple[Rulebook, dict[str, _RulePlan]]] = {}
+_PLANS_KEPT = 16
+
+
+def _plans(rulebook: Rulebook) -> dict[str, _RulePlan]:
+    """The rule plans of ``rulebook`` by code, made on first use (the rulebook is frozen)."""
+    found = _PLANS.get(id(rulebook))
+    if found is not None and found[0] is rulebook:
+        return found[1]
+    bands = rulebook.scoring.bands
+    plans: dict[str, _RulePlan] = {}
+    for rule in rulebook.impact_rules:
+        strength = _strength(rule, rulebook)
+        plans[rule.code] = _RulePlan(
+            rule=rule,
+            because=CompiledTemplate(rule.because),
+            thresholds=_threshold_text(rule),
+            keys=tuple(sorted({*rule.when, *(d.key for d in rule.dose)})),
+            evidence=tuple(rule.evidence),
+            strength=strength,
+            band=bands.of(strength),
+            plain=not rule.dose and not rule.on_derived,
+            impacts=tuple(
+                (
+                    criterion,
+                    base,
+                    criterion.startswith("customer."),
+                    rule.mechanism if criterion.startswith("customer.") else None,
+                    criterion in rule.replaced_by_queue,
+                )
+                for criterion, base in rule.impacts.items()
+            ),
+        )
+    if len(_PLANS) >= _PLANS_KEPT:
+        _PLANS.clear()  # rulebooks made one after another (tests, a studio): keep the cache small
+    _PLANS[id(rulebook)] = (rulebook, plans)  # the rulebook is held, so its id is not reused
+    return plans
+
+
+def _contribution_order(c: Contribution) -> tuple[Any, str, str]:
+    return (c.facts.get(INDEX_KEY, 1_000), c.rule, c.criterion)
+
+
 def _contributions(
     policy: Policy, firings: Sequence[Firing], rulebook: Rulebook
 ) -> tuple[list[Contribution], float]:
     """Contributions of one policy (each impact rule once, at its strongest dose), and the share of
     customer contacts they touch."""
-    rules = rulebook.impact_by_code
-    bands = rulebook.scoring.bands
+    plans = _plans(rulebook)
     values = PolicyValues(policy)
     intensities = _Intensities(firings, rulebook)
     # An impact rule counts once per policy, at its strongest firing (ties: the first policy rule);
@@ -258,69 +421,82 @@ def _contributions(
     for firing in intensities.firings:
         index = firing.facts[0].get(INDEX_KEY)
         position = index if isinstance(index, int) else -1
-        groups.setdefault(firing.code, []).append((round(intensities.of(firing), 3), position, firing))
-    kept: dict[str, tuple[Firing, float, list[int]]] = {}
-    for code, group in groups.items():
-        intensity, _, best = max(group, key=lambda g: (g[0], -g[1]))
-        kept[code] = (best, intensity, sorted(i for _, i, f in group if f is not best and i >= 0))
+        # A rule with no dose on a policy rule is at full intensity: round(1.0, 3) is 1.0.
+        intensity = 1.0 if plans[firing.code].plain else round(intensities.of(firing), 3)
+        groups.setdefault(firing.code, []).append((intensity, position, firing))
     out: list[Contribution] = []
     contacts = 0.0
-    for code, (firing, intensity, also) in kept.items():
+    customer_facing = policy.scope.customer_facing
+    for code, group in groups.items():
+        if len(group) == 1:
+            intensity, _, firing = group[0]
+            also: list[int] = []
+        else:
+            intensity, _, firing = max(group, key=lambda g: (g[0], -g[1]))
+            also = sorted(i for _, i, f in group if f is not firing and i >= 0)
         if intensity <= 0:
             continue
-        rule = rules[code]
+        plan = plans[code]
+        rule = plan.rule
         fact = firing.facts[0]
         index = fact.get(INDEX_KEY)
         lookup = values.lookup(fact)
-        reason = fill(rule.because, lookup) + _dose_text(rule, fact, intensity) + _threshold_text(rule)
+        reason = plan.because.fill(lookup)
+        if rule.dose:
+            reason += _dose_text(rule, fact, intensity)
+        reason += plan.thresholds
         matched: dict[str, Any] = {}
         if index is not None:
             matched[INDEX_KEY] = index
-        for key in sorted({*rule.when, *(d.key for d in rule.dose)}):
-            value = lookup(key)
+        for key in plan.keys:
+            value = fact[key] if key in fact else values.get(index, key)  # ``lookup``, inline
             if value is not None:
                 matched[key] = value
-        strength = _strength(rule, rulebook)
-        band = bands.of(strength)
         modelled = bool(fact.get(MODELLED_KEY))
-        for criterion, base in rule.impacts.items():
-            if modelled and criterion in rule.replaced_by_queue:
+        dose = round(intensity, 4)
+        chain = firing.chain
+        shared = False
+        for criterion, base, customer, mechanism, replaced in plan.impacts:
+            if modelled and replaced:
                 continue  # the queue model's QUE rules give these points from the team's own numbers
             delta = round(base * intensity, 4)
             if delta == 0:
                 continue
-            mechanism = rule.mechanism if criterion.startswith("customer.") else None
-            if criterion.startswith("customer.") and policy.scope.customer_facing:
+            if customer and customer_facing:
                 share = fact.get(rule.reach) if rule.reach else 1.0
                 if isinstance(share, (int, float)) and not isinstance(share, bool):
                     contacts = max(contacts, min(1.0, max(0.0, float(share))))
+            # Built without validation: every value already has the field's type (the
+            # identity corpus and a validating round trip in the tests hold it so).
             out.append(
-                Contribution(
-                    rule=rule.code,
-                    name=rule.name,
-                    criterion=criterion,
-                    delta=delta,
-                    reason=reason,
-                    evidence=list(rule.evidence),
-                    facts=matched,
-                    chain=list(firing.chain),
-                    base=base,
-                    dose=round(intensity, 4),
-                    band=band,
-                    strength=strength,
-                    mechanism=mechanism,
-                    also=sorted(also),
+                trusted_row(
+                    Contribution,
+                    code,
+                    rule.name,
+                    criterion,
+                    delta,
+                    reason,
+                    list(plan.evidence),
+                    dict(matched) if shared else matched,
+                    list(chain),
+                    base,
+                    dose,
+                    plan.band,
+                    plan.strength,
+                    mechanism,
+                    list(also) if shared else also,
                 )
             )
+            shared = True  # later contributions of this firing get their own copies
     # Stable order for output: by policy rule, then rule code, then criterion.
-    out.sort(key=lambda c: (c.facts.get(INDEX_KEY, 1_000), c.rule, c.criterion))
+    out.sort(key=_contribution_order)
     return out, round(contacts, 4)
 
 
 def _not_assessed(policy: Policy, firings: Sequence[Firing]) -> list[NotAssessed]:
     seen = {f.facts[0].get(INDEX_KEY) for f in firings}
     return [
-        NotAssessed(rule=rule_ref(policy.id, i), reason=_not_assessed_reason(rule))
+        trusted(NotAssessed, rule=rule_ref(policy.id, i), reason=_not_assessed_reason(rule))
         for i, rule in enumerate(policy.rules)
         if i not in seen
     ]
@@ -339,6 +515,17 @@ def score_policies(
     ``files`` maps policy id to its file, for output. ``queue_costs=False`` leaves the cost of
     decency out of the queue results (remedy trials and sweeps, which only read the scores).
     """
+    with batch_gc() if len(policies) >= BATCH_GC_POLICIES else nullcontext():
+        return _score_policies(policies, rulebook, settings, files, queue_costs)
+
+
+def _score_policies(
+    policies: Sequence[Policy],
+    rulebook: Rulebook,
+    settings: Settings,
+    files: Mapping[str, str] | None,
+    queue_costs: bool,
+) -> EvaluationRun:
     book = rulebook
     by_id = {p.id: p for p in sorted(policies, key=lambda p: p.id)}
     catalog = settings.metric_catalog  # built from the settings: once per evaluation, not per policy
@@ -360,12 +547,14 @@ def score_policies(
     results: list[PolicyResult] = []
     traces: dict[str, Trace] = {}
     margin = book.scoring.verdicts.margin
+    # Results are built without validation: each field gets a value of its type from the
+    # engine itself (the identity corpus and a validating round trip in the tests hold it so).
     for pid, policy in by_id.items():
         contributions, contacts = _contributions(policy, per_policy[pid], book)
-        scores = score(contributions, book)
-        spans = ranges(contributions, book)
+        scores, spans = score_and_ranges(contributions, book)
         results.append(
-            PolicyResult(
+            trusted(
+                PolicyResult,
                 id=pid,
                 title=policy.title,
                 verdict=verdict(scores.employee, scores.customer, margin),
@@ -374,7 +563,7 @@ def score_policies(
                 file=known.get(pid),
                 legal=None if policy.jurisdiction else NO_JURISDICTION,
                 ranges=spans,
-                reach=Reach(employees=policy.scope.headcount, contacts_share=contacts),
+                reach=trusted(Reach, employees=policy.scope.headcount, contacts_share=contacts),
                 not_assessed=_not_assessed(policy, per_policy[pid]),
                 uncertain=uncertain_sides(spans, margin),
                 queue=queues[pid],
@@ -383,7 +572,7 @@ def score_policies(
         traces[pid] = Trace(pid, facts_by_policy[pid], per_policy[pid])
 
     return EvaluationRun(
-        evaluation=Evaluation(policies=results, conflicts=[]),
+        evaluation=trusted(Evaluation, policies=results, conflicts=[]),
         policies=by_id,
         traces=traces,
         firings=firings,

@@ -67,7 +67,13 @@ What else was measured and is applied here:
   are synchronous, so that check is switched off;
 - an exception inside an action is stored in the session state, and stops
   later actions: every action body is wrapped, and the first failure is raised
-  as ``EvaluationError`` once the assert returns.
+  as ``EvaluationError`` once the assert returns;
+- durable's Python action loop cost as much per firing as its C engine (a
+  ``Closure``, two clock readings and the state encoded again for every
+  action): the engine's rulesets run theirs through ``_lean_flush``, which
+  makes the same C calls in the same order. ``CompiledRulebook.run_idle`` runs
+  the same rules with do-nothing actions through durable's own loop: the floor
+  ``benchmarks/durable_floor.py`` measures a batch against.
 """
 
 from __future__ import annotations
@@ -76,8 +82,10 @@ import contextlib
 import copy
 import datetime
 import itertools
+import json
 import math
 import threading
+import types
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -300,6 +308,60 @@ def _unix_now() -> float:
 durable_engine._unix_now = _unix_now
 
 
+class _Action:
+    """What an action is given: the session's id, durable's message, and the ruleset to assert into.
+
+    ``message`` maps each condition's name (``m``; ``a`` and ``b`` for a join)
+    to the message durable-rules matched there.
+    """
+
+    __slots__ = ("message", "ruleset", "sid")
+
+    def __init__(self, sid: str, message: dict[str, Any], ruleset: Any) -> None:
+        self.sid = sid
+        self.message = message
+        self.ruleset = ruleset
+
+
+def _lean_flush(
+    self: Any, state: dict[str, Any], result_container: dict[str, Any], state_offset: Any, complete: Any
+) -> None:
+    """durable's ``Ruleset._flush_actions`` for synchronous actions that leave the state alone.
+
+    The same calls into durable's C engine in the same order (run the action,
+    ``update_state`` with the session state, ``complete_and_start_action``,
+    parse the next action), without what only asynchronous, timed or
+    state-changing actions need: a ``Closure``, two wall-clock readings and a
+    ``Content`` wrapper per action, and the state encoded again for every
+    action although no action changes it. An exception escaping an action is
+    stored in the state, as durable does, and read back by ``_attempt``.
+    """
+    engine = durable_engine.durable_rules_engine
+    handle = self._handle
+    actions = self._actions
+    sid: str = state["sid"]
+    state_text = json.dumps(state, ensure_ascii=False)
+    while "message" in result_container:
+        pending: dict[str, Any] = result_container.pop("message")
+        action_name, message = next(iter(pending.items()))
+        try:
+            actions[action_name]._func(_Action(sid, message, self))
+        except BaseException as error:  # durable's Promise.run stores even an interrupt
+            state["exception"] = f"exception caught {error}"
+            state_text = json.dumps(state, ensure_ascii=False)
+        try:
+            engine.update_state(handle, state_text)
+            following = engine.complete_and_start_action(handle, state_offset)
+        except BaseException as error:
+            engine.abandon_action(handle, state_offset)
+            complete(error, None)
+            return
+        if following:
+            result_container["message"] = json.loads(following)
+        else:
+            complete(None, state)
+
+
 class _QuietHost(durable_engine.Host):  # type: ignore[misc]
     """A durable-rules host without its two timer threads.
 
@@ -329,7 +391,11 @@ class _Host:
                 self._host = _QuietHost()
             return self._host
 
-    def ensure(self, name: str, definition: Callable[[], dict[str, Any]]) -> None:
+    def ensure(self, name: str, definition: Callable[[], dict[str, Any]], *, lean: bool = True) -> None:
+        """Register ruleset ``name`` once, warmed up; ``lean`` runs its actions by ``_lean_flush``.
+
+        Actions of a lean ruleset take an ``_Action``; the others take durable's own ``Closure``.
+        """
         with _LOCK:
             if name in self._registered:
                 return
@@ -338,6 +404,9 @@ class _Host:
             host = self.host()
             # Ruleset() deletes `run` from the dict it is given: pass a copy.
             host.set_rulesets({name: copy.copy(rules)})
+            if lean:
+                ruleset = host.get_ruleset(name)
+                ruleset._flush_actions = types.MethodType(_lean_flush, ruleset)
             # createStateNode leaves a state slot's action context uninitialised, and
             # delete_state frees it: a slot whose first session fired nothing corrupts
             # the heap. One session that fires makes the slot safe; with one live
@@ -424,12 +493,12 @@ class CompiledRulebook:
         derives = tuple(rule.derive)
         keys = self._impact_keys
 
-        def action(c: Any) -> None:
-            session = _HOST.sessions.get(c.s.sid)
+        def action(c: _Action) -> None:
+            session = _HOST.sessions.get(c.sid)
             if session is None or session.error is not None:
                 return
             try:
-                fact = _original(session, c.m._d)
+                fact = _original(session, c.message["m"])
                 policy = fact.get(POLICY_KEY, "")
                 if not session.count(code, policy):
                     return
@@ -445,8 +514,8 @@ class CompiledRulebook:
                     derived = {k: v for k, v in fact.items() if k.startswith(("scope.", "policy."))}
                     derived.update({DERIVED_KEY: name, POLICY_KEY: policy})
                     message = _message(derived, keys, self._numbers)
-                    message.update({TYPE_KEY: DERIVED_FACT, "sid": c.s.sid, "id": session.new_id(derived)})
-                    c.assert_fact(message)
+                    message.update({TYPE_KEY: DERIVED_FACT, "sid": c.sid, "id": session.new_id(derived)})
+                    c.ruleset.assert_fact(message)
                     session.derived += 1
             except durable_engine.MessageObservedException:
                 # Refused as a duplicate although its id is unique: the session is rerun.
@@ -459,12 +528,13 @@ class CompiledRulebook:
     def _join_action(self, rule: ConflictRule) -> Callable[[Any], None]:
         code = rule.code
 
-        def action(c: Any) -> None:
-            session = _HOST.sessions.get(c.s.sid)
+        def action(c: _Action) -> None:
+            session = _HOST.sessions.get(c.sid)
             if session is None or session.error is not None:
                 return
             try:
-                a, b = _original(session, c.a._d), _original(session, c.b._d)
+                message = c.message
+                a, b = _original(session, message["a"]), _original(session, message["b"])
                 if not session.count(code, a.get(POLICY_KEY, "")):
                     return
                 if a is b:
@@ -581,6 +651,50 @@ class CompiledRulebook:
             overflow = self._impact_overflow(limit, len(chunk), policies, given)
             firings.extend(self._session(self.impact_name, chunk, limit, overflow))
         return firings
+
+    def idle_batches(self, facts: Sequence[Fact]) -> list[list[dict[str, Any]]]:
+        """The messages ``run_impact`` would assert for ``facts``, session by session, without a ``sid``.
+
+        With ``run_idle`` this measures durable-rules alone on the engine's own
+        work: the floor any evaluation through it can approach (``benchmarks/durable_floor.py``).
+        """
+        pool = _id_pool(0)
+        batches: list[list[dict[str, Any]]] = []
+        for chunk in _chunks_by_policy(distinct_facts(facts), SESSION_FACTS):
+            pool.grow(len(chunk))
+            batches.append(
+                [
+                    {**_message(fact, self._impact_keys, self._numbers), TYPE_KEY: RULE_FACT, "id": mid}
+                    for fact, mid in zip(chunk, pool.ids, strict=False)
+                ]
+            )
+        return batches
+
+    def run_idle(self, batches: Sequence[Sequence[dict[str, Any]]]) -> None:
+        """Assert ``idle_batches`` into the impact rules compiled with do-nothing actions, one session each.
+
+        The same conditions as ``run_impact``'s, run by durable-rules' own action
+        loop; nothing is recorded and nothing derived, so only rules on policy
+        rules fire.
+        """
+        name = f"{self.impact_name}-idle"
+        with _LOCK:
+            _HOST.ensure(name, self._idle_definition, lean=False)
+            host = _HOST.host()
+            pool = _id_pool(0)
+            for batch in batches:
+                sid = f"s{next(_SIDS)}"
+                while pool.position.get(message_hash(f"sid-{sid}"), len(batch)) < len(batch):
+                    sid = f"s{next(_SIDS)}"  # its state id would share a hash with a fact's id
+                host.assert_facts(name, [{**message, "sid": sid} for message in batch])
+                host.delete_state(name, sid)
+
+    def _idle_definition(self) -> dict[str, Any]:
+        rules: dict[str, Any] = {"$sink": self._sink()}
+        for rule in self.rulebook.impact_rules:
+            expression = compile_when(rule.when, _fact_type(rule.when))
+            rules[rule.code] = {"all": [{"m": expression}], "run": lambda c: None}
+        return rules
 
     def impact_bound(self, facts: int, policies: int) -> int:
         """The most firings ``facts`` rule facts of ``policies`` policies can cause.

@@ -27,7 +27,7 @@ import math
 from collections.abc import Iterable, Sequence
 from typing import Literal
 
-from policyweigh.results import Contribution, PolicyResult, Ranges, Scores, Verdict
+from policyweigh.results import Contribution, PolicyResult, Ranges, Scores, Verdict, trusted_row
 from policyweigh.rulebook import Rulebook
 
 __all__ = [
@@ -38,6 +38,7 @@ __all__ = [
     "ranges",
     "round_half_away",
     "score",
+    "score_and_ranges",
     "side_state",
     "side_sums",
     "uncertain_sides",
@@ -67,6 +68,8 @@ def round_half_away(value: float) -> int:
 
 def bounded(weighted_sum: float, saturation: float) -> int:
     """A side score from a weighted sum: 100 x tanh(sum / saturation), rounded."""
+    if not weighted_sum:
+        return 0  # what the formula gives for 0 and -0, without the arithmetic (most sums in a batch)
     return round_half_away(100 * math.tanh(weighted_sum / saturation))
 
 
@@ -120,6 +123,81 @@ def score(contributions: Sequence[Contribution], rulebook: Rulebook) -> Scores:
         criteria=criterion_values(contributions, rulebook),
         mechanisms={k: round(v, 4) for k, v in sorted(mechanisms.items())},
     )
+
+
+def score_and_ranges(contributions: Sequence[Contribution], rulebook: Rulebook) -> tuple[Scores, Ranges]:
+    """``score`` and ``ranges`` of one policy's contributions in one pass, to the same values.
+
+    Each weighted sum is added in the same order, from the same products, as
+    ``side_sums`` adds it at each end of the bands (``delta * (1 - band)`` is
+    what ``delta * (1 + end * band)`` gives at ``end`` -1, bit for bit), so every
+    figure is the same float; the models are built without validation, each
+    value having its field's type.
+    """
+    saturation = rulebook.scoring.saturation
+    weights, zeros = _weights(rulebook)
+    points: dict[str, float] = {}
+    e_low = e_mid = e_high = d_low = d_mid = d_high = i_low = i_mid = i_high = 0.0
+    mechanisms: dict[str, float] = {}
+    for c in contributions:
+        criterion = c.criterion
+        delta = c.delta
+        band = c.band
+        points[criterion] = points.get(criterion, 0.0) + delta
+        weight = weights[criterion]
+        if delta > 0:
+            low, high = delta * (1 - band), delta * (1 + band)
+        else:
+            low, high = delta * (1 + band), delta * (1 - band)
+        if criterion.startswith("employee."):
+            e_low += weight * low
+            e_mid += weight * delta
+            e_high += weight * high
+        elif c.mechanism is not None:
+            value = weight * delta
+            i_low += weight * low
+            i_mid += value
+            i_high += weight * high
+            mechanisms[c.mechanism] = mechanisms.get(c.mechanism, 0.0) + value
+        else:
+            d_low += weight * low
+            d_mid += weight * delta
+            d_high += weight * high
+    criteria = dict(zeros)
+    for key, value in points.items():
+        criteria[key] = round(weights[key] * value, 4)
+    customer, direct, indirect = _customer(d_mid, i_mid, saturation)
+    scores = trusted_row(
+        Scores,
+        bounded(e_mid, saturation),
+        customer,
+        direct,
+        indirect,
+        criteria,
+        {k: round(v, 4) for k, v in sorted(mechanisms.items())},
+    )
+    spans = trusted_row(
+        Ranges,
+        (bounded(e_low, saturation), bounded(e_high, saturation)),
+        (_customer(d_low, i_low, saturation)[0], _customer(d_high, i_high, saturation)[0]),
+    )
+    return scores, spans
+
+
+_WEIGHTS: dict[int, tuple[Rulebook, dict[str, float], dict[str, float]]] = {}
+
+
+def _weights(rulebook: Rulebook) -> tuple[dict[str, float], dict[str, float]]:
+    """Criterion weights by id, and every criterion's weighted value with no points, in rulebook
+    order; kept per rulebook (held, so its id is not reused)."""
+    found = _WEIGHTS.get(id(rulebook))
+    if found is None or found[0] is not rulebook:
+        if len(_WEIGHTS) >= 16:
+            _WEIGHTS.clear()
+        weights = {c.id: c.weight for c in rulebook.criteria}
+        zeros = {key: round(weight * 0.0, 4) for key, weight in weights.items()}
+        found = _WEIGHTS[id(rulebook)] = (rulebook, weights, zeros)
+    return found[1], found[2]
 
 
 def ranges(contributions: Sequence[Contribution], rulebook: Rulebook) -> Ranges:
