@@ -86,8 +86,8 @@ _SIDS = itertools.count(1)
 
 
 def _recorder(index: int) -> Callable[[Any], None]:
-    def action(c: Any) -> None:
-        _FIRED[c.s.sid].append((index, c.m._d["id"]))
+    def action(c: Any) -> None:  # the engine's own action context (rete._Action)
+        _FIRED[c.sid].append((index, c.message["m"]["id"]))
 
     return action
 
