@@ -45,6 +45,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -65,7 +66,7 @@ from policyweigh.results import (
     Severity,
     rule_ref,
 )
-from policyweigh.rete import run_joins
+from policyweigh.rete import join_sides, run_joins
 from policyweigh.rulebook import ConflictRule, Rulebook
 from policyweigh.rulebook.models import when_holds
 from policyweigh.scoring import bounded
@@ -362,7 +363,12 @@ def _join_conflicts(run: EvaluationRun, wanted: set[str], facts: Sequence[Fact])
         if key not in found:  # a pair both of whose facts meet both sides fires twice
             found[key] = _join_conflict(rule, a, b)
 
-    for firing in (f for group in _scope_groups(run, facts) for f in run_joins(book, group)):
+    # Each fact's sides are tested once, here; facts that meet none cannot join and are left out
+    # of the scope groups, and every group's joins read the sides remembered.
+    sides = join_sides(book)
+    joining = [fact for fact in facts if sides.meets_any(fact)]
+    groups = _scope_groups(run, joining)
+    for firing in (f for group in groups for f in run_joins(book, group, sides=sides)):
         rule = rules[firing.code]
         fa, fb = firing.facts
         a = _Side(run.policies[fa[POLICY_KEY]], fa)
@@ -370,13 +376,15 @@ def _join_conflicts(run: EvaluationRun, wanted: set[str], facts: Sequence[Fact])
         if _pair_allowed(rule, a.policy, b.policy):
             add(rule, a, b)
     # One rule that meets both sides: the Rete layer never pairs a fact with itself.
-    for rule in book.conflict_rules:
+    for number, rule in enumerate(book.conflict_rules):
         if rule.across == "other-policies":
             continue
-        for fact in facts:
-            if fact[POLICY_KEY] in wanted and when_holds(rule.a, fact) and when_holds(rule.b, fact):
-                side = _Side(run.policies[fact[POLICY_KEY]], fact)
-                add(rule, side, side)
+        for fact in joining:
+            if fact[POLICY_KEY] in wanted:
+                meets_a, meets_b = sides.of(fact)
+                if number in meets_a and number in meets_b:
+                    side = _Side(run.policies[fact[POLICY_KEY]], fact)
+                    add(rule, side, side)
     return list(found.values())
 
 
@@ -626,7 +634,13 @@ def _repeats(policy: Policy) -> dict[int, int]:
     """Index of each rule that repeats an earlier one (all but the note) to the index it repeats."""
     first: dict[str, int] = {}
     out: dict[int, int] = {}
+    # Rules of different kinds never repeat one another: only kinds held twice are compared.
+    shared = {kind for kind, count in Counter(rule.kind for rule in policy.rules).items() if count > 1}
+    if not shared:
+        return out
     for index, rule in enumerate(policy.rules):
+        if rule.kind not in shared:
+            continue
         content = json.dumps(rule.model_dump(mode="json", by_alias=True, exclude={"note"}), sort_keys=True)
         original = first.setdefault(content, index)
         if original != index:
