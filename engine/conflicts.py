@@ -244,8 +244,9 @@ def detect_conflicts(
     for pid in sorted(chosen):
         found.extend(_trade_offs(run, pid))
         found.extend(_harms(run, pid))
-        found.extend(_duplicates(run, pid))
-        found.extend(_implausible(run, pid))
+        repeats = _repeats(run.policies[pid])
+        found.extend(_duplicates(pid, repeats))
+        found.extend(_implausible(run, pid, repeats))
     guardrails, notes = _guardrail_conflicts(run, chosen)
     found.extend(guardrails)
     return Detection(sort_conflicts(found), notes)
@@ -604,10 +605,11 @@ def _harms(run: EvaluationRun, pid: str) -> list[Conflict]:
 # --------------------------------------------------------------------------- duplicates
 
 
-def _duplicates(run: EvaluationRun, pid: str) -> list[Conflict]:
-    """A finding for each rule that repeats an earlier one (the same content apart from its note)."""
+def _duplicates(pid: str, repeats: Mapping[int, int]) -> list[Conflict]:
+    """A finding for each rule that repeats an earlier one (``_repeats``: the same content apart from
+    its note)."""
     found: list[Conflict] = []
-    for index, original in sorted(_repeats(run.policies[pid]).items()):
+    for index, original in sorted(repeats.items()):
         found.append(
             policy_finding(
                 DUPLICATE,
@@ -648,15 +650,14 @@ def _repeats(policy: Policy) -> dict[int, int]:
     return out
 
 
-def _implausible(run: EvaluationRun, pid: str) -> list[Conflict]:
+def _implausible(run: EvaluationRun, pid: str, repeats: Mapping[int, int]) -> list[Conflict]:
     """A finding for each rule with numbers (fields or measures) outside their plausible ranges.
 
-    A rule that repeats an earlier one is left to its duplicate finding.
+    A rule that repeats an earlier one (in ``repeats``) is left to its duplicate finding.
     """
     entries = run.rulebook.plausible
     if not entries:
         return []
-    repeats = _repeats(run.policies[pid])
     found: list[Conflict] = []
     for fact in run.traces[pid].facts:
         index = int(fact[INDEX_KEY])

@@ -36,6 +36,7 @@ __all__ = [
     "dose_factor",
     "fill",
     "firing_doses",
+    "rescore_policy",
     "rule_value",
     "score_policies",
 ]
@@ -390,4 +391,129 @@ def score_policies(
         rulebook=book,
         settings=settings,
         files=known,
+    )
+
+
+def _derived_name(rule: ImpactRule) -> str | None:
+    """The derived fact a rule on derived facts waits for (None for a rule on policy rules)."""
+    name = rule.when.get(DERIVED_KEY) if rule.on_derived else None
+    return name if isinstance(name, str) else None
+
+
+def _linked_names(rulebook: Rulebook, names: set[str]) -> set[str] | None:
+    """The derived facts linked to ``names`` through the rulebook's chains (either way), ``names``
+    included; None when a rule waits for derived facts by a condition other than one name."""
+    links: dict[str, set[str]] = {}
+    for rule in rulebook.impact_rules:
+        if not rule.on_derived:
+            continue
+        source = _derived_name(rule)
+        if source is None:
+            return None
+        for name in rule.derive:
+            links.setdefault(source, set()).add(name)
+            links.setdefault(name, set()).add(source)
+    found = set(names)
+    todo = list(names)
+    while todo:
+        for other in links.get(todo.pop(), ()):
+            if other not in found:
+                found.add(other)
+                todo.append(other)
+    return found
+
+
+def _policy_facts(policy: Policy, settings: Settings, queue_costs: bool) -> tuple[list[Fact], Any]:
+    """A policy's facts as ``score_policies`` makes them (queue facts added), and its queue result."""
+    facts = rule_facts(policy, settings.metric_catalog)
+    queue = assess(policy, settings.organisation_model, cost=queue_costs)
+    if queue is not None:
+        add_queue_facts(policy, facts, queue)
+    return facts, queue
+
+
+def rescore_policy(run: EvaluationRun, policy: Policy, *, queue_costs: bool = True) -> EvaluationRun:
+    """``policy`` scored alone, as ``score_policies([policy])`` scores it, reusing what ``run`` fired.
+
+    For a changed version of a policy of ``run`` (a remedy's patch): an impact
+    rule on a policy rule reads that rule's fact alone, so the firings of the
+    facts that are unchanged (equal, context and queue keys included) are taken
+    from ``run``, and only the changed facts go through the Rete engine. Derived
+    facts are the exception: a derived fact is asserted once per policy, and
+    its chain names the firing that derived it first, so when a changed fact
+    derives (or derived) a fact, that fact and every one linked to it through
+    the rulebook's chains are derived again, in one session with every fact
+    that derives one of them. The firings are the same; their order in the
+    trace is not the engine's (scores do not depend on it). A policy of no
+    trace in ``run``, with fewer rules, or with a condition on derived facts the
+    linking cannot follow is scored in full.
+    """
+    book = run.rulebook
+    settings = run.settings
+    pid = policy.id
+    before = run.traces.get(pid)
+    facts, queue = _policy_facts(policy, settings, queue_costs)
+    if before is None or len(facts) < len(before.facts):
+        return score_policies([policy], rulebook=book, settings=settings, queue_costs=queue_costs)
+    old = before.facts
+    changed = {i for i, fact in enumerate(facts) if i >= len(old) or fact != old[i]}
+    rules = book.impact_by_code
+    by_index: dict[int, list[Firing]] = {}
+    derived: list[Firing] = []
+    for firing in before.firings:
+        index = firing.facts[0].get(INDEX_KEY)
+        if isinstance(index, int) and DERIVED_KEY not in firing.facts[0]:
+            by_index.setdefault(index, []).append(firing)
+        else:
+            derived.append(firing)
+    fresh = run_impact(book, [facts[i] for i in sorted(changed)]) if changed else []
+    on_rules = [f for f in fresh if DERIVED_KEY not in f.facts[0]]
+    names = {n for i in changed for f in by_index.get(i, ()) for n in rules[f.code].derive}
+    names.update(n for f in on_rules for n in rules[f.code].derive)
+    linked = _linked_names(book, names) if names else set()
+    if linked is None:
+        return score_policies([policy], rulebook=book, settings=settings, queue_costs=queue_costs)
+    kept = [f for i in sorted(by_index) if i not in changed for f in by_index[i]]
+    if linked:
+        # Derive the linked facts again from every fact that derives one, in the facts' order.
+        derivers = sorted(
+            changed
+            | {
+                i
+                for i, firings in by_index.items()
+                if i not in changed and any(linked.intersection(rules[f.code].derive) for f in firings)
+            }
+        )
+        again = run_impact(book, [facts[i] for i in derivers])
+        redone = set(derivers)
+        kept = [f for f in kept if f.facts[0][INDEX_KEY] not in redone]
+        on_rules = [f for f in again if DERIVED_KEY not in f.facts[0]]
+        derived = [f for f in derived if f.facts[0][DERIVED_KEY] not in linked]
+        derived += [f for f in again if DERIVED_KEY in f.facts[0] and f.facts[0][DERIVED_KEY] in linked]
+    firings = [*kept, *on_rules, *derived]
+    margin = book.scoring.verdicts.margin
+    contributions, contacts = _contributions(policy, firings, book)
+    scores = score(contributions, book)
+    spans = ranges(contributions, book)
+    result = PolicyResult(
+        id=pid,
+        title=policy.title,
+        verdict=verdict(scores.employee, scores.customer, margin),
+        scores=scores,
+        contributions=contributions,
+        file=None,
+        legal=None if policy.jurisdiction else NO_JURISDICTION,
+        ranges=spans,
+        reach=Reach(employees=policy.scope.headcount, contacts_share=contacts),
+        not_assessed=_not_assessed(policy, firings),
+        uncertain=uncertain_sides(spans, margin),
+        queue=queue,
+    )
+    return EvaluationRun(
+        evaluation=Evaluation(policies=[result], conflicts=[]),
+        policies={pid: policy},
+        traces={pid: Trace(pid, facts, firings)},
+        firings=firings,
+        rulebook=book,
+        settings=settings,
     )
