@@ -242,8 +242,9 @@ def detect_conflicts(
     facts = join_facts if join_facts is not None else _join_facts(run, chosen)
     found.extend(_join_conflicts(run, chosen, facts))
     for pid in sorted(chosen):
-        found.extend(_trade_offs(run, pid))
-        found.extend(_harms(run, pid))
+        per_rule = attribute(run.result(pid).contributions)
+        found.extend(_trade_offs(run, pid, per_rule))
+        found.extend(_harms(run, pid, per_rule))
         repeats = _repeats(run.policies[pid])
         found.extend(_duplicates(pid, repeats))
         found.extend(_implausible(run, pid, repeats))
@@ -479,12 +480,12 @@ def _trade_off_severity(loss_score: float, margin: float) -> Severity:
     return "warning" if abs(loss_score) > 2 * margin else "info"
 
 
-def _trade_offs(run: EvaluationRun, pid: str) -> list[Conflict]:
+def _trade_offs(run: EvaluationRun, pid: str, per_rule: Mapping[int, list[Contribution]]) -> list[Conflict]:
+    """The policy's trade-offs; ``per_rule`` is ``attribute`` of its contributions."""
     book = run.rulebook
     result = run.result(pid)
     margin = book.scoring.verdicts.margin
     employee, customer = result.scores.employee, result.scores.customer
-    per_rule = attribute(result.contributions)
     if (employee > margin and customer < -margin) or (customer > margin and employee < -margin):
         gainer, loser = ("employee", "customer") if employee > customer else ("customer", "employee")
         losing = sorted(i for i, cs in per_rule.items() if _side_sum(cs, loser, book) < 0)
@@ -530,9 +531,14 @@ _BRIEF = 90
 """Characters of a contribution's reason a harm explanation quotes."""
 
 
-def harm_rules(run: EvaluationRun, pid: str, side: str) -> list[int]:
-    """Indexes of the policy rules whose contributions to ``side`` are negative, worst first."""
-    per_rule = attribute(run.result(pid).contributions)
+def harm_rules(
+    run: EvaluationRun, pid: str, side: str, per_rule: Mapping[int, list[Contribution]] | None = None
+) -> list[int]:
+    """Indexes of the policy rules whose contributions to ``side`` are negative, worst first.
+
+    ``per_rule`` is ``attribute`` of the policy's contributions, when the caller has it.
+    """
+    per_rule = attribute(run.result(pid).contributions) if per_rule is None else per_rule
     sums = {i: _side_sum(cs, side, run.rulebook) for i, cs in per_rule.items()}
     return sorted((i for i, total in sums.items() if total < 0), key=lambda i: (sums[i], i))
 
@@ -548,12 +554,18 @@ def _brief(reason: str) -> str:
     return first
 
 
-def _worst(result: PolicyResult, side: str, book: Rulebook, limit: int = 3) -> str:
+def _worst(
+    result: PolicyResult,
+    side: str,
+    book: Rulebook,
+    per_rule: Mapping[int, list[Contribution]],
+    limit: int = 3,
+) -> str:
     """The impact rules that cost ``side`` most: weighted points, the policy rule, the reason in brief."""
     weights = book.criteria_by_id
     totals: dict[str, float] = {}
     first: dict[str, Contribution] = {}
-    indexes = {id(c): i for i, cs in attribute(result.contributions).items() for c in cs}
+    indexes = {id(c): i for i, cs in per_rule.items() for c in cs}
     for c in result.contributions:
         if not c.criterion.startswith(side + "."):
             continue
@@ -572,10 +584,16 @@ def _worst(result: PolicyResult, side: str, book: Rulebook, limit: int = 3) -> s
     return "; ".join(parts)
 
 
-def harm_conflict(run: EvaluationRun, pid: str, side: str) -> Conflict:
-    """The harm finding of one side of a policy, whatever its score (``_harms`` decides when there is one)."""
+def harm_conflict(
+    run: EvaluationRun, pid: str, side: str, per_rule: Mapping[int, list[Contribution]] | None = None
+) -> Conflict:
+    """The harm finding of one side of a policy, whatever its score (``_harms`` decides when there is one).
+
+    ``per_rule`` is ``attribute`` of the policy's contributions, when the caller has it.
+    """
     book = run.rulebook
     result = run.result(pid)
+    per_rule = attribute(result.contributions) if per_rule is None else per_rule
     bound = run.settings.harm_bound
     value = result.scores.employee if side == "employee" else result.scores.customer
     spans = getattr(result.ranges, side) if result.ranges is not None else None
@@ -584,19 +602,19 @@ def harm_conflict(run: EvaluationRun, pid: str, side: str) -> Conflict:
         shown += f" (range {signed(spans[0])}..{signed(spans[1])})"
     relation = "at or below" if value <= -bound else "above"
     text = f"{pid}: {shown} is {relation} -{bound}, the harm bound."
-    worst = _worst(result, side, book)
+    worst = _worst(result, side, book, per_rule)
     if worst:
         text += f" Worst, in weighted points: {worst}."
-    rules = [rule_ref(pid, i) for i in harm_rules(run, pid, side)]
+    rules = [rule_ref(pid, i) for i in harm_rules(run, pid, side, per_rule)]
     return policy_finding(HARM_EMPLOYEE if side == "employee" else HARM_CUSTOMER, pid, rules, text)
 
 
-def _harms(run: EvaluationRun, pid: str) -> list[Conflict]:
+def _harms(run: EvaluationRun, pid: str, per_rule: Mapping[int, list[Contribution]]) -> list[Conflict]:
     """A harm finding for each side at or below minus the harm bound."""
     scores = run.result(pid).scores
     bound = run.settings.harm_bound
     return [
-        harm_conflict(run, pid, side)
+        harm_conflict(run, pid, side, per_rule)
         for side, value in (("employee", scores.employee), ("customer", scores.customer))
         if value <= -bound
     ]

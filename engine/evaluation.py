@@ -457,6 +457,8 @@ def rescore_policy(run: EvaluationRun, policy: Policy, *, queue_costs: bool = Tr
         return score_policies([policy], rulebook=book, settings=settings, queue_costs=queue_costs)
     old = before.facts
     changed = {i for i, fact in enumerate(facts) if i >= len(old) or fact != old[i]}
+    # An unchanged fact is the one ``run`` holds: what is worked out per fact (the joins' sides) is kept.
+    facts = [fact if i in changed else old[i] for i, fact in enumerate(facts)]
     rules = book.impact_by_code
     by_index: dict[int, list[Firing]] = {}
     derived: list[Firing] = []

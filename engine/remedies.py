@@ -106,6 +106,7 @@ from policyweigh.law.verdict import check_law
 from policyweigh.patching import Change, FieldChange, NewRule, patch_changes, patch_policy, rule_changes
 from policyweigh.policy import MAX_BLOCKED_WINDOWS, BreakRule, Policy
 from policyweigh.results import Conflict, Patch, RemedyResult, ScoresAfter, parse_rule_ref, rule_ref
+from policyweigh.rete import join_sides
 from policyweigh.rulebook import ConflictRule, Remedy
 from policyweigh.rulebook.guardrails import BreakRequirement, GuardrailPacks, hours_to_minutes
 from policyweigh.rulebook.models import when_holds
@@ -734,6 +735,9 @@ class _Partners:
     def __init__(self, run: EvaluationRun) -> None:
         self.rules = run.rulebook.conflict_rules
         self.codes = frozenset(rule.code for rule in self.rules)
+        # A patched policy's unchanged facts are the run's own (``rescore_policy``): their sides are
+        # tested once for every patch.
+        self.tested = join_sides(run.rulebook)
         self.by_side: dict[tuple[str, str], list[Fact]] = {}
         for pid in sorted(run.traces):
             if not active_across(run.policies[pid]):
@@ -743,11 +747,12 @@ class _Partners:
                     self.by_side.setdefault(key, []).append(fact)
 
     def _sides(self, fact: Fact) -> list[tuple[str, str]]:
+        a, b = self.tested.of(fact)
         found = []
-        for rule in self.rules:
-            if when_holds(rule.a, fact):
+        for number, rule in enumerate(self.rules):
+            if number in a:
                 found.append((rule.code, "a"))
-            if when_holds(rule.b, fact):
+            if number in b:
                 found.append((rule.code, "b"))
         return found
 
