@@ -31,6 +31,7 @@ from policyweigh.templates import render_reason
 __all__ = [
     "EvaluationRun",
     "PolicyValues",
+    "ContributionMemo",
     "Rescore",
     "Trace",
     "dose_factor",
@@ -155,6 +156,9 @@ class EvaluationRun:
         )
 
 
+ContributionMemo = dict[tuple[Any, ...], tuple[Fact, list[Contribution], float]]
+"""Contributions of impact rules already worked out for versions of a policy (see ``_contributions``)."""
+
 Rescore = Callable[[Policy], EvaluationRun]
 """Scores one changed policy on its own: how remedies learn what a patch does to the scores."""
 
@@ -245,10 +249,15 @@ def _not_assessed_reason(rule: Any) -> str:
 
 
 def _contributions(
-    policy: Policy, firings: Sequence[Firing], rulebook: Rulebook
+    policy: Policy, firings: Sequence[Firing], rulebook: Rulebook, memo: ContributionMemo | None = None
 ) -> tuple[list[Contribution], float]:
     """Contributions of one policy (each impact rule once, at its strongest dose), and the share of
-    customer contacts they touch."""
+    customer contacts they touch.
+
+    ``memo`` keeps each impact rule's contributions by the fact (its identity), dose, other rules
+    and chain they came from, for versions of one policy whose other facts are the same objects
+    (``rescore_policy``).
+    """
     rules = rulebook.impact_by_code
     bands = rulebook.scoring.bands
     values = PolicyValues(policy)
@@ -271,6 +280,13 @@ def _contributions(
             continue
         rule = rules[code]
         fact = firing.facts[0]
+        memo_key = (code, id(fact), intensity, tuple(also), firing.chain)
+        hit = memo.get(memo_key) if memo is not None else None
+        if hit is not None:
+            out.extend(hit[1])
+            contacts = max(contacts, hit[2])
+            continue
+        start, reached = len(out), 0.0
         index = fact.get(INDEX_KEY)
         lookup = values.lookup(fact)
         reason = fill(rule.because, lookup) + _dose_text(rule, fact, intensity) + _threshold_text(rule)
@@ -294,7 +310,7 @@ def _contributions(
             if criterion.startswith("customer.") and policy.scope.customer_facing:
                 share = fact.get(rule.reach) if rule.reach else 1.0
                 if isinstance(share, (int, float)) and not isinstance(share, bool):
-                    contacts = max(contacts, min(1.0, max(0.0, float(share))))
+                    reached = max(reached, min(1.0, max(0.0, float(share))))
             out.append(
                 Contribution(
                     rule=rule.code,
@@ -313,6 +329,9 @@ def _contributions(
                     also=sorted(also),
                 )
             )
+        contacts = max(contacts, reached)
+        if memo is not None:
+            memo[memo_key] = (fact, out[start:], reached)  # the fact is held: its identity is not reused
     # Stable order for output: by policy rule, then rule code, then criterion.
     out.sort(key=lambda c: (c.facts.get(INDEX_KEY, 1_000), c.rule, c.criterion))
     return out, round(contacts, 4)
@@ -432,7 +451,9 @@ def _policy_facts(policy: Policy, settings: Settings, queue_costs: bool) -> tupl
     return facts, queue
 
 
-def rescore_policy(run: EvaluationRun, policy: Policy, *, queue_costs: bool = True) -> EvaluationRun:
+def rescore_policy(
+    run: EvaluationRun, policy: Policy, *, queue_costs: bool = True, memo: ContributionMemo | None = None
+) -> EvaluationRun:
     """``policy`` scored alone, as ``score_policies([policy])`` scores it, reusing what ``run`` fired.
 
     For a changed version of a policy of ``run`` (a remedy's patch): an impact
@@ -446,7 +467,9 @@ def rescore_policy(run: EvaluationRun, policy: Policy, *, queue_costs: bool = Tr
     that derives one of them. The firings are the same; their order in the
     trace is not the engine's (scores do not depend on it). A policy of no
     trace in ``run``, with fewer rules, or with a condition on derived facts the
-    linking cannot follow is scored in full.
+    linking cannot follow is scored in full. ``memo`` (one per ``run``, kept
+    between calls) keeps the contributions of unchanged facts, which are then
+    not written again.
     """
     book = run.rulebook
     settings = run.settings
@@ -456,7 +479,15 @@ def rescore_policy(run: EvaluationRun, policy: Policy, *, queue_costs: bool = Tr
     if before is None or len(facts) < len(before.facts):
         return score_policies([policy], rulebook=book, settings=settings, queue_costs=queue_costs)
     old = before.facts
-    changed = {i for i, fact in enumerate(facts) if i >= len(old) or fact != old[i]}
+    original = run.policies[pid]
+    rules_before = original.rules
+    changed = {
+        i
+        for i, fact in enumerate(facts)
+        if i >= len(old) or fact != old[i] or policy.rules[i] != rules_before[i]
+    }
+    if policy.model_dump(exclude={"rules"}) != original.model_dump(exclude={"rules"}):
+        changed = set(range(len(facts)))  # the policy's own fields are read by every reason
     # An unchanged fact is the one ``run`` holds: what is worked out per fact (the joins' sides) is kept.
     facts = [fact if i in changed else old[i] for i, fact in enumerate(facts)]
     rules = book.impact_by_code
@@ -494,7 +525,7 @@ def rescore_policy(run: EvaluationRun, policy: Policy, *, queue_costs: bool = Tr
         derived += [f for f in again if DERIVED_KEY in f.facts[0] and f.facts[0][DERIVED_KEY] in linked]
     firings = [*kept, *on_rules, *derived]
     margin = book.scoring.verdicts.margin
-    contributions, contacts = _contributions(policy, firings, book)
+    contributions, contacts = _contributions(policy, firings, book, memo)
     scores = score(contributions, book)
     spans = ranges(contributions, book)
     result = PolicyResult(

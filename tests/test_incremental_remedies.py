@@ -10,7 +10,7 @@ import pytest
 
 import policyweigh.evaluation
 from policyweigh.config import Settings
-from policyweigh.evaluation import EvaluationRun, rescore_policy, score_policies
+from policyweigh.evaluation import ContributionMemo, EvaluationRun, rescore_policy, score_policies
 from policyweigh.facts import DERIVED_KEY, INDEX_KEY
 from policyweigh.loading import load_library
 from policyweigh.orchestration import evaluate, rescorer
@@ -66,10 +66,10 @@ def _firings(firings: list[Firing]) -> list[tuple[Any, ...]]:
     )
 
 
-def _same_as_full(run: EvaluationRun, policy: Policy) -> None:
+def _same_as_full(run: EvaluationRun, policy: Policy, memo: ContributionMemo | None = None) -> None:
     settings = run.settings
     full = score_policies([policy], rulebook=run.rulebook, settings=settings, queue_costs=False)
-    quick = rescore_policy(run, policy, queue_costs=False)
+    quick = rescore_policy(run, policy, queue_costs=False, memo=memo)
     assert quick.result(policy.id).model_dump() == full.result(policy.id).model_dump()
     assert quick.traces[policy.id].facts == full.traces[policy.id].facts
     assert _firings(list(quick.traces[policy.id].firings)) == _firings(list(full.traces[policy.id].firings))
@@ -88,10 +88,12 @@ def test_every_patch_scores_as_a_full_re_evaluation(source: str) -> None:
         policies, settings = [_library_in_one()], Settings()
     run = evaluate(policies, rulebook=BOOK, settings=settings, remedies=False)
     tried = 0
+    memo: ContributionMemo = {}  # shared by the patches, as the remedies share it
     for policy in _patched(run):
-        _same_as_full(run, policy)
+        _same_as_full(run, policy, memo)
         tried += 1
     assert tried >= 20
+    assert memo
 
 
 def _full_rescorer(run: EvaluationRun) -> Any:
