@@ -277,7 +277,7 @@ def active_across(policy: Policy) -> bool:
 
 def _join_facts(run: EvaluationRun, wanted: set[str]) -> list[Fact]:
     """Facts that may take part in a join with a wanted policy."""
-    if wanted == set(run.policies):
+    if len(wanted) == len(run.policies) and wanted == set(run.policies):
         return [f for pid in sorted(run.traces) for f in run.traces[pid].facts]
     partners = set(wanted)
     for pid, policy in run.policies.items():

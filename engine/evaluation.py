@@ -465,7 +465,8 @@ def rescore_policy(
     derives (or derived) a fact, that fact and every one linked to it through
     the rulebook's chains are derived again, in one session with every fact
     that derives one of them. The firings are the same; their order in the
-    trace is not the engine's (scores do not depend on it). A policy of no
+    trace is not the engine's (scores do not depend on it). When half the facts
+    or more changed (a small policy), they all go through one session. A policy of no
     trace in ``run``, with fewer rules, or with a condition on derived facts the
     linking cannot follow is scored in full. ``memo`` (one per ``run``, kept
     between calls) keeps the contributions of unchanged facts, which are then
@@ -490,40 +491,15 @@ def rescore_policy(
         changed = set(range(len(facts)))  # the policy's own fields are read by every reason
     # An unchanged fact is the one ``run`` holds: what is worked out per fact (the joins' sides) is kept.
     facts = [fact if i in changed else old[i] for i, fact in enumerate(facts)]
-    rules = book.impact_by_code
-    by_index: dict[int, list[Firing]] = {}
-    derived: list[Firing] = []
-    for firing in before.firings:
-        index = firing.facts[0].get(INDEX_KEY)
-        if isinstance(index, int) and DERIVED_KEY not in firing.facts[0]:
-            by_index.setdefault(index, []).append(firing)
-        else:
-            derived.append(firing)
-    fresh = run_impact(book, [facts[i] for i in sorted(changed)]) if changed else []
-    on_rules = [f for f in fresh if DERIVED_KEY not in f.facts[0]]
-    names = {n for i in changed for f in by_index.get(i, ()) for n in rules[f.code].derive}
-    names.update(n for f in on_rules for n in rules[f.code].derive)
-    linked = _linked_names(book, names) if names else set()
-    if linked is None:
-        return score_policies([policy], rulebook=book, settings=settings, queue_costs=queue_costs)
-    kept = [f for i in sorted(by_index) if i not in changed for f in by_index[i]]
-    if linked:
-        # Derive the linked facts again from every fact that derives one, in the facts' order.
-        derivers = sorted(
-            changed
-            | {
-                i
-                for i, firings in by_index.items()
-                if i not in changed and any(linked.intersection(rules[f.code].derive) for f in firings)
-            }
-        )
-        again = run_impact(book, [facts[i] for i in derivers])
-        redone = set(derivers)
-        kept = [f for f in kept if f.facts[0][INDEX_KEY] not in redone]
-        on_rules = [f for f in again if DERIVED_KEY not in f.facts[0]]
-        derived = [f for f in derived if f.facts[0][DERIVED_KEY] not in linked]
-        derived += [f for f in again if DERIVED_KEY in f.facts[0] and f.facts[0][DERIVED_KEY] in linked]
-    firings = [*kept, *on_rules, *derived]
+    if not changed:
+        firings = list(before.firings)
+    elif 2 * len(changed) >= len(facts):
+        firings = run_impact(book, facts)  # most of a small policy changed: one session, as in full
+    else:
+        found = _refire(book, facts, changed, before.firings)
+        if found is None:
+            return score_policies([policy], rulebook=book, settings=settings, queue_costs=queue_costs)
+        firings = found
     margin = book.scoring.verdicts.margin
     contributions, contacts = _contributions(policy, firings, book, memo)
     scores = score(contributions, book)
@@ -550,3 +526,54 @@ def rescore_policy(
         rulebook=book,
         settings=settings,
     )
+
+
+def _refire(
+    book: Rulebook, facts: Sequence[Fact], changed: set[int], before: Sequence[Firing]
+) -> list[Firing] | None:
+    """The firings of a policy's ``facts`` of which only ``changed`` differ from those that fired
+    ``before`` (see ``rescore_policy``); None when the derived facts cannot be linked."""
+    rules = book.impact_by_code
+    by_index: dict[int, list[Firing]] = {}
+    derived: list[Firing] = []
+    for firing in before:
+        index = firing.facts[0].get(INDEX_KEY)
+        if isinstance(index, int) and DERIVED_KEY not in firing.facts[0]:
+            by_index.setdefault(index, []).append(firing)
+        else:
+            derived.append(firing)
+
+    def derivers(names: set[str]) -> set[int]:
+        """The changed facts, and the unchanged ones whose firings derive one of ``names``."""
+        return changed | {
+            i
+            for i, firings in by_index.items()
+            if i not in changed and any(names.intersection(rules[f.code].derive) for f in firings)
+        }
+
+    linked = _linked_names(
+        book, {n for i in changed for f in by_index.get(i, ()) for n in rules[f.code].derive}
+    )
+    if linked is None:
+        return None
+    session = derivers(linked)
+    again = run_impact(book, [facts[i] for i in sorted(session)])
+    new = {
+        n
+        for f in again
+        if DERIVED_KEY not in f.facts[0] and f.facts[0][INDEX_KEY] in changed
+        for n in rules[f.code].derive
+    }
+    more = _linked_names(book, new)
+    if more is None:
+        return None
+    if not more <= linked:
+        # The changed facts now derive what they did not: derive those facts again, from all theirs.
+        linked |= more
+        session = derivers(linked)
+        again = run_impact(book, [facts[i] for i in sorted(session)])
+    kept = [f for i in sorted(by_index) if i not in session for f in by_index[i]]
+    on_rules = [f for f in again if DERIVED_KEY not in f.facts[0]]
+    derived = [f for f in derived if f.facts[0][DERIVED_KEY] not in linked]
+    derived += [f for f in again if DERIVED_KEY in f.facts[0] and f.facts[0][DERIVED_KEY] in linked]
+    return [*kept, *on_rules, *derived]

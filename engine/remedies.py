@@ -83,11 +83,12 @@ Ranking (best first):
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Generic, Literal, TypeVar
 
 from policyweigh.conflicts import (
     HARM_SIDES,
@@ -105,7 +106,15 @@ from policyweigh.law.check import GuardrailReport, GuardrailSettings
 from policyweigh.law.verdict import check_law
 from policyweigh.patching import Change, FieldChange, NewRule, patch_changes, patch_policy, rule_changes
 from policyweigh.policy import MAX_BLOCKED_WINDOWS, BreakRule, Policy
-from policyweigh.results import Conflict, Patch, RemedyResult, ScoresAfter, parse_rule_ref, rule_ref
+from policyweigh.results import (
+    Conflict,
+    Evaluation,
+    Patch,
+    RemedyResult,
+    ScoresAfter,
+    parse_rule_ref,
+    rule_ref,
+)
 from policyweigh.rete import join_sides
 from policyweigh.rulebook import ConflictRule, Remedy
 from policyweigh.rulebook.guardrails import BreakRequirement, GuardrailPacks, hours_to_minutes
@@ -819,6 +828,45 @@ class _Before:
                 self.joins_by_rule.setdefault(ref, set()).add(identity)
 
 
+_V = TypeVar("_V")
+
+
+class _Overlay(Mapping[str, _V], Generic[_V]):
+    """A mapping with one key's value replaced (or added), reading through to the other mapping."""
+
+    def __init__(self, key: str, value: _V, under: Mapping[str, _V]) -> None:
+        self._key, self._value, self._under = key, value, under
+
+    def __getitem__(self, key: str) -> _V:
+        return self._value if key == self._key else self._under[key]
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self._under
+        if self._key not in self._under:
+            yield self._key
+
+    def __len__(self) -> int:
+        return len(self._under) + (self._key not in self._under)
+
+
+def _with_patched(run: EvaluationRun, patched: Policy, alone: EvaluationRun) -> EvaluationRun:
+    """What detection of the patched policy reads: ``run`` with the policy replaced by its patched
+    version scored ``alone``, and only that policy's result.
+
+    Detection reads the results of the policies it is asked about and no other, so the other
+    results are not copied; the policies and traces are layered over the run's, not copied
+    either, so a trial costs the same in a library of any size.
+    """
+    pid = patched.id
+    return dataclasses.replace(
+        run,
+        evaluation=Evaluation(policies=[alone.result(pid)], conflicts=[]),
+        policies=_Overlay(pid, patched, run.policies),
+        traces=_Overlay(pid, alone.traces[pid], run.traces),
+        firings=(),
+    )
+
+
 def _outcome(
     run: EvaluationRun,
     candidate: Candidate,
@@ -831,7 +879,7 @@ def _outcome(
     patched = apply_patch(original, candidate.patch(), remedy=candidate.remedy.code)
     alone = rescore(patched)
     result = alone.result(patched.id)
-    merged = run.with_policy(patched, alone)
+    merged = _with_patched(run, patched, alone)
     facts = alone.traces[patched.id].facts
     if candidate.rule_index is None or candidate.scope:
         # The scope is in every fact of the policy: all its joins are tested again.
