@@ -231,20 +231,23 @@ def detect_conflicts(
     *,
     wanted: Collection[str],
     join_facts: Sequence[Fact] | None = None,
+    explain: bool = True,
 ) -> Detection:
     """The conflicts that involve a ``wanted`` policy, sorted, without remedies; and their legal notes.
 
     ``join_facts`` are the facts the Rete joins see (default: every fact that
-    may pair with a wanted policy).
+    may pair with a wanted policy). ``explain=False`` leaves the explanations of
+    joins, trade-offs and harm empty, for a caller that reads only which
+    conflicts there are (a remedy's trial).
     """
     chosen = set(wanted)
     found: list[Conflict] = []
     facts = join_facts if join_facts is not None else _join_facts(run, chosen)
-    found.extend(_join_conflicts(run, chosen, facts))
+    found.extend(_join_conflicts(run, chosen, facts, explain))
     for pid in sorted(chosen):
         per_rule = attribute(run.result(pid).contributions)
-        found.extend(_trade_offs(run, pid, per_rule))
-        found.extend(_harms(run, pid, per_rule))
+        found.extend(_trade_offs(run, pid, per_rule, explain))
+        found.extend(_harms(run, pid, per_rule, explain))
         repeats = _repeats(run.policies[pid])
         found.extend(_duplicates(pid, repeats))
         found.extend(_implausible(run, pid, repeats))
@@ -302,7 +305,7 @@ def _explain(rule: ConflictRule, a: _Side, b: _Side) -> str:
     return " ".join(fill(rule.because, lookup).split())
 
 
-def _join_conflict(rule: ConflictRule, a: _Side, b: _Side) -> Conflict:
+def _join_conflict(rule: ConflictRule, a: _Side, b: _Side, explain: bool = True) -> Conflict:
     policies = [a.policy.id] if a.policy.id == b.policy.id else [a.policy.id, b.policy.id]
     rules = [a.ref] if a.ref == b.ref else [a.ref, b.ref]
     return Conflict(
@@ -311,7 +314,7 @@ def _join_conflict(rule: ConflictRule, a: _Side, b: _Side) -> Conflict:
         severity=rule.severity,
         policies=policies,
         rules=rules,
-        explanation=_explain(rule, a, b),
+        explanation=_explain(rule, a, b) if explain else "",
     )
 
 
@@ -345,7 +348,9 @@ def _scope_groups(run: EvaluationRun, facts: Sequence[Fact]) -> list[list[Fact]]
     return [[*everyone, *by_team[team]] for team in sorted(by_team)]
 
 
-def _join_conflicts(run: EvaluationRun, wanted: set[str], facts: Sequence[Fact]) -> list[Conflict]:
+def _join_conflicts(
+    run: EvaluationRun, wanted: set[str], facts: Sequence[Fact], explain: bool = True
+) -> list[Conflict]:
     book: Rulebook = run.rulebook
     if not book.conflict_rules or not wanted:
         return []
@@ -363,7 +368,7 @@ def _join_conflicts(run: EvaluationRun, wanted: set[str], facts: Sequence[Fact])
             a, b = b, a  # either order fits: take the stable one, not the Rete firing order
         key = (rule.code, frozenset((a.ref, b.ref)))
         if key not in found:  # a pair both of whose facts meet both sides fires twice
-            found[key] = _join_conflict(rule, a, b)
+            found[key] = _join_conflict(rule, a, b, explain)
 
     # Each fact's sides are tested once, here; facts that meet none cannot join and are left out
     # of the scope groups, and every group's joins read the sides remembered.
@@ -480,7 +485,9 @@ def _trade_off_severity(loss_score: float, margin: float) -> Severity:
     return "warning" if abs(loss_score) > 2 * margin else "info"
 
 
-def _trade_offs(run: EvaluationRun, pid: str, per_rule: Mapping[int, list[Contribution]]) -> list[Conflict]:
+def _trade_offs(
+    run: EvaluationRun, pid: str, per_rule: Mapping[int, list[Contribution]], explain: bool = True
+) -> list[Conflict]:
     """The policy's trade-offs; ``per_rule`` is ``attribute`` of its contributions."""
     book = run.rulebook
     result = run.result(pid)
@@ -498,7 +505,7 @@ def _trade_offs(run: EvaluationRun, pid: str, per_rule: Mapping[int, list[Contri
                 severity=_trade_off_severity(loss, margin),
                 policies=[pid],
                 rules=[rule_ref(pid, i) for i in losing],
-                explanation=_describe(subject, result.contributions, gainer, loser, book),
+                explanation=_describe(subject, result.contributions, gainer, loser, book) if explain else "",
             )
         ]
     found: list[Conflict] = []
@@ -519,7 +526,7 @@ def _trade_offs(run: EvaluationRun, pid: str, per_rule: Mapping[int, list[Contri
                 severity=_trade_off_severity(loss_score, margin),
                 policies=[pid],
                 rules=[rule_ref(pid, index)],
-                explanation=_describe(subject, contributions, gainer, loser, book),
+                explanation=_describe(subject, contributions, gainer, loser, book) if explain else "",
             )
         )
     return found
@@ -585,15 +592,24 @@ def _worst(
 
 
 def harm_conflict(
-    run: EvaluationRun, pid: str, side: str, per_rule: Mapping[int, list[Contribution]] | None = None
+    run: EvaluationRun,
+    pid: str,
+    side: str,
+    per_rule: Mapping[int, list[Contribution]] | None = None,
+    explain: bool = True,
 ) -> Conflict:
     """The harm finding of one side of a policy, whatever its score (``_harms`` decides when there is one).
 
-    ``per_rule`` is ``attribute`` of the policy's contributions, when the caller has it.
+    ``per_rule`` is ``attribute`` of the policy's contributions, when the caller has it;
+    ``explain=False`` leaves the explanation empty.
     """
     book = run.rulebook
     result = run.result(pid)
     per_rule = attribute(result.contributions) if per_rule is None else per_rule
+    rules = [rule_ref(pid, i) for i in harm_rules(run, pid, side, per_rule)]
+    code = HARM_EMPLOYEE if side == "employee" else HARM_CUSTOMER
+    if not explain:
+        return policy_finding(code, pid, rules, "")
     bound = run.settings.harm_bound
     value = result.scores.employee if side == "employee" else result.scores.customer
     spans = getattr(result.ranges, side) if result.ranges is not None else None
@@ -605,16 +621,17 @@ def harm_conflict(
     worst = _worst(result, side, book, per_rule)
     if worst:
         text += f" Worst, in weighted points: {worst}."
-    rules = [rule_ref(pid, i) for i in harm_rules(run, pid, side, per_rule)]
-    return policy_finding(HARM_EMPLOYEE if side == "employee" else HARM_CUSTOMER, pid, rules, text)
+    return policy_finding(code, pid, rules, text)
 
 
-def _harms(run: EvaluationRun, pid: str, per_rule: Mapping[int, list[Contribution]]) -> list[Conflict]:
+def _harms(
+    run: EvaluationRun, pid: str, per_rule: Mapping[int, list[Contribution]], explain: bool = True
+) -> list[Conflict]:
     """A harm finding for each side at or below minus the harm bound."""
     scores = run.result(pid).scores
     bound = run.settings.harm_bound
     return [
-        harm_conflict(run, pid, side, per_rule)
+        harm_conflict(run, pid, side, per_rule, explain)
         for side, value in (("employee", scores.employee), ("customer", scores.customer))
         if value <= -bound
     ]

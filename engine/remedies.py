@@ -46,7 +46,8 @@ The patched policy is scored on its own (its scores depend on nothing else) by
 the ``Rescore`` function the caller passes in (``policyweigh.orchestration`` passes
 the evaluation's own scoring, so this module never starts an evaluation itself):
 that is one *re-evaluation*. Its conflicts are then tested again
-(``detect_conflicts``, without remedies, so there is no recursion), but only
+(``detect_conflicts``, without remedies, so there is no recursion, and
+without explanations, which a trial never reads), but only
 where the patch can change them: a patch changes the fact of one rule (or adds
 one), so a join conflict between two other rules stays as it was, and the Rete
 joins see only the patched rule's fact and the facts that can pair with it (the
@@ -883,12 +884,12 @@ def _outcome(
     facts = alone.traces[patched.id].facts
     if candidate.rule_index is None or candidate.scope:
         # The scope is in every fact of the policy: all its joins are tested again.
-        found = detect_conflicts(merged, wanted={patched.id}).conflicts
+        found = detect_conflicts(merged, wanted={patched.id}, explain=False).conflicts
         touched = {rule_ref(patched.id, i) for i in range(len(patched.rules))}
     else:
         changed = next(f for f in facts if f.get(INDEX_KEY) == candidate.rule_index)
         join_facts = partners.join_facts(merged, patched, facts, changed)
-        found = detect_conflicts(merged, wanted={patched.id}, join_facts=join_facts).conflicts
+        found = detect_conflicts(merged, wanted={patched.id}, join_facts=join_facts, explain=False).conflicts
         touched = {rule_ref(patched.id, candidate.rule_index)}
     # A patch changes one rule's fact (or adds one): a join conflict between two other rules is as
     # it was. Trade-offs and guardrail breaches come from the whole policy and were found again.
