@@ -45,6 +45,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -65,7 +66,7 @@ from policyweigh.results import (
     Severity,
     rule_ref,
 )
-from policyweigh.rete import run_joins
+from policyweigh.rete import join_sides, run_joins
 from policyweigh.rulebook import ConflictRule, Rulebook
 from policyweigh.rulebook.models import when_holds
 from policyweigh.scoring import bounded
@@ -125,10 +126,37 @@ class FindingCode:
     """How it is found and set, and what to do: shown by `policyweigh rules CODE`."""
 
 
+_GIVEN = {"code", "kind", "severity", "policies", "rules", "explanation"}
+"""The fields every conflict made here is given (the others keep their defaults)."""
+
+
+def _conflict(
+    *,
+    code: str,
+    kind: ConflictKind,
+    severity: Severity,
+    policies: list[str],
+    rules: list[str],
+    explanation: str,
+) -> Conflict:
+    """A conflict, validated, holding the one shared record of which fields were given.
+
+    pydantic gives each model a set of the fields it was given, about 0.7 KiB, a third of a
+    conflict's memory (a library of 30,000 policies holds about 20,000 conflicts); every conflict
+    made here was given the same fields, so they share one equal set. A copy (``model_copy``)
+    gets its own, and setting a field adds a name the set already holds.
+    """
+    conflict = Conflict(
+        code=code, kind=kind, severity=severity, policies=policies, rules=rules, explanation=explanation
+    )
+    object.__setattr__(conflict, "__pydantic_fields_set__", _GIVEN)
+    return conflict
+
+
 def policy_finding(code: str, pid: str, rules: list[str], explanation: str) -> Conflict:
     """A policy-level finding of one of ``POLICY_FINDINGS``: its kind and severity come from the code."""
     info = POLICY_FINDINGS[code]
-    return Conflict(
+    return _conflict(
         code=code,
         kind=info.kind,
         severity=info.severity,
@@ -230,21 +258,26 @@ def detect_conflicts(
     *,
     wanted: Collection[str],
     join_facts: Sequence[Fact] | None = None,
+    explain: bool = True,
 ) -> Detection:
     """The conflicts that involve a ``wanted`` policy, sorted, without remedies; and their legal notes.
 
     ``join_facts`` are the facts the Rete joins see (default: every fact that
-    may pair with a wanted policy).
+    may pair with a wanted policy). ``explain=False`` leaves the explanations of
+    joins, trade-offs and harm empty, for a caller that reads only which
+    conflicts there are (a remedy's trial).
     """
     chosen = set(wanted)
     found: list[Conflict] = []
     facts = join_facts if join_facts is not None else _join_facts(run, chosen)
-    found.extend(_join_conflicts(run, chosen, facts))
+    found.extend(_join_conflicts(run, chosen, facts, explain))
     for pid in sorted(chosen):
-        found.extend(_trade_offs(run, pid))
-        found.extend(_harms(run, pid))
-        found.extend(_duplicates(run, pid))
-        found.extend(_implausible(run, pid))
+        per_rule = attribute(run.result(pid).contributions)
+        found.extend(_trade_offs(run, pid, per_rule, explain))
+        found.extend(_harms(run, pid, per_rule, explain))
+        repeats = _repeats(run.policies[pid])
+        found.extend(_duplicates(pid, repeats))
+        found.extend(_implausible(run, pid, repeats))
     guardrails, notes = _guardrail_conflicts(run, chosen)
     found.extend(guardrails)
     return Detection(sort_conflicts(found), notes)
@@ -274,7 +307,7 @@ def active_across(policy: Policy) -> bool:
 
 def _join_facts(run: EvaluationRun, wanted: set[str]) -> list[Fact]:
     """Facts that may take part in a join with a wanted policy."""
-    if wanted == set(run.policies):
+    if len(wanted) == len(run.policies) and wanted == set(run.policies):
         return [f for pid in sorted(run.traces) for f in run.traces[pid].facts]
     partners = set(wanted)
     for pid, policy in run.policies.items():
@@ -299,16 +332,16 @@ def _explain(rule: ConflictRule, a: _Side, b: _Side) -> str:
     return " ".join(fill(rule.because, lookup).split())
 
 
-def _join_conflict(rule: ConflictRule, a: _Side, b: _Side) -> Conflict:
+def _join_conflict(rule: ConflictRule, a: _Side, b: _Side, explain: bool = True) -> Conflict:
     policies = [a.policy.id] if a.policy.id == b.policy.id else [a.policy.id, b.policy.id]
     rules = [a.ref] if a.ref == b.ref else [a.ref, b.ref]
-    return Conflict(
+    return _conflict(
         code=rule.code,
         kind=rule.kind,
         severity=rule.severity,
         policies=policies,
         rules=rules,
-        explanation=_explain(rule, a, b),
+        explanation=_explain(rule, a, b) if explain else "",
     )
 
 
@@ -342,7 +375,9 @@ def _scope_groups(run: EvaluationRun, facts: Sequence[Fact]) -> list[list[Fact]]
     return [[*everyone, *by_team[team]] for team in sorted(by_team)]
 
 
-def _join_conflicts(run: EvaluationRun, wanted: set[str], facts: Sequence[Fact]) -> list[Conflict]:
+def _join_conflicts(
+    run: EvaluationRun, wanted: set[str], facts: Sequence[Fact], explain: bool = True
+) -> list[Conflict]:
     book: Rulebook = run.rulebook
     if not book.conflict_rules or not wanted:
         return []
@@ -360,9 +395,14 @@ def _join_conflicts(run: EvaluationRun, wanted: set[str], facts: Sequence[Fact])
             a, b = b, a  # either order fits: take the stable one, not the Rete firing order
         key = (rule.code, frozenset((a.ref, b.ref)))
         if key not in found:  # a pair both of whose facts meet both sides fires twice
-            found[key] = _join_conflict(rule, a, b)
+            found[key] = _join_conflict(rule, a, b, explain)
 
-    for firing in (f for group in _scope_groups(run, facts) for f in run_joins(book, group)):
+    # Each fact's sides are tested once, here; facts that meet none cannot join and are left out
+    # of the scope groups, and every group's joins read the sides remembered.
+    sides = join_sides(book)
+    joining = [fact for fact in facts if sides.meets_any(fact)]
+    groups = _scope_groups(run, joining)
+    for firing in (f for group in groups for f in run_joins(book, group, sides=sides)):
         rule = rules[firing.code]
         fa, fb = firing.facts
         a = _Side(run.policies[fa[POLICY_KEY]], fa)
@@ -370,13 +410,15 @@ def _join_conflicts(run: EvaluationRun, wanted: set[str], facts: Sequence[Fact])
         if _pair_allowed(rule, a.policy, b.policy):
             add(rule, a, b)
     # One rule that meets both sides: the Rete layer never pairs a fact with itself.
-    for rule in book.conflict_rules:
+    for number, rule in enumerate(book.conflict_rules):
         if rule.across == "other-policies":
             continue
-        for fact in facts:
-            if fact[POLICY_KEY] in wanted and when_holds(rule.a, fact) and when_holds(rule.b, fact):
-                side = _Side(run.policies[fact[POLICY_KEY]], fact)
-                add(rule, side, side)
+        for fact in joining:
+            if fact[POLICY_KEY] in wanted:
+                meets_a, meets_b = sides.of(fact)
+                if number in meets_a and number in meets_b:
+                    side = _Side(run.policies[fact[POLICY_KEY]], fact)
+                    add(rule, side, side)
     return list(found.values())
 
 
@@ -470,25 +512,27 @@ def _trade_off_severity(loss_score: float, margin: float) -> Severity:
     return "warning" if abs(loss_score) > 2 * margin else "info"
 
 
-def _trade_offs(run: EvaluationRun, pid: str) -> list[Conflict]:
+def _trade_offs(
+    run: EvaluationRun, pid: str, per_rule: Mapping[int, list[Contribution]], explain: bool = True
+) -> list[Conflict]:
+    """The policy's trade-offs; ``per_rule`` is ``attribute`` of its contributions."""
     book = run.rulebook
     result = run.result(pid)
     margin = book.scoring.verdicts.margin
     employee, customer = result.scores.employee, result.scores.customer
-    per_rule = attribute(result.contributions)
     if (employee > margin and customer < -margin) or (customer > margin and employee < -margin):
         gainer, loser = ("employee", "customer") if employee > customer else ("customer", "employee")
         losing = sorted(i for i, cs in per_rule.items() if _side_sum(cs, loser, book) < 0)
         loss = customer if loser == "customer" else employee
         subject = f"{pid} (employee {employee:+d}, customer {customer:+d})"
         return [
-            Conflict(
+            _conflict(
                 code=TRADE_OFF_POLICY,
                 kind="trade-off",
                 severity=_trade_off_severity(loss, margin),
                 policies=[pid],
                 rules=[rule_ref(pid, i) for i in losing],
-                explanation=_describe(subject, result.contributions, gainer, loser, book),
+                explanation=_describe(subject, result.contributions, gainer, loser, book) if explain else "",
             )
         ]
     found: list[Conflict] = []
@@ -503,13 +547,13 @@ def _trade_offs(run: EvaluationRun, pid: str) -> list[Conflict]:
         loss_score = bounded(min(emp, cus), book.scoring.saturation)
         subject = f"{rule_ref(pid, index)} ({policy.rules[index].kind})"
         found.append(
-            Conflict(
+            _conflict(
                 code=TRADE_OFF_RULE,
                 kind="trade-off",
                 severity=_trade_off_severity(loss_score, margin),
                 policies=[pid],
                 rules=[rule_ref(pid, index)],
-                explanation=_describe(subject, contributions, gainer, loser, book),
+                explanation=_describe(subject, contributions, gainer, loser, book) if explain else "",
             )
         )
     return found
@@ -521,9 +565,14 @@ _BRIEF = 90
 """Characters of a contribution's reason a harm explanation quotes."""
 
 
-def harm_rules(run: EvaluationRun, pid: str, side: str) -> list[int]:
-    """Indexes of the policy rules whose contributions to ``side`` are negative, worst first."""
-    per_rule = attribute(run.result(pid).contributions)
+def harm_rules(
+    run: EvaluationRun, pid: str, side: str, per_rule: Mapping[int, list[Contribution]] | None = None
+) -> list[int]:
+    """Indexes of the policy rules whose contributions to ``side`` are negative, worst first.
+
+    ``per_rule`` is ``attribute`` of the policy's contributions, when the caller has it.
+    """
+    per_rule = attribute(run.result(pid).contributions) if per_rule is None else per_rule
     sums = {i: _side_sum(cs, side, run.rulebook) for i, cs in per_rule.items()}
     return sorted((i for i, total in sums.items() if total < 0), key=lambda i: (sums[i], i))
 
@@ -539,12 +588,18 @@ def _brief(reason: str) -> str:
     return first
 
 
-def _worst(result: PolicyResult, side: str, book: Rulebook, limit: int = 3) -> str:
+def _worst(
+    result: PolicyResult,
+    side: str,
+    book: Rulebook,
+    per_rule: Mapping[int, list[Contribution]],
+    limit: int = 3,
+) -> str:
     """The impact rules that cost ``side`` most: weighted points, the policy rule, the reason in brief."""
     weights = book.criteria_by_id
     totals: dict[str, float] = {}
     first: dict[str, Contribution] = {}
-    indexes = {id(c): i for i, cs in attribute(result.contributions).items() for c in cs}
+    indexes = {id(c): i for i, cs in per_rule.items() for c in cs}
     for c in result.contributions:
         if not c.criterion.startswith(side + "."):
             continue
@@ -563,10 +618,25 @@ def _worst(result: PolicyResult, side: str, book: Rulebook, limit: int = 3) -> s
     return "; ".join(parts)
 
 
-def harm_conflict(run: EvaluationRun, pid: str, side: str) -> Conflict:
-    """The harm finding of one side of a policy, whatever its score (``_harms`` decides when there is one)."""
+def harm_conflict(
+    run: EvaluationRun,
+    pid: str,
+    side: str,
+    per_rule: Mapping[int, list[Contribution]] | None = None,
+    explain: bool = True,
+) -> Conflict:
+    """The harm finding of one side of a policy, whatever its score (``_harms`` decides when there is one).
+
+    ``per_rule`` is ``attribute`` of the policy's contributions, when the caller has it;
+    ``explain=False`` leaves the explanation empty.
+    """
     book = run.rulebook
     result = run.result(pid)
+    per_rule = attribute(result.contributions) if per_rule is None else per_rule
+    rules = [rule_ref(pid, i) for i in harm_rules(run, pid, side, per_rule)]
+    code = HARM_EMPLOYEE if side == "employee" else HARM_CUSTOMER
+    if not explain:
+        return policy_finding(code, pid, rules, "")
     bound = run.settings.harm_bound
     value = result.scores.employee if side == "employee" else result.scores.customer
     spans = getattr(result.ranges, side) if result.ranges is not None else None
@@ -575,19 +645,20 @@ def harm_conflict(run: EvaluationRun, pid: str, side: str) -> Conflict:
         shown += f" (range {signed(spans[0])}..{signed(spans[1])})"
     relation = "at or below" if value <= -bound else "above"
     text = f"{pid}: {shown} is {relation} -{bound}, the harm bound."
-    worst = _worst(result, side, book)
+    worst = _worst(result, side, book, per_rule)
     if worst:
         text += f" Worst, in weighted points: {worst}."
-    rules = [rule_ref(pid, i) for i in harm_rules(run, pid, side)]
-    return policy_finding(HARM_EMPLOYEE if side == "employee" else HARM_CUSTOMER, pid, rules, text)
+    return policy_finding(code, pid, rules, text)
 
 
-def _harms(run: EvaluationRun, pid: str) -> list[Conflict]:
+def _harms(
+    run: EvaluationRun, pid: str, per_rule: Mapping[int, list[Contribution]], explain: bool = True
+) -> list[Conflict]:
     """A harm finding for each side at or below minus the harm bound."""
     scores = run.result(pid).scores
     bound = run.settings.harm_bound
     return [
-        harm_conflict(run, pid, side)
+        harm_conflict(run, pid, side, per_rule, explain)
         for side, value in (("employee", scores.employee), ("customer", scores.customer))
         if value <= -bound
     ]
@@ -596,10 +667,11 @@ def _harms(run: EvaluationRun, pid: str) -> list[Conflict]:
 # --------------------------------------------------------------------------- duplicates
 
 
-def _duplicates(run: EvaluationRun, pid: str) -> list[Conflict]:
-    """A finding for each rule that repeats an earlier one (the same content apart from its note)."""
+def _duplicates(pid: str, repeats: Mapping[int, int]) -> list[Conflict]:
+    """A finding for each rule that repeats an earlier one (``_repeats``: the same content apart from
+    its note)."""
     found: list[Conflict] = []
-    for index, original in sorted(_repeats(run.policies[pid]).items()):
+    for index, original in sorted(repeats.items()):
         found.append(
             policy_finding(
                 DUPLICATE,
@@ -626,7 +698,13 @@ def _repeats(policy: Policy) -> dict[int, int]:
     """Index of each rule that repeats an earlier one (all but the note) to the index it repeats."""
     first: dict[str, int] = {}
     out: dict[int, int] = {}
+    # Rules of different kinds never repeat one another: only kinds held twice are compared.
+    shared = {kind for kind, count in Counter(rule.kind for rule in policy.rules).items() if count > 1}
+    if not shared:
+        return out
     for index, rule in enumerate(policy.rules):
+        if rule.kind not in shared:
+            continue
         content = json.dumps(rule.model_dump(mode="json", by_alias=True, exclude={"note"}), sort_keys=True)
         original = first.setdefault(content, index)
         if original != index:
@@ -634,15 +712,14 @@ def _repeats(policy: Policy) -> dict[int, int]:
     return out
 
 
-def _implausible(run: EvaluationRun, pid: str) -> list[Conflict]:
+def _implausible(run: EvaluationRun, pid: str, repeats: Mapping[int, int]) -> list[Conflict]:
     """A finding for each rule with numbers (fields or measures) outside their plausible ranges.
 
-    A rule that repeats an earlier one is left to its duplicate finding.
+    A rule that repeats an earlier one (in ``repeats``) is left to its duplicate finding.
     """
     entries = run.rulebook.plausible
     if not entries:
         return []
-    repeats = _repeats(run.policies[pid])
     found: list[Conflict] = []
     for fact in run.traces[pid].facts:
         index = int(fact[INDEX_KEY])

@@ -44,6 +44,7 @@ from policyweigh.templates import UNSET, render_reason
 __all__ = [
     "EvaluationRun",
     "PolicyValues",
+    "ContributionMemo",
     "Rescore",
     "CompiledTemplate",
     "Trace",
@@ -51,6 +52,7 @@ __all__ = [
     "dose_factor",
     "fill",
     "firing_doses",
+    "rescore_policy",
     "rule_value",
     "score_policies",
 ]
@@ -225,6 +227,9 @@ class EvaluationRun:
             firings=(),
         )
 
+
+ContributionMemo = dict[tuple[Any, ...], tuple[Fact, list[Contribution], float]]
+"""Contributions of impact rules already worked out for versions of a policy (see ``_contributions``)."""
 
 Rescore = Callable[[Policy], EvaluationRun]
 """Scores one changed policy on its own: how remedies learn what a patch does to the scores."""
@@ -408,10 +413,15 @@ def _contribution_order(c: Contribution) -> tuple[Any, str, str]:
 
 
 def _contributions(
-    policy: Policy, firings: Sequence[Firing], rulebook: Rulebook
+    policy: Policy, firings: Sequence[Firing], rulebook: Rulebook, memo: ContributionMemo | None = None
 ) -> tuple[list[Contribution], float]:
     """Contributions of one policy (each impact rule once, at its strongest dose), and the share of
-    customer contacts they touch."""
+    customer contacts they touch.
+
+    ``memo`` keeps each impact rule's contributions by the fact (its identity), dose, other rules
+    and chain they came from, for versions of one policy whose other facts are the same objects
+    (``rescore_policy``).
+    """
     plans = _plans(rulebook)
     values = PolicyValues(policy)
     intensities = _Intensities(firings, rulebook)
@@ -439,6 +449,13 @@ def _contributions(
         plan = plans[code]
         rule = plan.rule
         fact = firing.facts[0]
+        memo_key = (code, id(fact), intensity, tuple(also), firing.chain)
+        hit = memo.get(memo_key) if memo is not None else None
+        if hit is not None:
+            out.extend(hit[1])
+            contacts = max(contacts, hit[2])
+            continue
+        start, reached = len(out), 0.0
         index = fact.get(INDEX_KEY)
         lookup = values.lookup(fact)
         reason = plan.because.fill(lookup)
@@ -465,7 +482,7 @@ def _contributions(
             if customer and customer_facing:
                 share = fact.get(rule.reach) if rule.reach else 1.0
                 if isinstance(share, (int, float)) and not isinstance(share, bool):
-                    contacts = max(contacts, min(1.0, max(0.0, float(share))))
+                    reached = max(reached, min(1.0, max(0.0, float(share))))
             # Built without validation: every value already has the field's type (the
             # identity corpus and a validating round trip in the tests hold it so).
             out.append(
@@ -488,6 +505,9 @@ def _contributions(
                 )
             )
             shared = True  # later contributions of this firing get their own copies
+        contacts = max(contacts, reached)
+        if memo is not None:
+            memo[memo_key] = (fact, out[start:], reached)  # the fact is held: its identity is not reused
     # Stable order for output: by policy rule, then rule code, then criterion.
     out.sort(key=_contribution_order)
     return out, round(contacts, 4)
@@ -546,29 +566,8 @@ def _score_policies(
     known = dict(files or {})
     results: list[PolicyResult] = []
     traces: dict[str, Trace] = {}
-    margin = book.scoring.verdicts.margin
-    # Results are built without validation: each field gets a value of its type from the
-    # engine itself (the identity corpus and a validating round trip in the tests hold it so).
     for pid, policy in by_id.items():
-        contributions, contacts = _contributions(policy, per_policy[pid], book)
-        scores, spans = score_and_ranges(contributions, book)
-        results.append(
-            trusted(
-                PolicyResult,
-                id=pid,
-                title=policy.title,
-                verdict=verdict(scores.employee, scores.customer, margin),
-                scores=scores,
-                contributions=contributions,
-                file=known.get(pid),
-                legal=None if policy.jurisdiction else NO_JURISDICTION,
-                ranges=spans,
-                reach=trusted(Reach, employees=policy.scope.headcount, contacts_share=contacts),
-                not_assessed=_not_assessed(policy, per_policy[pid]),
-                uncertain=uncertain_sides(spans, margin),
-                queue=queues[pid],
-            )
-        )
+        results.append(_policy_result(policy, per_policy[pid], book, queue=queues[pid], file=known.get(pid)))
         traces[pid] = Trace(pid, facts_by_policy[pid], per_policy[pid])
 
     return EvaluationRun(
@@ -580,3 +579,184 @@ def _score_policies(
         settings=settings,
         files=known,
     )
+
+
+def _policy_result(
+    policy: Policy,
+    firings: Sequence[Firing],
+    book: Rulebook,
+    *,
+    queue: Any,
+    file: str | None,
+    memo: ContributionMemo | None = None,
+) -> PolicyResult:
+    """One policy's result from its firings: contributions, scores, ranges, verdict, reach."""
+    margin = book.scoring.verdicts.margin
+    contributions, contacts = _contributions(policy, firings, book, memo)
+    scores, spans = score_and_ranges(contributions, book)
+    # Built without validation: each field gets a value of its type from the engine itself
+    # (the identity corpus and a validating round trip in the tests hold it so).
+    return trusted(
+        PolicyResult,
+        id=policy.id,
+        title=policy.title,
+        verdict=verdict(scores.employee, scores.customer, margin),
+        scores=scores,
+        contributions=contributions,
+        file=file,
+        legal=None if policy.jurisdiction else NO_JURISDICTION,
+        ranges=spans,
+        reach=trusted(Reach, employees=policy.scope.headcount, contacts_share=contacts),
+        not_assessed=_not_assessed(policy, firings),
+        uncertain=uncertain_sides(spans, margin),
+        queue=queue,
+    )
+
+
+def _derived_name(rule: ImpactRule) -> str | None:
+    """The derived fact a rule on derived facts waits for (None for a rule on policy rules)."""
+    name = rule.when.get(DERIVED_KEY) if rule.on_derived else None
+    return name if isinstance(name, str) else None
+
+
+def _linked_names(rulebook: Rulebook, names: set[str]) -> set[str] | None:
+    """The derived facts linked to ``names`` through the rulebook's chains (either way), ``names``
+    included; None when a rule waits for derived facts by a condition other than one name."""
+    links: dict[str, set[str]] = {}
+    for rule in rulebook.impact_rules:
+        if not rule.on_derived:
+            continue
+        source = _derived_name(rule)
+        if source is None:
+            return None
+        for name in rule.derive:
+            links.setdefault(source, set()).add(name)
+            links.setdefault(name, set()).add(source)
+    found = set(names)
+    todo = list(names)
+    while todo:
+        for other in links.get(todo.pop(), ()):
+            if other not in found:
+                found.add(other)
+                todo.append(other)
+    return found
+
+
+def _policy_facts(policy: Policy, settings: Settings, queue_costs: bool) -> tuple[list[Fact], Any]:
+    """A policy's facts as ``score_policies`` makes them (queue facts added), and its queue result."""
+    facts = rule_facts(policy, settings.metric_catalog)
+    queue = assess(policy, settings.organisation_model, cost=queue_costs)
+    if queue is not None:
+        add_queue_facts(policy, facts, queue)
+    return facts, queue
+
+
+def rescore_policy(
+    run: EvaluationRun, policy: Policy, *, queue_costs: bool = True, memo: ContributionMemo | None = None
+) -> EvaluationRun:
+    """``policy`` scored alone, as ``score_policies([policy])`` scores it, reusing what ``run`` fired.
+
+    For a changed version of a policy of ``run`` (a remedy's patch): an impact
+    rule on a policy rule reads that rule's fact alone, so the firings of the
+    facts that are unchanged (equal, context and queue keys included) are taken
+    from ``run``, and only the changed facts go through the Rete engine. Derived
+    facts are the exception: a derived fact is asserted once per policy, and
+    its chain names the firing that derived it first, so when a changed fact
+    derives (or derived) a fact, that fact and every one linked to it through
+    the rulebook's chains are derived again, in one session with every fact
+    that derives one of them. The firings are the same; their order in the
+    trace is not the engine's (scores do not depend on it). When half the facts
+    or more changed (a small policy), they all go through one session. A policy of no
+    trace in ``run``, with fewer rules, or with a condition on derived facts the
+    linking cannot follow is scored in full. ``memo`` (one per ``run``, kept
+    between calls) keeps the contributions of unchanged facts, which are then
+    not written again.
+    """
+    book = run.rulebook
+    settings = run.settings
+    pid = policy.id
+    before = run.traces.get(pid)
+    facts, queue = _policy_facts(policy, settings, queue_costs)
+    if before is None or len(facts) < len(before.facts):
+        return score_policies([policy], rulebook=book, settings=settings, queue_costs=queue_costs)
+    old = before.facts
+    original = run.policies[pid]
+    rules_before = original.rules
+    changed = {
+        i
+        for i, fact in enumerate(facts)
+        if i >= len(old) or fact != old[i] or policy.rules[i] != rules_before[i]
+    }
+    if policy.model_dump(exclude={"rules"}) != original.model_dump(exclude={"rules"}):
+        changed = set(range(len(facts)))  # the policy's own fields are read by every reason
+    # An unchanged fact is the one ``run`` holds: what is worked out per fact (the joins' sides) is kept.
+    facts = [fact if i in changed else old[i] for i, fact in enumerate(facts)]
+    if not changed:
+        firings = list(before.firings)
+    elif 2 * len(changed) >= len(facts):
+        firings = run_impact(book, facts)  # most of a small policy changed: one session, as in full
+    else:
+        found = _refire(book, facts, changed, before.firings)
+        if found is None:
+            return score_policies([policy], rulebook=book, settings=settings, queue_costs=queue_costs)
+        firings = found
+    result = _policy_result(policy, firings, book, queue=queue, file=None, memo=memo)
+    return EvaluationRun(
+        evaluation=trusted(Evaluation, policies=[result], conflicts=[]),
+        policies={pid: policy},
+        traces={pid: Trace(pid, facts, firings)},
+        firings=firings,
+        rulebook=book,
+        settings=settings,
+    )
+
+
+def _refire(
+    book: Rulebook, facts: Sequence[Fact], changed: set[int], before: Sequence[Firing]
+) -> list[Firing] | None:
+    """The firings of a policy's ``facts`` of which only ``changed`` differ from those that fired
+    ``before`` (see ``rescore_policy``); None when the derived facts cannot be linked."""
+    rules = book.impact_by_code
+    by_index: dict[int, list[Firing]] = {}
+    derived: list[Firing] = []
+    for firing in before:
+        index = firing.facts[0].get(INDEX_KEY)
+        if isinstance(index, int) and DERIVED_KEY not in firing.facts[0]:
+            by_index.setdefault(index, []).append(firing)
+        else:
+            derived.append(firing)
+
+    def derivers(names: set[str]) -> set[int]:
+        """The changed facts, and the unchanged ones whose firings derive one of ``names``."""
+        return changed | {
+            i
+            for i, firings in by_index.items()
+            if i not in changed and any(names.intersection(rules[f.code].derive) for f in firings)
+        }
+
+    linked = _linked_names(
+        book, {n for i in changed for f in by_index.get(i, ()) for n in rules[f.code].derive}
+    )
+    if linked is None:
+        return None
+    session = derivers(linked)
+    again = run_impact(book, [facts[i] for i in sorted(session)])
+    new = {
+        n
+        for f in again
+        if DERIVED_KEY not in f.facts[0] and f.facts[0][INDEX_KEY] in changed
+        for n in rules[f.code].derive
+    }
+    more = _linked_names(book, new)
+    if more is None:
+        return None
+    if not more <= linked:
+        # The changed facts now derive what they did not: derive those facts again, from all theirs.
+        linked |= more
+        session = derivers(linked)
+        again = run_impact(book, [facts[i] for i in sorted(session)])
+    kept = [f for i in sorted(by_index) if i not in session for f in by_index[i]]
+    on_rules = [f for f in again if DERIVED_KEY not in f.facts[0]]
+    derived = [f for f in derived if f.facts[0][DERIVED_KEY] not in linked]
+    derived += [f for f in again if DERIVED_KEY in f.facts[0] and f.facts[0][DERIVED_KEY] in linked]
+    return [*kept, *on_rules, *derived]

@@ -32,7 +32,7 @@ from collections.abc import Mapping, Sequence
 
 from policyweigh.config import Settings
 from policyweigh.conflicts import detect_conflicts, harm_conflict
-from policyweigh.evaluation import EvaluationRun, Rescore, score_policies
+from policyweigh.evaluation import ContributionMemo, EvaluationRun, Rescore, rescore_policy, score_policies
 from policyweigh.gate import GateResult, Source, fails_at, run_gate
 from policyweigh.policy import Policy
 from policyweigh.proposals import compare, exclusive
@@ -69,11 +69,18 @@ def evaluate(
 
 
 def rescorer(run: EvaluationRun) -> Rescore:
-    """Scores one changed policy alone, with the rulebook and settings ``run`` was evaluated with."""
+    """Scores one changed policy alone, with the rulebook and settings ``run`` was evaluated with.
+
+    Only the policy's changed facts go through the Rete engine again (``rescore_policy``): a
+    remedy's patch changes one rule, and the other rules' firings are those of ``run``; the
+    contributions of unchanged facts are written once for all the patches.
+    """
+
+    memo: ContributionMemo = {}
 
     def rescore(policy: Policy) -> EvaluationRun:
         # A remedy is judged by the scores it leads to; the cost of decency is for reports only.
-        return score_policies([policy], rulebook=run.rulebook, settings=run.settings, queue_costs=False)
+        return rescore_policy(run, policy, queue_costs=False, memo=memo)
 
     return rescore
 

@@ -46,7 +46,8 @@ The patched policy is scored on its own (its scores depend on nothing else) by
 the ``Rescore`` function the caller passes in (``policyweigh.orchestration`` passes
 the evaluation's own scoring, so this module never starts an evaluation itself):
 that is one *re-evaluation*. Its conflicts are then tested again
-(``detect_conflicts``, without remedies, so there is no recursion), but only
+(``detect_conflicts``, without remedies, so there is no recursion, and
+without explanations, which a trial never reads), but only
 where the patch can change them: a patch changes the fact of one rule (or adds
 one), so a join conflict between two other rules stays as it was, and the Rete
 joins see only the patched rule's fact and the facts that can pair with it (the
@@ -83,11 +84,12 @@ Ranking (best first):
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Generic, Literal, TypeVar
 
 from policyweigh.conflicts import (
     HARM_SIDES,
@@ -105,7 +107,16 @@ from policyweigh.law.check import GuardrailReport, GuardrailSettings
 from policyweigh.law.verdict import check_law
 from policyweigh.patching import Change, FieldChange, NewRule, patch_changes, patch_policy, rule_changes
 from policyweigh.policy import MAX_BLOCKED_WINDOWS, BreakRule, Policy
-from policyweigh.results import Conflict, Patch, RemedyResult, ScoresAfter, parse_rule_ref, rule_ref
+from policyweigh.results import (
+    Conflict,
+    Evaluation,
+    Patch,
+    RemedyResult,
+    ScoresAfter,
+    parse_rule_ref,
+    rule_ref,
+)
+from policyweigh.rete import join_sides
 from policyweigh.rulebook import ConflictRule, Remedy
 from policyweigh.rulebook.guardrails import BreakRequirement, GuardrailPacks, hours_to_minutes
 from policyweigh.rulebook.models import when_holds
@@ -734,6 +745,9 @@ class _Partners:
     def __init__(self, run: EvaluationRun) -> None:
         self.rules = run.rulebook.conflict_rules
         self.codes = frozenset(rule.code for rule in self.rules)
+        # A patched policy's unchanged facts are the run's own (``rescore_policy``): their sides are
+        # tested once for every patch.
+        self.tested = join_sides(run.rulebook)
         self.by_side: dict[tuple[str, str], list[Fact]] = {}
         for pid in sorted(run.traces):
             if not active_across(run.policies[pid]):
@@ -743,11 +757,12 @@ class _Partners:
                     self.by_side.setdefault(key, []).append(fact)
 
     def _sides(self, fact: Fact) -> list[tuple[str, str]]:
+        a, b = self.tested.of(fact)
         found = []
-        for rule in self.rules:
-            if when_holds(rule.a, fact):
+        for number, rule in enumerate(self.rules):
+            if number in a:
                 found.append((rule.code, "a"))
-            if when_holds(rule.b, fact):
+            if number in b:
                 found.append((rule.code, "b"))
         return found
 
@@ -814,6 +829,45 @@ class _Before:
                 self.joins_by_rule.setdefault(ref, set()).add(identity)
 
 
+_V = TypeVar("_V")
+
+
+class _Overlay(Mapping[str, _V], Generic[_V]):
+    """A mapping with one key's value replaced (or added), reading through to the other mapping."""
+
+    def __init__(self, key: str, value: _V, under: Mapping[str, _V]) -> None:
+        self._key, self._value, self._under = key, value, under
+
+    def __getitem__(self, key: str) -> _V:
+        return self._value if key == self._key else self._under[key]
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self._under
+        if self._key not in self._under:
+            yield self._key
+
+    def __len__(self) -> int:
+        return len(self._under) + (self._key not in self._under)
+
+
+def _with_patched(run: EvaluationRun, patched: Policy, alone: EvaluationRun) -> EvaluationRun:
+    """What detection of the patched policy reads: ``run`` with the policy replaced by its patched
+    version scored ``alone``, and only that policy's result.
+
+    Detection reads the results of the policies it is asked about and no other, so the other
+    results are not copied; the policies and traces are layered over the run's, not copied
+    either, so a trial costs the same in a library of any size.
+    """
+    pid = patched.id
+    return dataclasses.replace(
+        run,
+        evaluation=Evaluation(policies=[alone.result(pid)], conflicts=[]),
+        policies=_Overlay(pid, patched, run.policies),
+        traces=_Overlay(pid, alone.traces[pid], run.traces),
+        firings=(),
+    )
+
+
 def _outcome(
     run: EvaluationRun,
     candidate: Candidate,
@@ -826,16 +880,16 @@ def _outcome(
     patched = apply_patch(original, candidate.patch(), remedy=candidate.remedy.code)
     alone = rescore(patched)
     result = alone.result(patched.id)
-    merged = run.with_policy(patched, alone)
+    merged = _with_patched(run, patched, alone)
     facts = alone.traces[patched.id].facts
     if candidate.rule_index is None or candidate.scope:
         # The scope is in every fact of the policy: all its joins are tested again.
-        found = detect_conflicts(merged, wanted={patched.id}).conflicts
+        found = detect_conflicts(merged, wanted={patched.id}, explain=False).conflicts
         touched = {rule_ref(patched.id, i) for i in range(len(patched.rules))}
     else:
         changed = next(f for f in facts if f.get(INDEX_KEY) == candidate.rule_index)
         join_facts = partners.join_facts(merged, patched, facts, changed)
-        found = detect_conflicts(merged, wanted={patched.id}, join_facts=join_facts).conflicts
+        found = detect_conflicts(merged, wanted={patched.id}, join_facts=join_facts, explain=False).conflicts
         touched = {rule_ref(patched.id, candidate.rule_index)}
     # A patch changes one rule's fact (or adds one): a join conflict between two other rules is as
     # it was. Trade-offs and guardrail breaches come from the whole policy and were found again.

@@ -433,6 +433,57 @@ def distinct_facts(facts: Iterable[Fact]) -> list[Fact]:
     return out
 
 
+class JoinSides:
+    """Which sides of the conflict rules each fact meets, tested once per fact.
+
+    Detection joins a fact in every scope group it belongs to (a policy of
+    every team is in all of them); the conditions are tested on its first
+    join and remembered for the others. Only the rules whose side can match the
+    fact's kind are tested. Facts are remembered by identity, and held, so an
+    identity is never reused while this record lives: make one per detection.
+    """
+
+    def __init__(self, rules: Sequence[ConflictRule]) -> None:
+        self.rules = tuple(rules)
+        self._seen: dict[int, tuple[Fact, tuple[int, ...], tuple[int, ...]]] = {}
+        self._by_kind: dict[tuple[bool, Any], tuple[tuple[int, ...], tuple[int, ...]]] = {}
+
+    def _candidates(self, fact: Fact) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        """Indexes of the rules whose side ``a`` (and ``b``) can match a fact of the fact's kind."""
+        key = ("kind" in fact, fact.get("kind"))
+        found = self._by_kind.get(key)
+        if found is None:
+            probe = {"kind": key[1]} if key[0] else {}
+            # A side's own kind condition must hold for the side to hold.
+            found = self._by_kind[key] = (
+                tuple(i for i, r in enumerate(self.rules) if _kind_may_hold(r.a, probe)),
+                tuple(i for i, r in enumerate(self.rules) if _kind_may_hold(r.b, probe)),
+            )
+        return found
+
+    def of(self, fact: Fact) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        """Indexes of the conflict rules whose side ``a``, and side ``b``, the fact meets."""
+        hit = self._seen.get(id(fact))
+        if hit is not None:
+            return hit[1], hit[2]
+        maybe_a, maybe_b = self._candidates(fact)
+        rules = self.rules
+        a = tuple(i for i in maybe_a if when_holds(rules[i].a, fact))
+        b = tuple(i for i in maybe_b if when_holds(rules[i].b, fact))
+        self._seen[id(fact)] = (fact, a, b)
+        return a, b
+
+    def meets_any(self, fact: Fact) -> bool:
+        """Whether the fact meets a side of some conflict rule (only those can take part in a join)."""
+        a, b = self.of(fact)
+        return bool(a or b)
+
+
+def _kind_may_hold(when: When, probe: Fact) -> bool:
+    """Whether a side's ``kind`` condition (if it has one) holds for a fact of the probe's kind."""
+    return "kind" not in when or when_holds({"kind": when["kind"]}, probe)
+
+
 class CompiledRulebook:
     """A rulebook compiled to two durable-rules rulesets: impact rules, and conflict joins.
 
@@ -705,26 +756,30 @@ class CompiledRulebook:
         """
         return facts * self._on_rules + policies * self._on_derived
 
-    def run_joins(self, facts: Sequence[Fact], *, max_firings: int | None = None) -> list[Firing]:
+    def run_joins(
+        self, facts: Sequence[Fact], *, max_firings: int | None = None, sides: JoinSides | None = None
+    ) -> list[Firing]:
         """Run facts through the conflict joins; every matching pair once, in a stable order.
 
         Only facts that meet one side of some join take part. When they exceed
         one session, every pair of chunks that can form a pair runs in its own
         session and keeps only the pairs that span it, so each pair is found
         exactly once. ``max_firings`` bounds the firings of each session; by
-        default the bound is the number of pairs its facts can form.
+        default the bound is the number of pairs its facts can form. ``sides``
+        remembers what each fact meets across calls (a fact joined in several
+        scope groups is tested once); by default it is worked out here.
         """
         rules = self.rulebook.conflict_rules
         if not rules:
             return []
+        tested = sides if sides is not None else JoinSides(rules)
         met: list[tuple[Fact, tuple[int, ...], tuple[int, ...]]] = []
         for fact in distinct_facts(facts):
-            a = tuple(i for i, rule in enumerate(rules) if when_holds(rule.a, fact))
-            b = tuple(i for i, rule in enumerate(rules) if when_holds(rule.b, fact))
+            a, b = tested.of(fact)
             if a or b:
                 met.append((fact, a, b))
         chunks = list(_chunks_by_policy(met, SESSION_FACTS // 2, key=lambda m: m[0].get(POLICY_KEY)))
-        sides: list[tuple[list[int], list[int]]] = []
+        counts: list[tuple[list[int], list[int]]] = []
         for chunk in chunks:
             count_a, count_b = [0] * len(rules), [0] * len(rules)
             for _, a, b in chunk:
@@ -732,17 +787,17 @@ class CompiledRulebook:
                     count_a[i] += 1
                 for i in b:
                     count_b[i] += 1
-            sides.append((count_a, count_b))
+            counts.append((count_a, count_b))
         if len(chunks) == 1:
-            return self._join_session([m[0] for m in chunks[0]], sides[0], None, max_firings)
+            return self._join_session([m[0] for m in chunks[0]], counts[0], None, max_firings)
         owner = {_fact_id(m[0]): i for i, chunk in enumerate(chunks) for m in chunk}
         firings: list[Firing] = []
         for i, first in enumerate(chunks):
             for j in range(i, len(chunks)):
-                if j > i and not _can_pair(sides[i], sides[j]):
+                if j > i and not _can_pair(counts[i], counts[j]):
                     continue  # no pair can span these two chunks
                 together = [m[0] for m in first] + ([m[0] for m in chunks[j]] if j > i else [])
-                found = self._join_session(together, sides[i], sides[j] if j > i else None, max_firings)
+                found = self._join_session(together, counts[i], counts[j] if j > i else None, max_firings)
                 for firing in found:
                     homes = {owner[_fact_id(f)] for f in firing.facts}
                     if j == i or homes == {i, j}:
@@ -926,6 +981,20 @@ def run_impact(rulebook: Rulebook, facts: Sequence[Fact], *, max_firings: int | 
     return compiled(rulebook).run_impact(facts, max_firings=max_firings)
 
 
-def run_joins(rulebook: Rulebook, facts: Sequence[Fact], *, max_firings: int | None = None) -> list[Firing]:
-    """Run facts through the rulebook's conflict joins; return every matching pair once."""
-    return compiled(rulebook).run_joins(facts, max_firings=max_firings)
+def run_joins(
+    rulebook: Rulebook,
+    facts: Sequence[Fact],
+    *,
+    max_firings: int | None = None,
+    sides: JoinSides | None = None,
+) -> list[Firing]:
+    """Run facts through the rulebook's conflict joins; return every matching pair once.
+
+    ``sides`` (from ``join_sides``) remembers what each fact meets, for several calls of one detection.
+    """
+    return compiled(rulebook).run_joins(facts, max_firings=max_firings, sides=sides)
+
+
+def join_sides(rulebook: Rulebook) -> JoinSides:
+    """A record of the join sides facts meet, to pass to every ``run_joins`` of one detection."""
+    return JoinSides(rulebook.conflict_rules)
