@@ -65,6 +65,7 @@ from policyweigh.results import (
     PolicyResult,
     Severity,
     rule_ref,
+    share_given,
 )
 from policyweigh.rete import join_sides, run_joins
 from policyweigh.rulebook import ConflictRule, Rulebook
@@ -126,10 +127,6 @@ class FindingCode:
     """How it is found and set, and what to do: shown by `policyweigh rules CODE`."""
 
 
-_GIVEN = {"code", "kind", "severity", "policies", "rules", "explanation"}
-"""The fields every conflict made here is given (the others keep their defaults)."""
-
-
 def _conflict(
     *,
     code: str,
@@ -146,11 +143,11 @@ def _conflict(
     made here was given the same fields, so they share one equal set. A copy (``model_copy``)
     gets its own, and setting a field adds a name the set already holds.
     """
-    conflict = Conflict(
-        code=code, kind=kind, severity=severity, policies=policies, rules=rules, explanation=explanation
+    return share_given(
+        Conflict(
+            code=code, kind=kind, severity=severity, policies=policies, rules=rules, explanation=explanation
+        )
     )
-    object.__setattr__(conflict, "__pydantic_fields_set__", _GIVEN)
-    return conflict
 
 
 def policy_finding(code: str, pid: str, rules: list[str], explanation: str) -> Conflict:
