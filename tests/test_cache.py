@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import os
 import shutil
@@ -309,3 +310,21 @@ def test_a_read_only_file_system_is_no_error(folder: Path, monkeypatch: pytest.M
     assert load_rulebook(MINI) == load_rulebook(MINI)
     assert len(reads) == 2
     assert _files(folder) == []
+
+
+def test_the_hotpath_corpus_is_byte_identical_from_a_cache_hit(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spec = importlib.util.spec_from_file_location("corpus_build", ROOT / "tests/golden/corpus/build.py")
+    assert spec is not None and spec.loader is not None
+    corpus = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(corpus)
+    monkeypatch.chdir(ROOT)
+    load_rulebook()  # fills the cache
+    reads = _count_reads(monkeypatch)
+    for name in sorted(corpus.COMMANDS):
+        monkeypatch.setattr(rulebook, "_BUNDLED", None)
+        code, out = corpus.run(corpus.COMMANDS[name])
+        assert code in (0, 1)
+        assert out == corpus.expected(name), name
+    assert reads == [], "every run read the rulebook from the cache"
