@@ -250,6 +250,10 @@ def load_rulebook(path: str | Path | None = None) -> Rulebook:
     rulebook beyond what the rule engine compiles and runs (``ENGINE_LIMITS``);
     and ``RulebookError`` for a rulebook that is valid file by file but not
     whole. The rule engine is never called: a refused rulebook is never compiled.
+
+    A rulebook that loads is kept in the user's cache folder (``policyweigh.cache``) under a key
+    of its files' content and the code's version, and read from there while neither changes;
+    a refused one is never kept, so its problems are reported every time.
     """
     root = Path(path) if path is not None else DATA_DIR
     if not root.is_dir():
