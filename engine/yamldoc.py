@@ -92,7 +92,31 @@ class _Refused(Exception):
         self.message = message
 
 
-class PolicyLoader(yaml.SafeLoader):  # type: ignore[misc]
+class _Bounded:
+    """Composition that refuses nesting past MAX_DEPTH and documents past MAX_NODES nodes, as it goes."""
+
+    _depth = 0
+    _nodes = 0
+    peek_event: Callable[[], Any]
+    """The parser's (PyYAML's or libyaml's)."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        """Compose one node, refusing nesting past MAX_DEPTH (the composer recurses) or MAX_NODES nodes."""
+        self._depth += 1
+        self._nodes += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise _Refused(self.peek_event().start_mark, f"nesting is deeper than {MAX_DEPTH} levels")
+            if self._nodes > MAX_NODES:
+                raise _Refused(
+                    self.peek_event().start_mark, f"the document holds more than {MAX_NODES} nodes"
+                )
+            return super().compose_node(parent, index)  # type: ignore[misc]
+        finally:
+            self._depth -= 1
+
+
+class PolicyLoader(_Bounded, yaml.SafeLoader):  # type: ignore[misc]
     """A SafeLoader that composes nodes only, resolves scalars like YAML 1.2 and bounds nesting.
 
     The implicit resolvers are replaced wholesale: PyYAML's YAML 1.1 set reads
@@ -108,26 +132,110 @@ class PolicyLoader(yaml.SafeLoader):  # type: ignore[misc]
         self._depth = 0
         self._nodes = 0
 
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        """Compose one node, refusing nesting past MAX_DEPTH (the composer recurses) or MAX_NODES nodes."""
-        self._depth += 1
-        self._nodes += 1
-        try:
-            if self._depth > MAX_DEPTH:
-                raise _Refused(self.peek_event().start_mark, f"nesting is deeper than {MAX_DEPTH} levels")
-            if self._nodes > MAX_NODES:
-                raise _Refused(
-                    self.peek_event().start_mark, f"the document holds more than {MAX_NODES} nodes"
-                )
-            return super().compose_node(parent, index)
-        finally:
-            self._depth -= 1
-
 
 PolicyLoader.add_implicit_resolver(_BOOL, _BOOL_RE, list("tTfF"))
 PolicyLoader.add_implicit_resolver(_INT, _INT_RE, list("-+0123456789"))
 PolicyLoader.add_implicit_resolver(_FLOAT, _FLOAT_RE, list("-+0123456789."))
 PolicyLoader.add_implicit_resolver(_NULL, _NULL_RE, ["~", "n", "N", ""])
+
+
+_CParser: Any = getattr(getattr(yaml, "cyaml", None), "CParser", None) if yaml.__with_libyaml__ else None
+LIBYAML_AVAILABLE = _CParser is not None
+"""Whether PyYAML was built with libyaml."""
+LIBYAML = LIBYAML_AVAILABLE
+"""Whether documents are scanned and parsed by libyaml's C parser (when PyYAML was built with it).
+
+Only the scanning and parsing run in C: nodes are composed in Python from the
+parser's events, by the same bounded composer and resolvers as ``PolicyLoader``,
+so the limits hold as they go. libyaml and PyYAML's own parser do not word their
+errors alike, so a document the fast path does not read cleanly is read again by
+``PolicyLoader``, whose problems are the ones reported: every message is the same
+with or without libyaml. Set to False to read everything with ``PolicyLoader``.
+"""
+
+if _CParser is not None:
+
+    class _FastLoader(_Bounded, yaml.composer.Composer, _CParser, yaml.resolver.Resolver):  # type: ignore[misc]
+        """``PolicyLoader``'s composer and resolvers over libyaml's scanner and parser."""
+
+        yaml_implicit_resolvers = PolicyLoader.yaml_implicit_resolvers
+        yaml_path_resolvers = PolicyLoader.yaml_path_resolvers
+
+        def __init__(self, stream: str) -> None:
+            _CParser.__init__(self, stream)
+            yaml.composer.Composer.__init__(self)
+            yaml.resolver.Resolver.__init__(self)
+            self._depth = 0
+            self._nodes = 0
+            self._flow = 0
+
+        def compose_scalar_node(self, anchor: Any) -> Any:
+            """A scalar node; what the two parsers read differently is left to ``PolicyLoader``.
+
+            An empty value (``key:`` with nothing after it): PyYAML places it just after
+            the colon, libyaml at the next token, and positions must not depend on the
+            parser. A plain value holding ``?`` inside ``[...]`` or ``{...}``: PyYAML ends
+            the value at the ``?`` (and refuses the rest), libyaml reads on.
+            """
+            event = self.peek_event()
+            if event.start_mark.index == event.end_mark.index:
+                raise _Refused(event.start_mark, "an empty value: read by PolicyLoader")
+            if self._flow and not event.style and "?" in event.value:
+                raise _Refused(event.start_mark, "a '?' in a flow collection: read by PolicyLoader")
+            return super().compose_scalar_node(anchor)
+
+        def compose_sequence_node(self, anchor: Any) -> Any:
+            """A sequence node, counting the flow collections it opens."""
+            flow = bool(self.peek_event().flow_style)
+            self._flow += flow
+            try:
+                return super().compose_sequence_node(anchor)
+            finally:
+                self._flow -= flow
+
+        def compose_mapping_node(self, anchor: Any) -> Any:
+            """A mapping node, counting the flow collections it opens."""
+            flow = bool(self.peek_event().flow_style)
+            self._flow += flow
+            try:
+                return super().compose_mapping_node(anchor)
+            finally:
+                self._flow -= flow
+
+
+# Where libyaml and PyYAML disagree (found by comparing the two on generated text, see
+# tests/test_yaml_libyaml.py): characters PyYAML's reader refuses and libyaml lets through (U+FEFF
+# inside the text), tabs, which the scanners accept in different places, what may be a tag (a `!`
+# starting a word; every tag but the standard ones is refused anyway) or a directive (`%` starting
+# a line), and a block scalar's header running into a comment (`|#`). A document holding any of
+# them is read by PolicyLoader alone; a `!` or `%` inside words ("first!", "95%") is not one.
+_SLOW_ONLY = re.compile(
+    r"[\t\ufeff]|(?:^|[\s\[\]{},:])!|^%|[|>][-+0-9]*#|" + yaml.reader.Reader.NON_PRINTABLE.pattern,
+    re.MULTILINE,
+)
+
+
+def _compose_fast(text: str) -> yaml.Node | None:
+    """The document's root node from libyaml's parser, or None when ``PolicyLoader`` must read it.
+
+    None for anything but one clean document within the limits: an empty file, a second
+    document, a syntax error, a refused node. The slow path then finds and words the problem.
+    """
+    if _CParser is None or not LIBYAML or _SLOW_ONLY.search(text):
+        return None
+    loader = _FastLoader(text)
+    try:
+        if not loader.check_node():
+            return None
+        node = loader.get_node()
+        if loader.check_node():
+            return None
+        _expanded_size(node)
+    except Exception:  # whatever stops the fast path, PolicyLoader reads the text and says what it is
+        return None
+    finally:
+        loader.dispose()
+    return node
 
 
 @dataclass
@@ -420,6 +528,22 @@ def parse_yaml(source: str | bytes, file: str = "<string>") -> YamlDocument:
     text = source if isinstance(source, str) else _decode(raw, file)
     if text.startswith("\ufeff"):
         text = text[1:]
+    fast = _compose_fast(text)
+    if fast is not None:
+        builder = _Builder(file)
+        data = builder.build(fast, ())
+        if not builder.problems:
+            return YamlDocument(file, data, builder.positions, builder.key_positions)
+        # A problem is always found and worded by PolicyLoader, as if libyaml were missing.
+    builder = _Builder(file)
+    data = builder.build(_compose_slow(text, file), ())
+    if builder.problems:
+        raise InputError(sorted(builder.problems, key=_problem_order))
+    return YamlDocument(file, data, builder.positions, builder.key_positions)
+
+
+def _compose_slow(text: str, file: str) -> yaml.Node:
+    """The document's root node from PyYAML's pure-Python parser; every problem located and worded."""
     loader: PolicyLoader | None = None
     try:
         loader = PolicyLoader(text)
@@ -451,11 +575,7 @@ def parse_yaml(source: str | bytes, file: str = "<string>") -> YamlDocument:
     finally:
         if loader is not None:
             loader.dispose()
-    builder = _Builder(file)
-    data = builder.build(node, ())
-    if builder.problems:
-        raise InputError(sorted(builder.problems, key=_problem_order))
-    return YamlDocument(file, data, builder.positions, builder.key_positions)
+    return node
 
 
 _FILE_KINDS = (

@@ -31,7 +31,6 @@ ALLOWED_LATE_IMPORTS: dict[tuple[str, str], str] = {
     ): "start-up: signal handling is set up on entry only",
     ("engine/cli/check.py", "policyweigh.render.sarif"): "start-up: each output format loads its renderer",
     ("engine/cli/check.py", "policyweigh.render.github"): "start-up: each output format loads its renderer",
-    ("engine/cli/check.py", "policyweigh.render.text"): "start-up: rich is loaded only for text output",
     ("engine/cli/evaluate.py", "policyweigh.render.markdown"): "start-up: Jinja is loaded only for markdown",
     (
         "engine/cli/report.py",

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import gc
 import importlib
 import io
 import os
@@ -81,26 +82,43 @@ class _OutputClosed(Exception):
 class _Group(click.Group):
     """The command group.
 
-    Subcommand modules are imported on first use of ``commands``, not when
-    this package is imported, so the console script guards against Ctrl-C
-    (``entry``) before the slow imports of the engine. Ctrl-C and a closed pipe
-    inside a command reach ``main`` as themselves.
+    Subcommand modules are imported when first asked for, not when this
+    package is imported, so the console script guards against Ctrl-C
+    (``entry``) before the slow imports of the engine; running one command
+    imports that command's module only (``check`` never loads the report's
+    renderers). ``commands`` (help, the docs) loads them all. Ctrl-C and a
+    closed pipe inside a command reach ``main`` as themselves.
     """
 
     _loaded = False
+
+    def _load(self, name: str) -> click.Command:
+        if name not in self._commands:
+            module = importlib.import_module(f"policyweigh.cli.{name.replace('-', '')}")
+            self._commands[name] = module.command
+        return self._commands[name]
 
     @property
     def commands(self) -> MutableMapping[str, click.Command]:
         if not self._loaded:
             self._loaded = True
             for name in COMMANDS:
-                module = importlib.import_module(f"policyweigh.cli.{name.replace('-', '')}")
-                self._commands[name] = module.command
+                self._load(name)
         return self._commands
 
     @commands.setter
     def commands(self, value: MutableMapping[str, click.Command]) -> None:
         self._commands = value
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        """The command of that name, importing its module alone (None for an unknown name)."""
+        if cmd_name in COMMANDS:
+            return self._load(cmd_name)
+        return self.commands.get(cmd_name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        """Every command's name, sorted as click sorts them, without importing any."""
+        return sorted({*COMMANDS, *self._commands})
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -310,4 +328,7 @@ def entry() -> None:
         code = EXIT_INTERRUPTED
     if code == EXIT_INTERRUPTED:
         exit_interrupted()
+    # Everything alive now lives until the process ends: the collector need not walk it once more
+    # at exit (a full collection over the rulebook and every imported module).
+    gc.freeze()
     sys.exit(code)

@@ -29,6 +29,7 @@ from policyweigh.errors import InputError
 from policyweigh.gate import Finding, GateResult, input_result
 from policyweigh.project import open_settings
 from policyweigh.render.escape import guard_line, json_document, terminal
+from policyweigh.render.lines import finding_line
 from policyweigh.rulebook import Rulebook, default_rulebook
 
 SARIF_LEVELS = {"error": "error", "warning": "warning", "info": "note"}
@@ -46,8 +47,6 @@ def _with_remedy_text(finding: Finding) -> Finding:
 
 def _text(result: GateResult) -> str:
     """One finding a line, each failing finding's remedies indented under it, then the summary."""
-    from policyweigh.render.text import finding_line
-
     lines: list[str] = []
     for finding in result.findings:
         lines.append(finding_line(finding))

@@ -29,10 +29,11 @@ from policyweigh.evaluation import EvaluationRun
 from policyweigh.explain import Derivation, describe_fact
 from policyweigh.facts import DERIVED_KEY, INDEX_KEY
 from policyweigh.formatting import format_value, points
-from policyweigh.gate import Finding, GateResult
+from policyweigh.gate import GateResult
 from policyweigh.labels import criterion_label, rule_label
 from policyweigh.policy import Policy
 from policyweigh.render.escape import guard_line, terminal
+from policyweigh.render.lines import finding_line
 from policyweigh.render.view import (
     RANKING,
     VERDICTS,
@@ -497,18 +498,6 @@ def _cond(value: object) -> str:
 
 def _inline(data: dict[str, object]) -> str:
     return "{" + ", ".join(f"{k}: {v}" for k, v in data.items()) + "}"
-
-
-def finding_line(finding: Finding) -> str:
-    """``path:line | CODE | message [kind/severity]``, every part escaped for a terminal or CI log."""
-    location = finding.location
-    where = f"{terminal(location.file or location.policy)}:{location.line}"
-    if location.column is not None:
-        where += f":{location.column}"
-    return guard_line(
-        f"{where} | {terminal(finding.code)} | {terminal(finding.message)} "
-        f"[{terminal(finding.kind)}/{terminal(finding.severity)}]"
-    )
 
 
 def render_findings(result: GateResult) -> str:

@@ -34,6 +34,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from policyweigh import cache
 from policyweigh.errors import InputError, Problem, RulebookError
 from policyweigh.facts import DERIVED_KEY, MEMBER_PREFIX, POLICY_KEY, member_key
 from policyweigh.policy import RULE_KINDS
@@ -62,7 +63,7 @@ from policyweigh.rulebook.models import (
     template_name_problem,
 )
 from policyweigh.suggest import closest
-from policyweigh.yamldoc import YamlDocument, format_path, load_yaml, problems_from_validation
+from policyweigh.yamldoc import YamlDocument, format_path, load_yaml, problems_from_validation, read_limited
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -114,6 +115,18 @@ class Rulebook:
     guardrails_file: str | None = field(default=None, compare=False)
     """The file ``guardrails`` was read from (the rulebook's own guardrails.yaml or the bundled
     one), for saying where a guardrail code is defined; none for packs given in code."""
+
+    def __getstate__(self) -> dict[str, Any]:
+        """The state to pickle (for ``policyweigh.cache``): a mapping proxy does not pickle, its dict does."""
+        state = dict(self.__dict__)
+        state["guardrails"] = dict(self.guardrails)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Restore a pickled rulebook, its computed properties (fingerprints) included."""
+        restored = dict(state)
+        restored["guardrails"] = MappingProxyType(restored["guardrails"])
+        self.__dict__.update(restored)
 
     @cached_property
     def fingerprint(self) -> str:
@@ -237,11 +250,63 @@ def load_rulebook(path: str | Path | None = None) -> Rulebook:
     rulebook beyond what the rule engine compiles and runs (``ENGINE_LIMITS``);
     and ``RulebookError`` for a rulebook that is valid file by file but not
     whole. The rule engine is never called: a refused rulebook is never compiled.
+
+    A rulebook that loads is kept in the user's cache folder (``policyweigh.cache``) under a key
+    of its files' content and the code's version, and read from there while neither changes;
+    a refused one is never kept, so its problems are reported every time.
     """
     root = Path(path) if path is not None else DATA_DIR
-    problems: list[Problem] = []
     if not root.is_dir():
         raise InputError([Problem(str(root), 1, 1, "", "a rulebook must be a directory (see the README)")])
+    key = _cache_key(root)
+    if key is not None:
+        found = cache.load("rulebook", key)
+        if isinstance(found, Rulebook):
+            return found
+    book = _load_rulebook(root)
+    if key is not None:
+        # Computed before storing, so a run that reads the cache does not serialise every rule again.
+        book.fingerprint  # noqa: B018
+        book.rules_fingerprint  # noqa: B018
+        cache.store("rulebook", key, book)
+    return book
+
+
+RULEBOOK_FILES = (
+    "criteria.yaml",
+    "evidence.yaml",
+    "conflicts.yaml",
+    "remedies.yaml",
+    "equivalences.yaml",
+    "plausible.yaml",
+    "guardrails.yaml",
+)
+"""The files of a rulebook directory besides ``impact/*.yaml`` (the first two required)."""
+
+
+def _cache_key(root: Path) -> str | None:
+    """The cache key of the rulebook in ``root``: its path and every file the loader reads, by content.
+
+    None when a file cannot be read as the loader would read it: the loader then reports it,
+    and nothing is cached.
+    """
+    own_guardrails = (root / "guardrails.yaml").is_file()
+    files = [root / name for name in RULEBOOK_FILES if (root / name).is_file()]
+    files += _files(root / "impact", "*.yaml")
+    if not own_guardrails:
+        files.append(GUARDRAILS_FILE)
+    parts: list[bytes] = [str(root).encode()]
+    try:
+        for file in files:
+            parts += [str(file).encode(), read_limited(file)]
+    except InputError:
+        return None
+    return cache.key("rulebook", parts)
+
+
+def _load_rulebook(root: Path) -> Rulebook:
+    """Read, validate and cross-check the rulebook in ``root`` (see ``load_rulebook``)."""
+    problems: list[Problem] = []
 
     def read(name: str) -> YamlDocument | None:
         file = root / name

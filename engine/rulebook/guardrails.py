@@ -66,7 +66,9 @@ def hours_to_minutes(hours: float) -> int:
 class _Model(BaseModel):
     """Base of the guardrail file's models: strict, closed, immutable."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, use_attribute_docstrings=True)
+    # Built on first use (a rulebook read from the cache is never validated again). The field
+    # docstrings document the code; nothing reads them as descriptions, which are costly to extract.
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)
 
 
 class Threshold(_Model):

@@ -46,7 +46,9 @@ Url = Annotated[str, StringConstraints(pattern=r"^https://[^\s]+$", max_length=5
 class _Model(BaseModel):
     """Base of the limits' models: strict, closed, immutable."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, use_attribute_docstrings=True)
+    # Built on first use (a rulebook read from the cache is never validated again). The field
+    # docstrings document the code; nothing reads them as descriptions, which are costly to extract.
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)
 
 
 class ReducedRest(_Model):

@@ -421,7 +421,8 @@ StrList = Annotated[list[str], BeforeValidator(_as_list)]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Built on first use: a rulebook read from the cache is never validated again.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Check(_Model):
