@@ -24,7 +24,7 @@ from policyweigh.facts import DERIVED_KEY, INDEX_KEY, POLICY_KEY, Fact, rule_fac
 from policyweigh.formatting import format_value
 from policyweigh.law.wording import NO_JURISDICTION
 from policyweigh.policy import Policy
-from policyweigh.queue_effects import MODELLED_KEY, add_queue_facts, assess
+from policyweigh.queue_effects import MODELLED_KEY, add_queue_facts, assess, assess_all
 from policyweigh.results import (
     Contribution,
     Evaluation,
@@ -551,7 +551,7 @@ def _score_policies(
     catalog = settings.metric_catalog  # built from the settings: once per evaluation, not per policy
     facts_by_policy = {pid: rule_facts(p, catalog) for pid, p in by_id.items()}
     organisation = settings.organisation_model
-    queues = {pid: assess(p, organisation, cost=queue_costs) for pid, p in by_id.items()}
+    queues = dict(zip(by_id, assess_all(list(by_id.values()), organisation, cost=queue_costs), strict=True))
     for pid, impact in queues.items():
         if impact is not None:
             add_queue_facts(by_id[pid], facts_by_policy[pid], impact)

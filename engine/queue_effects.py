@@ -41,6 +41,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from policyweigh import cache
 from policyweigh.formatting import format_minutes, plain
 from policyweigh.organisation import Organisation, Team
 from policyweigh.policy import (
@@ -484,6 +485,29 @@ _MEMO: OrderedDict[tuple[int, str, bool], tuple[Organisation, QueueImpact]] = Or
 _MEMO_SIZE = 1024
 """Queue impacts already computed in this process, by organisation and policy content: a library is
 evaluated again and again (remedies, diffs, reports) while its policies rarely change."""
+KEPT = 512
+"""Queue impacts kept between runs per organisation (``assess_all``), the newest first."""
+
+
+def _content(policy: Policy) -> str:
+    """What of a policy its queue impact depends on: its scope and rules."""
+    return policy.model_dump_json(include={"scope", "rules"})
+
+
+def _remembered(organisation: Organisation, content: str, cost: bool) -> QueueImpact | None:
+    # A result with the cost of decency serves a request without it too.
+    for key in ((id(organisation), content, True), (id(organisation), content, cost)):
+        hit = _MEMO.get(key)
+        if hit is not None and hit[0] is organisation:  # the organisation is held: its id is not reused
+            _MEMO.move_to_end(key)
+            return hit[1]
+    return None
+
+
+def _remember(organisation: Organisation, content: str, cost: bool, impact: QueueImpact) -> None:
+    _MEMO[(id(organisation), content, cost)] = (organisation, impact)
+    if len(_MEMO) > _MEMO_SIZE:
+        _MEMO.popitem(last=False)
 
 
 def assess(policy: Policy, organisation: Organisation | None, *, cost: bool = True) -> QueueImpact | None:
@@ -494,22 +518,73 @@ def assess(policy: Policy, organisation: Organisation | None, *, cost: bool = Tr
     teams = policy_teams(policy, organisation)
     if not teams:
         return None
-    content = policy.model_dump_json(include={"scope", "rules"})
-    # A result with the cost of decency serves a request without it too.
-    for key in ((id(organisation), content, True), (id(organisation), content, cost)):
-        hit = _MEMO.get(key)
-        if hit is not None and hit[0] is organisation:  # the organisation is held: its id is not reused
-            _MEMO.move_to_end(key)
-            return hit[1]
-    key = (id(organisation), content, cost)
+    content = _content(policy)
+    found = _remembered(organisation, content, cost)
+    if found is not None:
+        return found
     queues = [team_queue(policy, team, organisation, cost=cost) for team in teams]
     impact = QueueImpact(
         organisation=organisation.title or "organisation", teams=queues, summary=_summary(queues)
     )
-    _MEMO[key] = (organisation, impact)
-    if len(_MEMO) > _MEMO_SIZE:
-        _MEMO.popitem(last=False)
+    _remember(organisation, content, cost, impact)
     return impact
+
+
+def assess_all(
+    policies: Sequence[Policy], organisation: Organisation | None, *, cost: bool = True
+) -> list[QueueImpact | None]:
+    """``assess`` for each policy, with the impacts kept between runs in the user's cache folder.
+
+    A team's day under a policy takes tens of milliseconds to work out and depends only on the
+    organisation, the policy's scope and rules, and the code (``policyweigh.cache``): a library
+    checked again with few changes reads most of its impacts back. The table of one organisation
+    is read once per process and written once per call that worked out anything new.
+    """
+    if organisation is None:
+        return [None] * len(policies)
+    table = _table(organisation)
+    fresh: dict[tuple[str, bool], QueueImpact] = {}
+    out: list[QueueImpact | None] = []
+    for policy in policies:
+        if not any(changes_queue(r) for r in policy.rules) or not policy_teams(policy, organisation):
+            out.append(None)
+            continue
+        content = _content(policy)
+        found = _remembered(organisation, content, cost)
+        if found is None:
+            found = table.get((content, True)) or table.get((content, cost))
+            if found is not None:
+                _remember(organisation, content, cost, found)
+            else:
+                found = assess(policy, organisation, cost=cost)
+                assert found is not None
+                fresh[(content, cost)] = found
+        out.append(found)
+    if fresh:
+        table.update(fresh)
+        kept = dict(list(fresh.items()) + [(k, v) for k, v in table.items() if k not in fresh])
+        cache.store("queues", _table_key(organisation), dict(list(kept.items())[:KEPT]))
+    return out
+
+
+_TABLES: dict[int, tuple[Organisation, dict[tuple[str, bool], QueueImpact]]] = {}
+
+
+def _table_key(organisation: Organisation) -> str:
+    return cache.key("queues", [organisation.model_dump_json().encode()])
+
+
+def _table(organisation: Organisation) -> dict[tuple[str, bool], QueueImpact]:
+    """The impacts kept for ``organisation`` between runs (read once per process)."""
+    held = _TABLES.get(id(organisation))
+    if held is not None and held[0] is organisation:
+        return held[1]
+    found = cache.load("queues", _table_key(organisation))
+    table = found if isinstance(found, dict) else {}
+    if len(_TABLES) >= 8:
+        _TABLES.clear()  # organisations loaded one after another (tests, a studio): keep few
+    _TABLES[id(organisation)] = (organisation, table)
+    return table
 
 
 def _summary(queues: Sequence[TeamQueue]) -> str:
