@@ -86,6 +86,9 @@ its remedies to be worked out in a pool: fewer cost less than forking the worker
 
 Scored: TypeAlias = tuple[list[PolicyResult], list[Trace], list[Firing]]
 """A chunk's scores: its policies' results and traces (in id order), and its firings."""
+Chunk: TypeAlias = tuple[list[Loaded], Scored | None]
+"""What a worker sends back for a chunk of files: each file loaded (or its problems), in order, and
+the chunk's scores (None when scoring failed)."""
 
 
 class PoolFailed(Exception):
@@ -210,19 +213,8 @@ def load_batch(
         chunks = _run_pool(targets, workers, settings, rulebook, queue_costs, method)
     except PoolFailed as failed:
         return Batch(assemble((load_target(t) for t in targets), problems), notes=(failed.note,))
-    loaded: list[Loaded] = []
-    parts: list[Scored | None] = []
-    # Reading thousands of new objects would set off collections that walk them all, for nothing.
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        for data in chunks:
-            items, scored = pickle.loads(data)
-            loaded.extend(items)
-            parts.append(scored)
-    finally:
-        if enabled:
-            gc.enable()
+    loaded = [item for items, _ in chunks for item in items]
+    parts = [scored for _, scored in chunks]
     library = assemble(loaded, problems)
     return Batch(library, _merge(library, parts, settings, rulebook), workers=workers)
 
@@ -264,8 +256,9 @@ def _run_pool(
     rulebook: Rulebook,
     queue_costs: bool,
     start_method: str,
-) -> list[bytes]:
-    """Load and score chunks of ``targets`` in worker processes; the chunks' data in file order."""
+) -> list[Chunk]:
+    """Load and score chunks of ``targets`` in worker processes; the chunks in file order, each read
+    while the workers go on with the next ones."""
     size = chunk_size(len(targets), workers)
     flush_streams()
     forked = start_method == "fork"
@@ -286,7 +279,7 @@ def _run_pool(
             f"note: cannot start worker processes ({reason(err)}); loading the files in this process"
         ) from None
     finished = False
-    chunks: list[bytes | None] = []
+    chunks: list[Chunk | None] = []
     # Forked workers share this process's memory until they write to it; the collector writing to
     # every object it visits would copy most of it. Objects alive now are left out of collections
     # (in the workers, which inherit that, and here) until the workers have started.
@@ -306,21 +299,29 @@ def _run_pool(
         finally:
             if forked:
                 gc.unfreeze()
-        while pending:
-            done, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for future in done:
-                number = pending.pop(future)
-                try:
-                    chunks[number] = future.result()
-                except BrokenProcessPool as err:
-                    raise PoolStopped(
-                        f"a worker process stopped before its files were loaded ({reason(err)})"
-                    ) from None
+        # Reading thousands of new objects would set off collections that walk them all, for nothing.
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            while pending:
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    number = pending.pop(future)
+                    try:
+                        data = future.result()
+                    except BrokenProcessPool as err:
+                        raise PoolStopped(
+                            f"a worker process stopped before its files were loaded ({reason(err)})"
+                        ) from None
+                    chunks[number] = pickle.loads(data)
+        finally:
+            if enabled:
+                gc.enable()
         finished = True
     finally:
         # On an error or Ctrl-C the chunks not started are dropped, not run to the end.
         executor.shutdown(wait=finished, cancel_futures=not finished)
-    return [data for data in chunks if data is not None]
+    return [chunk for chunk in chunks if chunk is not None]
 
 
 _WORKER: tuple[Settings, Rulebook, bool] | None = None
