@@ -69,10 +69,11 @@ __all__ = [
 ]
 
 POOL_MIN_FILES = 300
-"""Files a batch must have before it is loaded in a pool when ``--jobs`` is not given. Starting
-two forked workers and compiling the rulebook in each costs about 0.1 s, and a file takes about
-2 ms to load and score: a pool of two starts to pay off near a hundred files and is clearly ahead
-from a few hundred (see ``benchmarks/pool.py``). The bundled library (48 files) never pays it."""
+"""Files a batch must have before it is loaded in a pool when ``--jobs`` is not given. Measured with
+``benchmarks/pool.py`` on two cores: a pool costs about 0.15 s of CPU more than one process
+(forking the workers, setting each up), whatever the batch; a file takes about 2 ms to load and
+score, half of which a second core takes off the wall time. The pool breaks even near 150 to 200
+files and is ahead from a few hundred; the bundled library (48 files) never pays its start-up."""
 FILES_PER_WORKER = 16
 """Files each worker must have to be worth starting, when ``--jobs`` asks for a pool explicitly."""
 CHUNKS_PER_WORKER = 4
@@ -223,7 +224,12 @@ def _merge(
     library: Library, parts: Sequence[Scored | None], settings: Settings, rulebook: Rulebook
 ) -> EvaluationRun | None:
     """The chunks' scores as one run, as ``score_policies`` makes it for the whole library; None when
-    a chunk has none (the library is then scored whole, in this process)."""
+    a chunk has none (the library is then scored whole, in this process).
+
+    Each policy's results and trace (its facts and firings in the order they fired) are those one
+    process makes; the run's list of every firing is the chunks' in file order, which nothing reads
+    as an order across policies.
+    """
     results: dict[str, PolicyResult] = {}
     traces: dict[str, Trace] = {}
     firings: list[Firing] = []
