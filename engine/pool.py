@@ -19,8 +19,12 @@ raises it.
 
 Unpickling the results costs far less than making them, as long as the garbage
 collector does not walk the growing heap of new objects while they are read: it
-is paused while the chunks are unpickled. Small batches are loaded in this
-process: a pool costs its start-up (``POOL_MIN_FILES``).
+is paused while the chunks are unpickled. Measured on 2,016 files, rebuilding a
+policy with its result and trace here takes about 0.04 ms this way, 0.22 ms with
+the collector running, and 0.13 ms from JSON (``model_validate_json``, which
+also runs every validator again), against about 1.9 ms to load and score it.
+Small batches are loaded in this process: a pool costs its start-up
+(``POOL_MIN_FILES``).
 
 The pieces every pool of the project uses (``available_cores``,
 ``default_start_method``, ``die_with_parent``, ``PoolFailed``) are here;
