@@ -164,6 +164,21 @@ def test_a_pool_that_cannot_start_loads_in_this_process(batch: Path, monkeypatch
     )
 
 
+def _cannot_score(*args: object, **kwargs: object) -> None:
+    raise RuntimeError("scoring failed in a worker")
+
+
+def test_a_chunk_that_cannot_be_scored_leaves_the_scoring_to_this_process(
+    batch: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    expected = _run("evaluate", str(batch), "--format", "json", "--jobs", "1")
+    monkeypatch.setattr(pool, "score_policies", _cannot_score)  # the forked workers inherit it
+    setup = open_settings(config=ROOT / "policyweigh.toml")
+    loaded = load_batch([batch], settings=setup.settings, rulebook=setup.rulebook, jobs=2)
+    assert loaded.workers == 2 and loaded.scored is None and len(loaded.library) == 240
+    assert _run("evaluate", str(batch), "--format", "json", "--jobs", "2") == expected
+
+
 # --------------------------------------------------------------------------- when a pool starts
 
 
