@@ -292,7 +292,8 @@ def _name_uses(loaded: LoadedPolicy, what: str) -> Iterator[tuple[PathKey, str]]
     for index, name in enumerate(getattr(loaded.policy.scope, what)):
         yield ("scope", what, index), name
     for number, rule in enumerate(loaded.policy.rules):
-        names = getattr(rule, what, None)
+        # Most rule kinds have no such field: asking the model for a missing one is slow.
+        names = getattr(rule, what) if what in type(rule).model_fields else None
         if isinstance(names, list):
             for index, name in enumerate(names):
                 if isinstance(name, str):
@@ -347,11 +348,14 @@ def _organisation_slips(library: Library, teams: Sequence[str], places: _Places)
     """Team names a slip away from a team of the organisation file: their queue would go unmodelled."""
     known = set(teams)
     warnings = []
+    slips: dict[str, list[str]] = {}  # a name is used by many policies: compared once
     for loaded in library:
         for path, name in _name_uses(loaded, "teams"):
             if name in known:
                 continue
-            near = [team for team in teams if is_slip(name, team)]
+            near = slips.get(name)
+            if near is None:
+                near = slips[name] = [team for team in teams if is_slip(name, team)]
             if not near:
                 continue
             message = (
