@@ -207,7 +207,8 @@ def load_batch(
     batch of at least ``POOL_MIN_FILES`` files. A pool scores each policy as it loads it, with
     ``settings``, ``rulebook`` and ``queue_costs`` (see ``score_policies``). Raises ``InputError``
     as ``load_library`` does, with the same problems in the same order; ``PoolStopped`` when a
-    worker ends before its work is done.
+    worker ends before its work is done. What a pool sends back, and every object alive then, is
+    left out of later garbage collections (``gc.freeze``): it lives as long as the project.
     """
     targets, problems = find_targets(paths)
     workers = worker_count(len(targets), jobs)
@@ -324,6 +325,9 @@ def _run_pool(
                             f"a worker process stopped before its files were loaded ({reason(err)})"
                         ) from None
                     chunks[number] = pickle.loads(data)
+            # The batch lives as long as its project: a collection after this would walk every
+            # object just read (about as long as reading them), and each later full one again.
+            gc.freeze()
         finally:
             if enabled:
                 gc.enable()
