@@ -20,6 +20,7 @@ import pytest
 
 from policyweigh import pool
 from policyweigh.cli import EXIT_INPUT, EXIT_INTERNAL, main
+from policyweigh.cli.options import POOL_FILES
 from policyweigh.conflicts import detect_conflicts
 from policyweigh.evaluation import score_policies
 from policyweigh.orchestration import rescorer
@@ -191,6 +192,10 @@ def test_the_threshold() -> None:
     assert worker_count(48, 2) == 2  # asked for explicitly
     assert worker_count(20, 4) == 1  # too few files for a second worker
     assert worker_count(100, 64) == 100 // pool.FILES_PER_WORKER
+
+
+def test_the_help_names_the_threshold() -> None:
+    assert POOL_FILES == POOL_MIN_FILES
 
 
 def test_a_small_library_starts_no_pool(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -17,6 +17,7 @@ import click
 
 from policyweigh.cli import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK
 from policyweigh.cli.options import (
+    POOL_FILES,
     config_option,
     format_option,
     jobs_option,
@@ -29,7 +30,6 @@ from policyweigh.config import FailOn
 from policyweigh.conflicts import POLICY_FINDINGS
 from policyweigh.errors import InputError
 from policyweigh.gate import Finding, GateResult, input_result
-from policyweigh.pool import POOL_MIN_FILES
 from policyweigh.project import open_settings
 from policyweigh.render.escape import guard_line, json_document, terminal
 from policyweigh.rulebook import Rulebook, default_rulebook
@@ -149,7 +149,7 @@ def _refuse_input(err: InputError, fmt: str, fail_on: FailOn, book: Rulebook) ->
 @rulebook_option
 @config_option
 @organisation_option
-@jobs_option(f" loading and scoring the files, for {POOL_MIN_FILES:,} files or more unless given")
+@jobs_option(f" loading and scoring the files, for {POOL_FILES:,} files or more unless given")
 def command(
     paths: tuple[str, ...],
     fail_on: str | None,

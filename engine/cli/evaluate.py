@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from policyweigh.cli.options import (
+    POOL_FILES,
     config_option,
     format_option,
     jobs_option,
@@ -15,7 +16,6 @@ from policyweigh.cli.options import (
     tell_notes,
     tell_warnings,
 )
-from policyweigh.pool import POOL_MIN_FILES
 from policyweigh.project import open_project
 from policyweigh.remedies import RemedyBudget
 from policyweigh.render.escape import json_document
@@ -28,7 +28,7 @@ from policyweigh.render.text import make_console, render_evaluation
 @rulebook_option
 @config_option
 @organisation_option
-@jobs_option(f" loading and scoring the files, for {POOL_MIN_FILES:,} files or more unless given")
+@jobs_option(f" loading and scoring the files, for {POOL_FILES:,} files or more unless given")
 def command(
     paths: tuple[str, ...],
     fmt: str,

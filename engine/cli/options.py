@@ -19,6 +19,10 @@ from policyweigh.remedies import RemedyBudget
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+POOL_FILES = 300
+"""``policyweigh.pool.POOL_MIN_FILES`` for the help of ``--jobs``, without importing the pool to
+show it (a test holds the two equal)."""
+
 
 def paths_argument(func: F) -> F:
     """PATH... : policy files or directories (directories load recursively)."""

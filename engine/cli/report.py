@@ -17,6 +17,7 @@ from pathlib import Path
 import click
 
 from policyweigh.cli.options import (
+    POOL_FILES,
     config_option,
     jobs_option,
     note_remedy_budget,
@@ -28,7 +29,6 @@ from policyweigh.cli.options import (
     tell_warnings,
     write_output,
 )
-from policyweigh.pool import POOL_MIN_FILES
 from policyweigh.project import Project, open_project
 from policyweigh.remedies import RemedyBudget
 from policyweigh.suggest import as_name, closest, quote
@@ -195,7 +195,7 @@ def what_if_runs(
     "and a table in HTML, a table in Markdown. Quote it (one argument); repeat for more curves.",
 )
 @jobs_option(
-    f" loading and scoring the files (for {POOL_MIN_FILES:,} files or more unless given) and for the "
+    f" loading and scoring the files (for {POOL_FILES:,} files or more unless given) and for the "
     "--what-if sweeps"
 )
 @rulebook_option
