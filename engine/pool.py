@@ -39,21 +39,17 @@ The pieces every pool of the project uses (``available_cores``,
 
 from __future__ import annotations
 
-import ctypes
 import gc
 import math
-import multiprocessing
 import os
 import pickle
 import signal
 import sys
 import threading
-from collections.abc import Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from policyweigh.config import Settings, resolve_rulebook
 from policyweigh.errors import InputError
@@ -64,6 +60,9 @@ from policyweigh.remedies import attach_remedies as attach_remedies_here
 from policyweigh.results import Conflict, Evaluation, PolicyResult
 from policyweigh.rete import Firing, compiled
 from policyweigh.rulebook import Rulebook
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 __all__ = [
     "POOL_MIN_FILES",
@@ -134,11 +133,32 @@ def available_cores() -> int:
     return max(1, os.cpu_count() or 1)
 
 
+def executor(
+    workers: int, start_method: str, initializer: Callable[..., None], initargs: tuple[Any, ...]
+) -> ProcessPoolExecutor:
+    """A pool of ``workers`` processes started by ``start_method``, each set up by ``initializer``.
+
+    The process machinery is imported here, when a pool is wanted: a command on a small library
+    never starts one, and its start-up does not pay for the import.
+    """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    return ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context(start_method),
+        initializer=initializer,
+        initargs=initargs,
+    )
+
+
 def default_start_method() -> str:
     """How worker processes start: ``fork`` on Linux while this process runs one thread, else ``spawn``."""
     # fork hands each worker the engine already imported and the rulebook already loaded (about a
     # second a worker otherwise); it is safe only where the platform supports it well (Linux) and
     # while no other thread runs (a thread holding a lock at the fork leaves it held in the child).
+    import multiprocessing
+
     if (
         sys.platform.startswith("linux")
         and "fork" in multiprocessing.get_all_start_methods()
@@ -160,6 +180,8 @@ def die_with_parent(parent: int) -> None:
     """
     if sys.platform.startswith("linux"):
         try:
+            import ctypes
+
             libc = ctypes.CDLL(None, use_errno=True)
             libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
         except (OSError, AttributeError):
@@ -276,6 +298,9 @@ def _run_pool(
 ) -> list[Chunk]:
     """Load and score chunks of ``targets`` in worker processes; the chunks in file order, each read
     while the workers go on with the next ones."""
+    from concurrent.futures import FIRST_COMPLETED, wait
+    from concurrent.futures.process import BrokenProcessPool
+
     size = chunk_size(len(targets), workers)
     flush_streams()
     forked = start_method == "fork"
@@ -286,10 +311,7 @@ def _run_pool(
     # A forked worker is handed the rulebook in memory; a spawned one loads it from its folder.
     initargs = (os.getpid(), settings, rulebook if forked else None, rulebook.source, queue_costs)
     try:
-        context = multiprocessing.get_context(start_method)
-        executor = ProcessPoolExecutor(
-            max_workers=workers, mp_context=context, initializer=_start_worker, initargs=initargs
-        )
+        running = executor(workers, start_method, _start_worker, initargs)
     except (OSError, ImportError, ValueError, NotImplementedError) as err:
         # No semaphores (a container without /dev/shm), no process limit left, no such start method.
         raise PoolFailed(
@@ -307,7 +329,7 @@ def _run_pool(
         try:
             for number, start in enumerate(range(0, len(targets), size)):
                 chunk = list(targets[start : start + size])
-                pending[executor.submit(_load_chunk, chunk)] = number
+                pending[running.submit(_load_chunk, chunk)] = number
                 chunks.append(None)
         except (OSError, BrokenProcessPool) as err:
             raise PoolFailed(
@@ -340,7 +362,7 @@ def _run_pool(
         finished = True
     finally:
         # On an error or Ctrl-C the chunks not started are dropped, not run to the end.
-        executor.shutdown(wait=finished, cancel_futures=not finished)
+        running.shutdown(wait=finished, cancel_futures=not finished)
     return [chunk for chunk in chunks if chunk is not None]
 
 
@@ -499,22 +521,18 @@ conflict found before any patch. Set only while the workers are forked."""
 
 def _run_remedy_pool(groups: Sequence[list[int]]) -> list[bytes]:
     """Work out the remedies of each group of conflicts in a forked worker of its own."""
+    from concurrent.futures.process import BrokenProcessPool
+
     flush_streams()
     try:
-        context = multiprocessing.get_context("fork")
-        executor = ProcessPoolExecutor(
-            max_workers=len(groups),
-            mp_context=context,
-            initializer=_start_remedy_worker,
-            initargs=(os.getpid(),),
-        )
+        running = executor(len(groups), "fork", _start_remedy_worker, (os.getpid(),))
     except (OSError, ImportError, ValueError, NotImplementedError) as err:
         raise PoolFailed(f"note: cannot start worker processes ({reason(err)})") from None
     finished = False
     gc.freeze()  # see _run_pool: the workers share this memory until they write to it
     try:
         try:
-            futures = [executor.submit(_remedy_group, group) for group in groups]
+            futures = [running.submit(_remedy_group, group) for group in groups]
         except (OSError, BrokenProcessPool) as err:
             raise PoolFailed(f"note: cannot start worker processes ({reason(err)})") from None
         finally:
@@ -527,7 +545,7 @@ def _run_remedy_pool(groups: Sequence[list[int]]) -> list[bytes]:
             ) from None
         finished = True
     finally:
-        executor.shutdown(wait=finished, cancel_futures=not finished)
+        running.shutdown(wait=finished, cancel_futures=not finished)
     return answers
 
 

@@ -156,7 +156,7 @@ def test_a_pool_that_cannot_start_loads_in_this_process(batch: Path, monkeypatch
     def no_semaphores(*args: object, **kwargs: object) -> None:
         raise OSError(2, "No such file or directory", "/dev/shm")
 
-    monkeypatch.setattr(pool, "ProcessPoolExecutor", no_semaphores)
+    monkeypatch.setattr(pool, "executor", no_semaphores)
     code, out, err = _run("evaluate", str(batch), "--format", "json", "--jobs", "2")
     assert (code, out) == expected[:2]
     assert err.decode().startswith(
