@@ -529,14 +529,15 @@ def _run_remedy_pool(groups: Sequence[list[int]]) -> list[bytes]:
     except (OSError, ImportError, ValueError, NotImplementedError) as err:
         raise PoolFailed(f"note: cannot start worker processes ({reason(err)})") from None
     finished = False
-    gc.freeze()  # see _run_pool: the workers share this memory until they write to it
+    # The workers share this memory until they write to it (see _run_pool). What is alive now (the
+    # evaluation, the batch frozen when it was read) lives as long as the command: it stays frozen,
+    # since unfreezing would put the whole batch back in every later full collection.
+    gc.freeze()
     try:
         try:
             futures = [running.submit(_remedy_group, group) for group in groups]
         except (OSError, BrokenProcessPool) as err:
             raise PoolFailed(f"note: cannot start worker processes ({reason(err)})") from None
-        finally:
-            gc.unfreeze()
         try:
             answers = [future.result() for future in futures]
         except BrokenProcessPool as err:
