@@ -23,6 +23,7 @@ import stat
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeAlias
 
 from pydantic import ValidationError
 
@@ -320,16 +321,31 @@ def _key(path: Path, root: Path | None) -> str:
     return path.relative_to(root).with_suffix("").as_posix()
 
 
-def load_library(paths: Sequence[str | Path]) -> Library:
-    """Load policy files and directories (recursively) into a library with unique ids.
+@dataclass(frozen=True)
+class Target:
+    """One policy file of a library to load: where it was found, what to read, and its key."""
 
-    Raises one ``InputError`` holding the problems of every file, including
-    ids defined twice (naming both files and lines) and directories with no
-    policy file.
+    path: Path
+    """The file as it was found (named in messages)."""
+    read: Path
+    """The file to read: inside its folder for a file found in one, as named for a file named directly."""
+    key: str
+    """Path relative to the loaded directory without extension (``LoadedPolicy.key``)."""
+
+
+Loaded: TypeAlias = tuple[LoadedPolicy, int] | InputError
+"""One target loaded, with the column of its id (for duplicate-id messages), or its problems."""
+
+
+def find_targets(paths: Sequence[str | Path]) -> tuple[list[Target], list[Problem]]:
+    """The policy files under ``paths`` to load, in order, each once, and the problems of finding them.
+
+    A folder with no policy file and a path that does not exist are problems; a
+    file named twice (a file and its directory) is loaded once.
     """
     problems: list[Problem] = []
     # (path as found, path to read, the directory it was found in or None if named directly)
-    targets: list[tuple[Path, Path, Path | None]] = []
+    found: list[tuple[Path, Path, Path | None]] = []
     for given in paths:
         path = Path(given)
         if path.is_dir():
@@ -337,29 +353,57 @@ def load_library(paths: Sequence[str | Path]) -> Library:
             problems.extend(refused)
             if not files and not refused:
                 problems.append(_problem(path, "no policy files (*.yaml, *.yml) in this directory"))
-            targets.extend((file, real, path) for file, real in files)
+            found.extend((file, real, path) for file, real in files)
         elif path.exists():
             # Named by the user: read wherever a link leads (load_yaml still refuses a FIFO or device).
-            targets.append((path, Path(os.path.realpath(path)), None))
+            found.append((path, Path(os.path.realpath(path)), None))
         else:
             problems.append(_problem(path, "no such file or directory"))
 
     seen_files: set[Path] = set()
-    loaded: list[tuple[LoadedPolicy, int]] = []
-    for file, real, root in targets:
+    targets: list[Target] = []
+    for file, real, root in found:
         if real in seen_files:
             continue  # named twice (a file and its directory): load it once
         seen_files.add(real)
-        try:
-            # A file found in a folder is read at the place checked to be inside it.
-            loaded.append(_load_one(file, file if root is None else real, _key(file, root)))
-        except InputError as err:
-            problems.extend(err.problems)
+        # A file found in a folder is read at the place checked to be inside it.
+        targets.append(Target(file, file if root is None else real, _key(file, root)))
+    return targets, problems
 
-    problems.extend(_duplicate_ids(loaded))
-    if problems:
-        raise InputError(sorted(problems, key=lambda p: (p.file, p.line, p.column, p.path, p.message)))
-    return Library(tuple(sorted((item for item, _ in loaded), key=lambda p: p.policy.id)))
+
+def load_target(target: Target) -> Loaded:
+    """Load one policy file of a library: the policy and the column of its id, or its problems."""
+    try:
+        return _load_one(target.path, target.read, target.key)
+    except InputError as err:
+        return err
+
+
+def assemble(loaded: Iterable[Loaded], problems: Sequence[Problem] = ()) -> Library:
+    """The library of the targets ``loaded`` (in target order), or one ``InputError`` with every problem:
+    ``problems`` of finding the files, each file's own, and ids defined twice."""
+    found = list(problems)
+    policies: list[tuple[LoadedPolicy, int]] = []
+    for item in loaded:
+        if isinstance(item, InputError):
+            found.extend(item.problems)
+        else:
+            policies.append(item)
+    found.extend(_duplicate_ids(policies))
+    if found:
+        raise InputError(sorted(found, key=lambda p: (p.file, p.line, p.column, p.path, p.message)))
+    return Library(tuple(sorted((item for item, _ in policies), key=lambda p: p.policy.id)))
+
+
+def load_library(paths: Sequence[str | Path]) -> Library:
+    """Load policy files and directories (recursively) into a library with unique ids.
+
+    Raises one ``InputError`` holding the problems of every file, including
+    ids defined twice (naming both files and lines) and directories with no
+    policy file.
+    """
+    targets, problems = find_targets(paths)
+    return assemble((load_target(t) for t in targets), problems)
 
 
 def _duplicate_ids(loaded: Iterable[tuple[LoadedPolicy, int]]) -> list[Problem]:

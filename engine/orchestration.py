@@ -13,7 +13,8 @@ and settings it is given; nothing below it picks a rulebook or settings of its o
    policies that never hold at once (a proposal and the policy it
    ``replaces``, two options of one decision: ``policyweigh.proposals``) is
    dropped here, before remedies are sought for it;
-3. ``policyweigh.remedies.attach_remedies``: remedies for each conflict, scored by
+3. ``policyweigh.remedies.attach_remedies`` (through ``policyweigh.pool``, which shares the
+   trials among worker processes for a large batch): remedies for each conflict, scored by
    re-scoring the patched policy with step 1 (passed in as a function, so the
    remedies module never reaches back up to start an evaluation);
 4. ``policyweigh.proposals.compare``: each proposal scored as a change against
@@ -28,6 +29,7 @@ Each step returns new results; none changes what an earlier step returned.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 
 from policyweigh.config import Settings
@@ -35,8 +37,9 @@ from policyweigh.conflicts import detect_conflicts, harm_conflict
 from policyweigh.evaluation import ContributionMemo, EvaluationRun, Rescore, rescore_policy, score_policies
 from policyweigh.gate import GateResult, Source, fails_at, run_gate
 from policyweigh.policy import Policy
+from policyweigh.pool import attach_remedies
 from policyweigh.proposals import compare, exclusive
-from policyweigh.remedies import RemedyBudget, attach_remedies, rank_key
+from policyweigh.remedies import RemedyBudget, rank_key
 from policyweigh.results import Conflict, Evaluation, PolicyResult, RemedyResult
 from policyweigh.rulebook import Rulebook
 
@@ -53,6 +56,8 @@ def evaluate(
     remedies: bool = True,
     budget: RemedyBudget | None = None,
     queue_costs: bool = True,
+    scored: EvaluationRun | None = None,
+    jobs: int = 1,
 ) -> EvaluationRun:
     """Evaluate policies together: scores, then (unless ``conflicts=False``) conflicts and their remedies.
 
@@ -61,11 +66,23 @@ def evaluate(
     bounds the remedies' re-evaluations and records what was done; a fresh
     ``RemedyBudget`` is used when the caller does not want to read it. ``queue_costs=False`` leaves
     the cost of decency out of the queue results (a sweep reads only scores and service levels).
+    ``scored`` is step 1 already done for these policies with this rulebook and ``queue_costs``
+    (by the worker processes that loaded them: ``policyweigh.pool``). ``jobs`` processes work out
+    the remedies (``policyweigh.pool.attach_remedies``).
     """
-    run = score_policies(policies, rulebook=rulebook, settings=settings, files=files, queue_costs=queue_costs)
+    if scored is not None:
+        # Scoring reads only the metric catalogue and organisation of the settings, which a
+        # command's overrides (the gate's bounds) leave as they were: the run takes these settings.
+        run = dataclasses.replace(scored, settings=settings, files=dict(files or {}))
+    else:
+        run = score_policies(
+            policies, rulebook=rulebook, settings=settings, files=files, queue_costs=queue_costs
+        )
     if not conflicts:
         return run
-    return with_conflicts(run, remedies=remedies, budget=budget if budget is not None else RemedyBudget())
+    return with_conflicts(
+        run, remedies=remedies, budget=budget if budget is not None else RemedyBudget(), jobs=jobs
+    )
 
 
 def rescorer(run: EvaluationRun) -> Rescore:
@@ -95,13 +112,16 @@ def unlawful_policies(conflicts: Sequence[Conflict]) -> set[str]:
     return {pid for c in conflicts if is_unlawful_breach(c) for pid in c.policies}
 
 
-def with_conflicts(run: EvaluationRun, *, remedies: bool, budget: RemedyBudget) -> EvaluationRun:
-    """A copy of a scored run with its conflicts (and their remedies), the legal notes, the
-    ``unlawful`` verdicts, and each proposal compared with what it replaces and its alternatives."""
+def with_conflicts(
+    run: EvaluationRun, *, remedies: bool, budget: RemedyBudget, jobs: int = 1
+) -> EvaluationRun:
+    """A copy of a scored run with its conflicts (and their remedies, worked out by ``jobs``
+    processes), the legal notes, the ``unlawful`` verdicts, and each proposal compared with what it
+    replaces and its alternatives."""
     found = detect_conflicts(run, wanted=set(run.policies))
     listed = exclusive(run.policies).keep(found.conflicts)
     if remedies and listed:
-        listed = attach_remedies(run, listed, rescore=rescorer(run), budget=budget)
+        listed = attach_remedies(run, listed, rescore=rescorer(run), budget=budget, jobs=jobs)
     unlawful = unlawful_policies(listed)
 
     def settle(result: PolicyResult) -> PolicyResult:
@@ -124,17 +144,26 @@ def check(
     files: Mapping[str, str] | None = None,
     sources: Mapping[str, Source] | None = None,
     budget: RemedyBudget | None = None,
+    scored: EvaluationRun | None = None,
+    jobs: int = 1,
 ) -> GateResult:
     """The CI gate: conflicts and minimum scores, failing as ``settings`` say; remedies for those that fail.
 
     ``sources`` maps policy id to where it was loaded from, so findings point at
     file and line. Remedies are worked out only for the findings that fail,
     within ``budget`` (a fresh ``RemedyBudget`` by default; the result counts
-    the failing findings it left without remedies).
+    the failing findings it left without remedies). ``scored`` and ``jobs``: see ``evaluate``
+    (``scored`` without the cost of decency).
     """
     # The gate reads scores and findings; the cost of decency is for reports.
     run = evaluate(
-        policies, rulebook=rulebook, settings=settings, files=files, remedies=False, queue_costs=False
+        policies,
+        rulebook=rulebook,
+        settings=settings,
+        files=files,
+        remedies=False,
+        queue_costs=False,
+        scored=scored,
     )
     budget = budget if budget is not None else RemedyBudget()
     conflicts = run.evaluation.conflicts
@@ -150,7 +179,14 @@ def check(
     stand_ins = [harm_conflict(run, pid, side) for pid, side, _ in below]
     skipped_before = budget.skipped
     remedied = (
-        attach_remedies(run, [*failing, *stand_ins], rescore=rescorer(run), budget=budget, before=conflicts)
+        attach_remedies(
+            run,
+            [*failing, *stand_ins],
+            rescore=rescorer(run),
+            budget=budget,
+            before=conflicts,
+            jobs=jobs,
+        )
         if failing or stand_ins
         else []
     )

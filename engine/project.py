@@ -32,9 +32,10 @@ from policyweigh.config import NEAR_DUPLICATE_NAME, Settings, load_settings, res
 from policyweigh.errors import InputError, Problem
 from policyweigh.evaluation import EvaluationRun
 from policyweigh.gate import Finding, GateResult, Location, fails_at
-from policyweigh.loading import Library, LoadedPolicy, load_library
+from policyweigh.loading import Library, LoadedPolicy
 from policyweigh.metrics import MetricInfo, resolve_metric, unknown_metric
 from policyweigh.policy import BonusThreshold, CompensationLink, Condition, MetricTarget
+from policyweigh.pool import load_batch
 from policyweigh.proposals import reference_problems
 from policyweigh.remedies import RemedyBudget
 from policyweigh.rulebook import Rulebook
@@ -78,6 +79,14 @@ class Project:
     rulebook: Rulebook
     warnings: tuple[NameWarning, ...] = ()
     """Names in the library that look like misspellings of each other (``check_names``)."""
+    scored: EvaluationRun | None = None
+    """The policies scored by the worker processes that loaded them (``policyweigh.pool``), if they were."""
+    scored_costs: bool = True
+    """Whether ``scored`` holds the cost of decency in its queue results (``queue_costs``)."""
+    notes: tuple[str, ...] = ()
+    """What to tell the user about how the library was loaded (a pool that could not start)."""
+    workers: int = 1
+    """The processes that loaded the library: as many work out its remedies."""
 
     @property
     def files(self) -> dict[str, str]:
@@ -96,6 +105,8 @@ class Project:
             conflicts=conflicts,
             remedies=remedies,
             budget=budget,
+            scored=self.scored if self.scored_costs else None,
+            jobs=self.workers,
         )
 
     def check(self, settings: Settings) -> GateResult:
@@ -106,6 +117,8 @@ class Project:
             settings=settings,
             files=self.files,
             sources={p.id: p for p in self.library},
+            scored=self.scored if not self.scored_costs else None,
+            jobs=self.workers,
         )
         if not self.warnings:
             return result
@@ -127,8 +140,19 @@ class Setup:
     settings: Settings
     rulebook: Rulebook
 
-    def open(self, paths: Sequence[str | Path], *, references: bool = True) -> Project:
+    def open(
+        self,
+        paths: Sequence[str | Path],
+        *,
+        references: bool = True,
+        jobs: int | None = 1,
+        queue_costs: bool = True,
+    ) -> Project:
         """Load the policies under ``paths`` into a project with these settings and this rulebook.
+
+        ``jobs`` processes load (and score) a large batch (``policyweigh.pool.load_batch``: 1 loads
+        in this process, None uses every core for a large batch); ``queue_costs`` says whether the
+        scores are for a command that shows the cost of decency (``evaluate``) or not (``check``).
 
         Raises ``InputError`` for policies that do not load, that name a jurisdiction the rulebook
         brings no guardrail pack for (``jurisdiction_problems``), that name a metric, team or role
@@ -137,7 +161,10 @@ class Setup:
         skips this, for a policy evaluated alone), every problem of every policy at once;
         near-duplicate names are the project's warnings.
         """
-        library = load_library(list(paths))
+        batch = load_batch(
+            list(paths), settings=self.settings, rulebook=self.rulebook, jobs=jobs, queue_costs=queue_costs
+        )
+        library = batch.library
         problems = jurisdiction_problems(library, self.rulebook.guardrails)
         if references:
             problems = [*problems, *reference_problems(library)]
@@ -148,7 +175,16 @@ class Setup:
             warnings = ()
         if problems:
             raise InputError(sorted(problems, key=lambda p: (p.file, p.line, p.column, p.message)))
-        return Project(library=library, settings=self.settings, rulebook=self.rulebook, warnings=warnings)
+        return Project(
+            library=library,
+            settings=self.settings,
+            rulebook=self.rulebook,
+            warnings=warnings,
+            scored=batch.scored,
+            scored_costs=queue_costs,
+            notes=batch.notes,
+            workers=batch.workers,
+        )
 
 
 def jurisdiction_problems(library: Library, packs: GuardrailPacks) -> list[Problem]:
@@ -256,7 +292,8 @@ def _name_uses(loaded: LoadedPolicy, what: str) -> Iterator[tuple[PathKey, str]]
     for index, name in enumerate(getattr(loaded.policy.scope, what)):
         yield ("scope", what, index), name
     for number, rule in enumerate(loaded.policy.rules):
-        names = getattr(rule, what, None)
+        # Most rule kinds have no such field: asking the model for a missing one is slow.
+        names = getattr(rule, what) if what in type(rule).model_fields else None
         if isinstance(names, list):
             for index, name in enumerate(names):
                 if isinstance(name, str):
@@ -311,11 +348,14 @@ def _organisation_slips(library: Library, teams: Sequence[str], places: _Places)
     """Team names a slip away from a team of the organisation file: their queue would go unmodelled."""
     known = set(teams)
     warnings = []
+    slips: dict[str, list[str]] = {}  # a name is used by many policies: compared once
     for loaded in library:
         for path, name in _name_uses(loaded, "teams"):
             if name in known:
                 continue
-            near = [team for team in teams if is_slip(name, team)]
+            near = slips.get(name)
+            if near is None:
+                near = slips[name] = [team for team in teams if is_slip(name, team)]
             if not near:
                 continue
             message = (
@@ -476,9 +516,12 @@ def open_project(
     rulebook: str | Path | None = None,
     config: str | Path | None = None,
     organisation: str | Path | None = None,
+    jobs: int | None = 1,
 ) -> Project:
-    """Load policies from ``paths`` with settings, a rulebook and an organisation (see ``open_settings``)."""
-    return open_settings(rulebook=rulebook, config=config, organisation=organisation).open(paths)
+    """Load policies from ``paths`` with settings, a rulebook and an organisation (see ``open_settings``),
+    in ``jobs`` processes (see ``Setup.open``)."""
+    setup = open_settings(rulebook=rulebook, config=config, organisation=organisation)
+    return setup.open(paths, jobs=jobs)
 
 
 def evaluate_paths(

@@ -28,15 +28,12 @@ this process and says so in its notes.
 
 from __future__ import annotations
 
-import ctypes
 import gc
 import math
 import multiprocessing
 import os
 import re
 import signal
-import sys
-import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -54,6 +51,14 @@ from policyweigh.errors import InputError, PolicyweighError
 from policyweigh.orchestration import evaluate, unlawful_policies
 from policyweigh.patching import FieldChange, Part, patch_policy
 from policyweigh.policy import TIME_PATTERN, Policy, Scope, dump_policy
+from policyweigh.pool import (
+    PoolFailed,
+    available_cores,
+    default_start_method,
+    die_with_parent,
+    flush_streams,
+    reason,
+)
 from policyweigh.project import NameWarning, open_settings
 from policyweigh.results import QueueImpact, call_weighted
 from policyweigh.rulebook import Rulebook
@@ -602,13 +607,6 @@ class SweepRun:
     """What the caller should tell the user: a pool that could not start, for one."""
 
 
-def available_cores() -> int:
-    """The cores this process may run on (its CPU affinity where the system has one)."""
-    if hasattr(os, "sched_getaffinity"):
-        return max(1, len(os.sched_getaffinity(0)))
-    return max(1, os.cpu_count() or 1)
-
-
 ProgressCallback: TypeAlias = Callable[[int], None]
 """Called with the number of points just evaluated."""
 
@@ -636,7 +634,7 @@ def run_sweep(
     if workers > 1:
         try:
             _run_pool(subject, sweep, workers, outcomes, report, start_method or default_start_method())
-        except _PoolFailed as failed:
+        except PoolFailed as failed:
             notes.append(failed.note)
             if not any(o is not None for o in outcomes):
                 workers = 1
@@ -670,34 +668,8 @@ def _ignore(count: int) -> None:
     return None
 
 
-def default_start_method() -> str:
-    """How worker processes start: ``fork`` on Linux while this process runs one thread, else ``spawn``."""
-    # fork hands each worker the engine already imported and the rulebook already loaded (about a
-    # second a worker otherwise); it is safe only where the platform supports it well (Linux) and
-    # while no other thread runs (a thread holding a lock at the fork leaves it held in the child).
-    if (
-        sys.platform.startswith("linux")
-        and "fork" in multiprocessing.get_all_start_methods()
-        and threading.active_count() == 1
-    ):
-        return "fork"
-    return "spawn"
-
-
 def _chunk_size(total: int, workers: int) -> int:
     return max(1, min(MAX_CHUNK, math.ceil(total / (workers * CHUNKS_PER_WORKER))))
-
-
-class _PoolFailed(Exception):
-    """The worker pool could not start, or stopped; ``note`` says so for the user."""
-
-    def __init__(self, note: str) -> None:
-        super().__init__(note)
-        self.note = note
-
-
-def _reason(err: BaseException) -> str:
-    return str(err) or type(err).__name__
 
 
 def _run_pool(
@@ -711,10 +683,7 @@ def _run_pool(
     """Evaluate chunks of points in worker processes, filling ``outcomes`` as chunks come back."""
     total = sweep.size
     size = _chunk_size(total, workers)
-    # A forked worker would flush what this process still buffers a second time.
-    for stream in (sys.stdout, sys.stderr):
-        if stream is not None:
-            stream.flush()
+    flush_streams()
     try:
         context = multiprocessing.get_context(start_method)
         executor = ProcessPoolExecutor(
@@ -733,8 +702,8 @@ def _run_pool(
         )
     except (OSError, ImportError, ValueError, NotImplementedError) as err:
         # No semaphores (a container without /dev/shm), no process limit left, no such start method.
-        raise _PoolFailed(
-            f"note: cannot start worker processes ({_reason(err)}); evaluating in this process"
+        raise PoolFailed(
+            f"note: cannot start worker processes ({reason(err)}); evaluating in this process"
         ) from None
     finished = False
     # Forked workers share this process's memory until they write to it; the collector writing to
@@ -749,8 +718,8 @@ def _run_pool(
             for start in range(0, total, size):
                 pending[executor.submit(_evaluate_chunk, start, min(start + size, total))] = start
         except (OSError, BrokenProcessPool) as err:
-            raise _PoolFailed(
-                f"note: cannot start worker processes ({_reason(err)}); evaluating in this process"
+            raise PoolFailed(
+                f"note: cannot start worker processes ({reason(err)}); evaluating in this process"
             ) from None
         finally:
             if frozen:
@@ -762,8 +731,8 @@ def _run_pool(
                 try:
                     chunk = future.result()
                 except BrokenProcessPool as err:
-                    raise _PoolFailed(
-                        f"note: the worker processes stopped ({_reason(err)}); "
+                    raise PoolFailed(
+                        f"note: the worker processes stopped ({reason(err)}); "
                         "evaluating the points left in this process"
                     ) from None
                 outcomes[start : start + len(chunk)] = chunk
@@ -778,26 +747,6 @@ _WORKER: tuple[Subject, Sweep] | None = None
 """What a worker process evaluates, set once by ``_start_worker``."""
 
 
-_PR_SET_PDEATHSIG = 1
-"""Linux ``prctl`` option: the signal the kernel sends this process when its parent ends."""
-
-
-def _die_with_parent(parent: int) -> None:
-    """End this worker when the process that started it ends, however it ends.
-
-    A parent that Ctrl-C ends by its signal, or that is killed, never tells its workers to stop; and
-    a forked worker holds the pool's pipes open itself, so it would wait for work forever.
-    """
-    if sys.platform.startswith("linux"):
-        try:
-            libc = ctypes.CDLL(None, use_errno=True)
-            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-        except (OSError, AttributeError):
-            pass
-    if os.getppid() != parent:  # the parent ended before prctl took effect
-        os._exit(1)
-
-
 def _start_worker(
     parent: int,
     config_file: str | None,
@@ -809,7 +758,7 @@ def _start_worker(
 ) -> None:
     """Set a worker up once: the settings and the rulebook from their files, the policy from its data."""
     global _WORKER
-    _die_with_parent(parent)
+    die_with_parent(parent)
     # Ctrl-C reaches the whole process group: the parent stops the sweep, the workers wait to be told.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     settings = (load_settings(config_file) if config_file else Settings()).with_organisation(

@@ -77,3 +77,16 @@ def test_output_is_byte_identical_to_the_stored_one(name: str, monkeypatch: pyte
     assert code in (0, 1)
     want = corpus.expected(name)
     assert out == want, _first_difference(out, want)
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+@pytest.mark.parametrize("name", sorted(corpus.COMMANDS))
+def test_the_same_bytes_whatever_the_number_of_worker_processes(
+    name: str, jobs: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Loaded and scored by one process or by a pool of two, the corpus gives the stored bytes."""
+    monkeypatch.chdir(ROOT)
+    code, out = corpus.run(corpus.COMMANDS[name], "--jobs", jobs)
+    assert code in (0, 1)
+    want = corpus.expected(name)
+    assert out == want, _first_difference(out, want)

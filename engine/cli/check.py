@@ -17,11 +17,14 @@ import click
 
 from policyweigh.cli import EXIT_FINDINGS, EXIT_INPUT, EXIT_OK
 from policyweigh.cli.options import (
+    POOL_FILES,
     config_option,
     format_option,
+    jobs_option,
     organisation_option,
     paths_argument,
     rulebook_option,
+    tell_notes,
 )
 from policyweigh.config import FailOn
 from policyweigh.conflicts import POLICY_FINDINGS
@@ -145,6 +148,7 @@ def _refuse_input(err: InputError, fmt: str, fail_on: FailOn, book: Rulebook) ->
 @rulebook_option
 @config_option
 @organisation_option
+@jobs_option(f" loading and scoring the files, for {POOL_FILES:,} files or more unless given")
 def command(
     paths: tuple[str, ...],
     fail_on: str | None,
@@ -155,6 +159,7 @@ def command(
     rulebook: str | None,
     config: str | None,
     organisation: str | None,
+    jobs: int | None,
 ) -> int:
     """Check policies as a CI gate: every conflict, every harm to a side and every score below a
     minimum is a finding, located at the line of the policy rule it concerns, with remedies for
@@ -176,7 +181,8 @@ def command(
         # Only a broken settings file or rulebook leaves no rulebook of the organisation's to describe it.
         return _refuse_input(err, fmt, cast(FailOn, fail_on or "error"), default_rulebook())
     try:
-        project = setup.open(paths)
+        # The gate reads no cost of decency: the workers leave it out of the scores they send.
+        project = setup.open(paths, jobs=jobs, queue_costs=False)
     except InputError as err:
         return _refuse_input(err, fmt, cast(FailOn, fail_on or setup.settings.fail_on), setup.rulebook)
     overrides = {
@@ -189,6 +195,7 @@ def command(
         )
         if value is not None
     }
+    tell_notes(project.notes)
     settings = project.settings.model_copy(update=overrides) if overrides else project.settings
     result = project.check(settings)
     click.echo(_render(result, fmt, project.rulebook), nl=False)

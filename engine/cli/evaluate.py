@@ -5,12 +5,15 @@ from __future__ import annotations
 import click
 
 from policyweigh.cli.options import (
+    POOL_FILES,
     config_option,
     format_option,
+    jobs_option,
     note_remedy_budget,
     organisation_option,
     paths_argument,
     rulebook_option,
+    tell_notes,
     tell_warnings,
 )
 from policyweigh.project import open_project
@@ -25,8 +28,14 @@ from policyweigh.render.text import make_console, render_evaluation
 @rulebook_option
 @config_option
 @organisation_option
+@jobs_option(f" loading and scoring the files, for {POOL_FILES:,} files or more unless given")
 def command(
-    paths: tuple[str, ...], fmt: str, rulebook: str | None, config: str | None, organisation: str | None
+    paths: tuple[str, ...],
+    fmt: str,
+    rulebook: str | None,
+    config: str | None,
+    organisation: str | None,
+    jobs: int | None,
 ) -> int:
     """Score every policy under PATH on employee and customer impact, explain every point, and
     list the conflicts with their remedies.
@@ -37,8 +46,9 @@ def command(
     Example: policyweigh evaluate policies/ --format json
     """
     budget = RemedyBudget()
-    project = open_project(paths, rulebook=rulebook, config=config, organisation=organisation)
+    project = open_project(paths, rulebook=rulebook, config=config, organisation=organisation, jobs=jobs)
     tell_warnings(project.warnings)
+    tell_notes(project.notes)
     run = project.evaluate(budget=budget)
     if fmt == "json":
         click.echo(json_document(run.evaluation.model_dump_json(indent=2)))

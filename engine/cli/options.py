@@ -19,6 +19,10 @@ from policyweigh.remedies import RemedyBudget
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+POOL_FILES = 300
+"""``policyweigh.pool.POOL_MIN_FILES`` for the help of ``--jobs``, without importing the pool to
+show it (a test holds the two equal)."""
+
 
 def paths_argument(func: F) -> F:
     """PATH... : policy files or directories (directories load recursively)."""
@@ -66,7 +70,7 @@ def organisation_option(func: F) -> F:
 
 
 def jobs_option(what: str) -> Callable[[F], F]:
-    """--jobs N: worker processes for sweeps, one per core available by default."""
+    """--jobs N: worker processes (for ``what``), one per core available by default."""
     return click.option(
         "--jobs",
         type=click.IntRange(min=1),
@@ -224,3 +228,9 @@ def tell_warnings(warnings: Sequence[NameWarning]) -> None:
     """Write the warnings of a project on standard error, one a line (every command that loads one)."""
     for warning in warnings:
         click.echo(warning_line(warning.problem), err=True)
+
+
+def tell_notes(notes: Sequence[str]) -> None:
+    """Write notes about how the work was done on standard error, one a line."""
+    for note in notes:
+        click.echo(note, err=True)

@@ -17,6 +17,7 @@ from pathlib import Path
 import click
 
 from policyweigh.cli.options import (
+    POOL_FILES,
     config_option,
     jobs_option,
     note_remedy_budget,
@@ -24,6 +25,7 @@ from policyweigh.cli.options import (
     paths_argument,
     refuse_to_overwrite,
     rulebook_option,
+    tell_notes,
     tell_warnings,
     write_output,
 )
@@ -192,7 +194,10 @@ def what_if_runs(
     "the policy's employee and customer scores at every value, and where it is balanced: a chart "
     "and a table in HTML, a table in Markdown. Quote it (one argument); repeat for more curves.",
 )
-@jobs_option(" for the --what-if sweeps")
+@jobs_option(
+    f" loading and scoring the files (for {POOL_FILES:,} files or more unless given) and for the "
+    "--what-if sweeps"
+)
 @rulebook_option
 @config_option
 @organisation_option
@@ -232,8 +237,9 @@ def command(
     if target is not None and not target.parent.is_dir():
         raise click.BadParameter(f"folder {target.parent} does not exist", param_hint="'-o' / '--output'")
     budget = RemedyBudget()
-    project = open_project(paths, rulebook=rulebook, config=config, organisation=organisation)
+    project = open_project(paths, rulebook=rulebook, config=config, organisation=organisation, jobs=jobs)
     tell_warnings(project.warnings)
+    tell_notes(project.notes)
     sweeps = what_if_runs(project, what_ifs, rulebook=rulebook, jobs=jobs)
     run = project.evaluate(budget=budget)
     if fmt == "markdown":  # each format imports its renderer when asked for (start-up time)
