@@ -224,11 +224,20 @@ def compare(evaluation: Evaluation, policies: Mapping[str, Policy]) -> Evaluatio
         if target is not None and target in results and target != pid:
             replaced_by.setdefault(target, []).append(pid)
 
+    # Each proposal reads the conflicts of two policies: index them once, not scan them all per proposal.
+    involving: dict[str, list[int]] = {}
+    if replaced_by:
+        for at, conflict in enumerate(evaluation.conflicts):
+            for pid in dict.fromkeys(conflict.policies):
+                involving.setdefault(pid, []).append(at)
+
     def settle(result: PolicyResult) -> PolicyResult:
         update: dict[str, object] = {}
         target = policies[result.id].replaces if result.id in policies else None
         if target is not None and target in results and target != result.id:
-            update["replaces"] = replacement(result, results[target], evaluation.conflicts)
+            positions = sorted({*involving.get(target, ()), *involving.get(result.id, ())})
+            seen = [evaluation.conflicts[at] for at in positions]
+            update["replaces"] = replacement(result, results[target], seen)
         if result.id in replaced_by:
             update["replaced_by"] = replaced_by[result.id]
         others = [results[o] for o in options.get(result.id, ()) if o != result.id and o in results]
