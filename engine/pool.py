@@ -55,6 +55,7 @@ from policyweigh.config import Settings, resolve_rulebook
 from policyweigh.errors import InputError
 from policyweigh.evaluation import EvaluationRun, Rescore, Trace, score_policies
 from policyweigh.loading import Library, Loaded, LoadedPolicy, Target, assemble, find_targets, load_target
+from policyweigh.processes import die_with_parent
 from policyweigh.remedies import RemedyBudget, candidates, fact_index
 from policyweigh.remedies import attach_remedies as attach_remedies_here
 from policyweigh.results import Conflict, Evaluation, PolicyResult
@@ -166,28 +167,6 @@ def default_start_method() -> str:
     ):
         return "fork"
     return "spawn"
-
-
-_PR_SET_PDEATHSIG = 1
-"""Linux ``prctl`` option: the signal the kernel sends this process when its parent ends."""
-
-
-def die_with_parent(parent: int) -> None:
-    """End this worker when the process that started it ends, however it ends.
-
-    A parent that Ctrl-C ends by its signal, or that is killed, never tells its workers to stop; and
-    a forked worker holds the pool's pipes open itself, so it would wait for work forever.
-    """
-    if sys.platform.startswith("linux"):
-        try:
-            import ctypes
-
-            libc = ctypes.CDLL(None, use_errno=True)
-            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-        except (OSError, AttributeError):
-            pass
-    if os.getppid() != parent:  # the parent ended before prctl took effect
-        os._exit(1)
 
 
 def reason(err: BaseException) -> str:

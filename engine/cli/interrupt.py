@@ -43,13 +43,14 @@ import time
 from types import FrameType
 from typing import NoReturn
 
+from policyweigh.processes import die_with_parent
+
 GRACE_SECONDS = 1.0
 """How long an interrupted worker may take to end by itself before it is killed."""
 
 FORWARDED = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
 """Signals the supervisor passes on to the worker (Ctrl-\\ reaches both through the terminal)."""
 
-_PR_SET_PDEATHSIG = 1
 _EXIT_INTERRUPTED = 130
 
 
@@ -154,22 +155,9 @@ def supervise() -> None:
         raise
     if pid == 0:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGCHLD])
-        _die_with(parent)
+        die_with_parent(parent, _EXIT_INTERRUPTED)
         return  # the worker unblocks the forwarded signals once its handler is installed
     _wait(pid)
-
-
-def _die_with(parent: int) -> None:
-    """Make the kernel kill this worker if its supervisor dies (else it would run on unseen)."""
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    except (OSError, AttributeError):
-        pass
-    if os.getppid() != parent:  # the supervisor died before prctl took effect
-        os._exit(_EXIT_INTERRUPTED)
 
 
 def _wait(pid: int) -> NoReturn:
