@@ -35,9 +35,6 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path[:0] = [str(ROOT), str(HERE)]
 
-import conflicts_scale  # noqa: E402
-import durable_floor  # noqa: E402
-import pool  # noqa: E402
 from corpus import library_copies, rss_mib  # noqa: E402
 from table import HISTORY, verdicts  # noqa: E402
 
@@ -98,7 +95,11 @@ def measure_soak(n: int, log: Callable[[str], None]) -> dict[str, float]:
 
 
 def _commit() -> str:
-    done = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT)
+    """The commit of the code measured: the checkout the installed package comes from."""
+    import policyweigh
+
+    where = Path(policyweigh.__file__).resolve().parent
+    done = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=where)
     return done.stdout.strip() or "unknown"
 
 
@@ -123,6 +124,7 @@ def main() -> int:
     parser.add_argument("--soak", type=int, default=0, help="evaluations in one process (0: skip)")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of text")
     parser.add_argument("--record", action="store_true", help=f"append the figures to {HISTORY.name}")
+    parser.add_argument("--note", default="", help="a few words on the run, kept with it in the history")
     args = parser.parse_args()
     log = (lambda _line: None) if args.json else print
     book = default_rulebook()
@@ -133,6 +135,8 @@ def main() -> int:
         "cores": _cores(),
         "rulebook": book.fingerprint,
     }
+    if args.note:
+        figures["note"] = args.note
     log(
         f"Python {figures['python']}, {figures['cores']} cores, commit {figures['commit']}, rulebook {book.fingerprint}"
     )
@@ -144,6 +148,8 @@ def main() -> int:
             "  [budget <= 5x]"
         )
     if args.batch:
+        import durable_floor  # each part imported when measured: a figure left out needs none of its code
+
         batch = durable_floor.measure(args.batch)
         figures["batch_per_second"] = batch["batch_per_second"]
         figures["durable_floor_per_second"] = batch["durable_floor_per_second"]
@@ -152,6 +158,8 @@ def main() -> int:
             f"floor {batch['durable_floor_per_second']:,.0f}/s; ratio {batch['ratio']:.2f}  [budget >= 0.7]"
         )
     if args.pool_files:
+        import pool
+
         sped = pool.measure(args.pool_files)
         figures["pool_speedup"] = sped["pool_speedup"]
         figures["pool_jobs"] = sped["jobs"]
@@ -159,6 +167,8 @@ def main() -> int:
             f"process pool, {args.pool_files:,} files: {sped['seconds_1']:.2f} s on 1 process, "
             f"{sped['seconds_n']:.2f} s on {sped['jobs']:.0f}: x{sped['pool_speedup']:.2f}  [budget >= 1.7 on 2 cores]"
         )
+    if args.conflicts or not args.no_remedies:
+        import conflicts_scale
     if args.conflicts:
         scale = conflicts_scale.conflicts(sorted(args.conflicts))
         figures["conflicts_seconds"] = scale["conflicts_seconds"]

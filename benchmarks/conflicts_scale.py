@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import statistics
 import subprocess
 import sys
@@ -30,7 +29,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from corpus import hundred_rule_policy, library_copies  # noqa: E402
+from corpus import hundred_rule_policy, library_copies, peak_rss_mib  # noqa: E402
 
 from policyweigh.config import Settings  # noqa: E402
 from policyweigh.conflicts import find_conflicts  # noqa: E402
@@ -43,12 +42,6 @@ __all__ = ["conflicts", "conflicts_at", "main", "remedies_100_rules"]
 SIZES = (1_000, 10_000, 30_000)
 
 
-def _peak_rss_mib() -> float:
-    """This process's peak resident set size in MiB (Linux reports KiB, macOS bytes)."""
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
-
-
 def conflicts_at(n: int) -> dict[str, float]:
     """Conflict detection over ``n`` policies in this process: CPU seconds, conflicts found, peak RSS."""
     book = default_rulebook()
@@ -57,7 +50,7 @@ def conflicts_at(n: int) -> dict[str, float]:
     start = time.process_time()
     found = find_conflicts(run)
     seconds = time.process_time() - start
-    return {"seconds": seconds, "conflicts": len(found), "peak_rss_mib": _peak_rss_mib()}
+    return {"seconds": seconds, "conflicts": len(found), "peak_rss_mib": peak_rss_mib()}
 
 
 def conflicts(sizes: list[int] | tuple[int, ...] = SIZES) -> dict[str, dict[str, float]]:

@@ -51,7 +51,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from policyweigh.config import Settings
-from policyweigh.evaluation import EvaluationRun, fill, rule_value
+from policyweigh.evaluation import EvaluationRun, batch_gc_for, fill, rule_value
 from policyweigh.facts import INDEX_KEY, POLICY_KEY, Fact
 from policyweigh.formatting import format_value, plain, points, signed
 from policyweigh.law.check import GuardrailSettings
@@ -264,7 +264,13 @@ def detect_conflicts(
     joins, trade-offs and harm empty, for a caller that reads only which
     conflicts there are (a remedy's trial).
     """
-    chosen = set(wanted)
+    with batch_gc_for(len(run.policies)):
+        return _detect(run, set(wanted), join_facts, explain)
+
+
+def _detect(
+    run: EvaluationRun, chosen: set[str], join_facts: Sequence[Fact] | None, explain: bool
+) -> Detection:
     found: list[Conflict] = []
     facts = join_facts if join_facts is not None else _join_facts(run, chosen)
     found.extend(_join_conflicts(run, chosen, facts, explain))

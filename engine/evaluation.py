@@ -14,7 +14,7 @@ import dataclasses
 import gc
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -113,6 +113,16 @@ def batch_gc(threshold: int = BATCH_GC_THRESHOLD, *, pause: bool = True) -> Iter
                 if _gc_froze:
                     gc.unfreeze()
                     _gc_froze = False
+
+
+def batch_gc_for(policies: int) -> AbstractContextManager[None]:
+    """``batch_gc`` for a batch of at least ``BATCH_GC_POLICIES`` policies; nothing for a smaller one.
+
+    Every step over a whole run (scoring, conflict detection, remedies) uses it: after a batch
+    scored without the collector, the next step's allocations would otherwise set off collections
+    that walk every result of the batch, again and again.
+    """
+    return batch_gc() if policies >= BATCH_GC_POLICIES else nullcontext()
 
 
 def fill(template: str, lookup: Callable[[str], Any]) -> str:
@@ -535,7 +545,7 @@ def score_policies(
     ``files`` maps policy id to its file, for output. ``queue_costs=False`` leaves the cost of
     decency out of the queue results (remedy trials and sweeps, which only read the scores).
     """
-    with batch_gc() if len(policies) >= BATCH_GC_POLICIES else nullcontext():
+    with batch_gc_for(len(policies)):
         return _score_policies(policies, rulebook, settings, files, queue_costs)
 
 

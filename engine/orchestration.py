@@ -34,7 +34,14 @@ from collections.abc import Mapping, Sequence
 
 from policyweigh.config import Settings
 from policyweigh.conflicts import detect_conflicts, harm_conflict
-from policyweigh.evaluation import ContributionMemo, EvaluationRun, Rescore, rescore_policy, score_policies
+from policyweigh.evaluation import (
+    ContributionMemo,
+    EvaluationRun,
+    Rescore,
+    batch_gc_for,
+    rescore_policy,
+    score_policies,
+)
 from policyweigh.gate import GateResult, Source, fails_at, run_gate
 from policyweigh.policy import Policy
 from policyweigh.pool import attach_remedies
@@ -118,6 +125,11 @@ def with_conflicts(
     """A copy of a scored run with its conflicts (and their remedies, worked out by ``jobs``
     processes), the legal notes, the ``unlawful`` verdicts, and each proposal compared with what it
     replaces and its alternatives."""
+    with batch_gc_for(len(run.policies)):
+        return _with_conflicts(run, remedies=remedies, budget=budget, jobs=jobs)
+
+
+def _with_conflicts(run: EvaluationRun, *, remedies: bool, budget: RemedyBudget, jobs: int) -> EvaluationRun:
     found = detect_conflicts(run, wanted=set(run.policies))
     listed = exclusive(run.policies).keep(found.conflicts)
     if remedies and listed:

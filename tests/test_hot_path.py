@@ -20,11 +20,13 @@ import pytest
 
 from policyweigh import rete
 from policyweigh.evaluation import (
+    BATCH_GC_POLICIES,
     BATCH_GC_THRESHOLD,
     CompiledTemplate,
     EvaluationRun,
     PolicyValues,
     batch_gc,
+    batch_gc_for,
     fill,
     score_policies,
 )
@@ -165,16 +167,24 @@ def test_scores_in_one_pass_keep_negative_zero_weights(mini_rulebook: Rulebook) 
 
 @pytest.fixture
 def collector() -> Iterator[None]:
-    """The collector as the test found it, whatever the test does to it."""
+    """The collector as the test found it, whatever the test does to it; nothing frozen during the test.
+
+    A batch loaded through the process pool earlier in the session stays frozen (it lives as long
+    as its project): it is unfrozen for the test and frozen again after it.
+    """
     threshold = gc.get_threshold()
     frozen = gc.get_freeze_count()
+    if frozen:
+        gc.unfreeze()
     enabled = gc.isenabled()
     yield
     gc.set_threshold(*threshold)
     if enabled:
         gc.enable()
-    if gc.get_freeze_count() and not frozen:
+    if gc.get_freeze_count():
         gc.unfreeze()
+    if frozen:
+        gc.freeze()
 
 
 @pytest.mark.usefixtures("collector")
@@ -323,3 +333,13 @@ def test_durable_floor_measure_reports_both_figures_and_their_ratio() -> None:
     assert figures["ratio"] == pytest.approx(
         figures["batch_per_second"] / figures["durable_floor_per_second"]
     )
+
+
+@pytest.mark.usefixtures("collector")
+def test_every_step_over_a_large_run_pauses_the_collector_and_restores_it() -> None:
+    gc.enable()
+    with batch_gc_for(BATCH_GC_POLICIES - 1):
+        assert gc.isenabled()
+    with batch_gc_for(BATCH_GC_POLICIES):
+        assert not gc.isenabled()
+    assert gc.isenabled()
