@@ -112,6 +112,19 @@ def test_remedies_are_those_of_full_re_evaluations() -> None:
     assert [c.model_dump() for c in quick] == [c.model_dump() for c in slow]
 
 
+def _engine_sessions(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """From now on, how many facts each session of the Rete engine is given, in order."""
+    sizes: list[int] = []
+    real = policyweigh.evaluation.run_impact
+
+    def counting(book: Any, facts: Any, **kwargs: Any) -> Any:
+        sizes.append(len(facts))
+        return real(book, facts, **kwargs)
+
+    monkeypatch.setattr(policyweigh.evaluation, "run_impact", counting)
+    return sizes
+
+
 def test_a_patch_of_one_rule_runs_only_that_rules_fact_through_the_engine(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -122,14 +135,7 @@ def test_a_patch_of_one_rule_runs_only_that_rules_fact_through_the_engine(
     data = policy.model_dump(mode="json", by_alias=True, exclude_none=True)
     data["rules"][index]["quality"] = "premium"
     patched = Policy.model_validate(data)
-    sizes: list[int] = []
-    real = policyweigh.evaluation.run_impact
-
-    def counting(book: Any, facts: Any, **kwargs: Any) -> Any:
-        sizes.append(len(facts))
-        return real(book, facts, **kwargs)
-
-    monkeypatch.setattr(policyweigh.evaluation, "run_impact", counting)
+    sizes = _engine_sessions(monkeypatch)
     _same_as_full(run, patched)
     assert sizes[1:] == [1]  # the full re-evaluation ran first, then one fact
 
@@ -149,14 +155,7 @@ def test_a_patch_that_derives_reruns_only_the_facts_deriving_the_same(
     data = policy.model_dump(mode="json", by_alias=True, exclude_none=True)
     data["rules"][index]["enforcement"] = "guideline"
     patched = Policy.model_validate(data)
-    sizes: list[int] = []
-    real = policyweigh.evaluation.run_impact
-
-    def counting(book: Any, facts: Any, **kwargs: Any) -> Any:
-        sizes.append(len(facts))
-        return real(book, facts, **kwargs)
-
-    monkeypatch.setattr(policyweigh.evaluation, "run_impact", counting)
+    sizes = _engine_sessions(monkeypatch)
     _same_as_full(run, patched)
     assert sizes[0] == len(policy.rules)  # the full re-evaluation
     assert len(sizes) == 2 and 1 < sizes[1] < len(policy.rules) // 2
@@ -170,14 +169,7 @@ def test_a_patch_that_changes_most_of_a_small_policy_runs_it_in_one_session(
     data = policy.model_dump(mode="json", by_alias=True, exclude_none=True)
     unchanged = Policy.model_validate(data)
     data["rules"][1] = dict(data["rules"][0])
-    sizes: list[int] = []
-    real = policyweigh.evaluation.run_impact
-
-    def counting(book: Any, facts: Any, **kwargs: Any) -> Any:
-        sizes.append(len(facts))
-        return real(book, facts, **kwargs)
-
-    monkeypatch.setattr(policyweigh.evaluation, "run_impact", counting)
+    sizes = _engine_sessions(monkeypatch)
     assert rescore_policy(run, unchanged).result(policy.id).scores == run.result(policy.id).scores
     assert sizes == []  # no fact changed: nothing went through the engine
     _same_as_full(run, Policy.model_validate(data))
