@@ -29,6 +29,7 @@ import policyweigh.orchestration
 from policyweigh.cli import EXIT_INTERRUPTED, EXIT_PIPE, main
 from policyweigh.cli.options import write_output
 from policyweigh.errors import EvaluationError
+from tests import processes
 from tests.helpers import ROOT
 
 POLICIES = ROOT / "policies"
@@ -310,41 +311,17 @@ def test_an_error_caused_by_ctrl_c_is_reported_as_the_interrupt(
     assert capsys.readouterr() == ("", "interrupted\n")
 
 
-def _children(pid: int) -> list[int]:
-    path = Path(f"/proc/{pid}/task/{pid}/children")
-    try:
-        return [int(p) for p in path.read_text().split()]
-    except OSError:
-        return []
-
-
-def _cpu_seconds(pid: int) -> float:
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def _wait_until_working(process: subprocess.Popen[bytes], cpu_seconds: float) -> int:
     """The worker of a supervised command once it has spent ``cpu_seconds`` of CPU (past its imports)."""
     deadline = time.monotonic() + SAFETY_NET
     while time.monotonic() < deadline:
         if process.poll() is not None:
             pytest.fail(f"the command ended before it could be interrupted: {process.returncode}")
-        workers = _children(process.pid)
-        if workers and _cpu_seconds(workers[0]) >= cpu_seconds:
+        workers = processes.children(process.pid)
+        if workers and processes.cpu_seconds(workers[0]) >= cpu_seconds:
             return workers[0]
         time.sleep(0.02)
     pytest.fail("the command never started working")
-
-
-def _gone(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
 
 
 def _start(args: Sequence[str], **kwargs: Any) -> subprocess.Popen[bytes]:
@@ -367,7 +344,7 @@ def test_ctrl_c_during_evaluation_ends_the_process_by_sigint_without_a_traceback
     process.send_signal(signal.SIGINT)  # `kill -INT`: to the command's process only
     out, err = process.communicate(timeout=SAFETY_NET)
     assert (process.returncode, out, err) == (ENDED_BY_CTRL_C, b"", b"interrupted\n")
-    assert _gone(worker)
+    assert processes.gone(worker)
 
 
 @linux_proc
@@ -380,7 +357,7 @@ def test_ctrl_c_at_the_terminal_is_reported_once(tmp_path: Path) -> None:
     os.killpg(process.pid, signal.SIGINT)  # a terminal sends Ctrl-C to every process of the job
     out, err = process.communicate(timeout=SAFETY_NET)
     assert (process.returncode, out, err) == (ENDED_BY_CTRL_C, b"", b"interrupted\n")
-    assert _gone(worker)
+    assert processes.gone(worker)
 
 
 SPIN_IN_C = textwrap.dedent(
@@ -406,7 +383,7 @@ def test_ctrl_c_ends_a_process_stuck_in_durable_rules_c_code() -> None:
     process.send_signal(signal.SIGINT)
     out, err = process.communicate(timeout=SAFETY_NET)
     assert (process.returncode, out, err) == (ENDED_BY_CTRL_C, b"", b"interrupted\n")
-    assert _gone(worker)
+    assert processes.gone(worker)
 
 
 @linux_proc
@@ -417,7 +394,7 @@ def test_sigterm_is_passed_on_and_mirrored(tmp_path: Path) -> None:
     process.terminate()
     out, err = process.communicate(timeout=SAFETY_NET)
     assert (process.returncode, out, err) == (-signal.SIGTERM, b"", b"")
-    assert _gone(worker)
+    assert processes.gone(worker)
 
 
 @posix_signals

@@ -27,6 +27,7 @@ from policyweigh.orchestration import rescorer
 from policyweigh.pool import POOL_MIN_FILES, PoolStopped, load_batch, worker_count
 from policyweigh.project import open_project, open_settings
 from policyweigh.remedies import RemedyBudget
+from tests import processes
 from tests.helpers import ROOT
 
 POLICIES = ROOT / "policies"
@@ -212,32 +213,6 @@ def test_a_small_library_starts_no_pool(monkeypatch: pytest.MonkeyPatch) -> None
 # --------------------------------------------------------------------------- Ctrl-C
 
 
-def _children(pid: int) -> list[int]:
-    try:
-        return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-    except OSError:
-        return []
-
-
-def _cpu_seconds(pid: int) -> float:
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def _gone(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
-    except OSError:
-        return True
-
-
 @pytest.mark.skipif(
     not Path(f"/proc/{os.getpid()}/task/{os.getpid()}/children").exists(),
     reason="needs /proc/PID/task/PID/children (Linux)",
@@ -255,17 +230,17 @@ def test_ctrl_c_while_workers_load_ends_by_sigint_and_leaves_no_worker(tmp_path:
     workers: list[int] = []
     while time.monotonic() < deadline and process.poll() is None:
         # The console script's supervisor, its command process, and the command's pool workers.
-        workers = [w for command in _children(process.pid) for w in _children(command)]
-        if len(workers) == 2 and all(_cpu_seconds(w) >= 0.3 for w in workers):
+        workers = [w for command in processes.children(process.pid) for w in processes.children(command)]
+        if len(workers) == 2 and all(processes.cpu_seconds(w) >= 0.3 for w in workers):
             break
         time.sleep(0.02)
     assert process.poll() is None and len(workers) == 2, "the pool never started working"
     os.killpg(process.pid, signal.SIGINT)  # a terminal sends Ctrl-C to every process of the job
     out, err = process.communicate(timeout=SAFETY_NET)
     assert (process.returncode, out, err) == (-signal.SIGINT, b"", b"interrupted\n")
-    while time.monotonic() < deadline and not all(_gone(w) for w in workers):
+    while time.monotonic() < deadline and not all(processes.gone(w) for w in workers):
         time.sleep(0.02)
-    assert all(_gone(w) for w in workers)
+    assert all(processes.gone(w) for w in workers)
 
 
 # --------------------------------------------------------------------------- remedies
