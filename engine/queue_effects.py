@@ -39,6 +39,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from itertools import islice
 from typing import Any
 
 from policyweigh import cache
@@ -513,15 +514,23 @@ def _remember(organisation: Organisation, content: str, cost: bool, impact: Queu
 def assess(policy: Policy, organisation: Organisation | None, *, cost: bool = True) -> QueueImpact | None:
     """The policy's effect on its teams' queues; None without an organisation, a team or a rule that
     changes the queue. ``cost=False`` leaves out the cost of decency (the scores never read it)."""
-    if organisation is None or not any(changes_queue(r) for r in policy.rules):
-        return None
-    teams = policy_teams(policy, organisation)
-    if not teams:
+    teams = _teams(policy, organisation)
+    if organisation is None or not teams:
         return None
     content = _content(policy)
-    found = _remembered(organisation, content, cost)
-    if found is not None:
-        return found
+    return _remembered(organisation, content, cost) or _work_out(policy, teams, organisation, content, cost)
+
+
+def _teams(policy: Policy, organisation: Organisation | None) -> list[Team]:
+    """The organisation's teams whose queue the policy changes (none without a rule that changes one)."""
+    if organisation is None or not any(changes_queue(r) for r in policy.rules):
+        return []
+    return policy_teams(policy, organisation)
+
+
+def _work_out(
+    policy: Policy, teams: Sequence[Team], organisation: Organisation, content: str, cost: bool
+) -> QueueImpact:
     queues = [team_queue(policy, team, organisation, cost=cost) for team in teams]
     impact = QueueImpact(
         organisation=organisation.title or "organisation", teams=queues, summary=_summary(queues)
@@ -546,7 +555,8 @@ def assess_all(
     fresh: dict[tuple[str, bool], QueueImpact] = {}
     out: list[QueueImpact | None] = []
     for policy in policies:
-        if not any(changes_queue(r) for r in policy.rules) or not policy_teams(policy, organisation):
+        teams = _teams(policy, organisation)
+        if not teams:
             out.append(None)
             continue
         content = _content(policy)
@@ -556,14 +566,14 @@ def assess_all(
             if found is not None:
                 _remember(organisation, content, cost, found)
             else:
-                found = assess(policy, organisation, cost=cost)
-                assert found is not None
-                fresh[(content, cost)] = found
+                found = fresh[(content, cost)] = _work_out(policy, teams, organisation, content, cost)
         out.append(found)
     if fresh:
-        table.update(fresh)
-        kept = dict(list(fresh.items()) + [(k, v) for k, v in table.items() if k not in fresh])
-        cache.store("queues", _table_key(organisation), dict(list(kept.items())[:KEPT]))
+        # The newest first, so the oldest are the ones left out past KEPT.
+        kept = {**fresh, **{k: v for k, v in table.items() if k not in fresh}}
+        table.clear()
+        table.update(islice(kept.items(), KEPT))
+        cache.store("queues", _table_key(organisation), dict(table))
     return out
 
 
